@@ -1,0 +1,350 @@
+/**
+ * 856 Ship Notice/Manifest (4010).
+ *
+ * The HL loops are read flat and then assembled into a tree from their parent pointers (HL02),
+ * not from the order they come in: senders interleave pack and item levels freely, and a parent
+ * may even come after its child. A pointer to an unknown HL, a duplicate HL01 or a cycle rejects
+ * the set, because a tree we cannot build would attach items to the wrong order or pallet.
+ *
+ * On top of the tree the reader adds two derived views for mappings: `shipment` (the shipment
+ * level's carrier, bill of lading, dates and totals) and `items` (each item level with the PO
+ * number and SSCC inherited from its ancestors).
+ */
+import type { Json } from '../schema.ts';
+import type { Segment } from '../types.ts';
+import {
+  CTT,
+  DTM,
+  FOB,
+  PID,
+  PO4,
+  REF,
+  TD5,
+  deriveCarriers,
+  partyLoop,
+  prepareCarriers,
+  type Carrier,
+  type DateTimeRef,
+  type Description,
+  type FreeOnBoard,
+  type Party,
+  type PhysicalDetails,
+  type ProductIds,
+  type Reference,
+  type TransactionTotals,
+} from './common.ts';
+import type { SetIssue, TransactionSetModule } from './module.ts';
+
+export type HlLevel = 'shipment' | 'order' | 'tare' | 'pack' | 'item';
+
+const LEVELS: Readonly<Record<string, HlLevel>> = { S: 'shipment', O: 'order', T: 'tare', P: 'pack', I: 'item' };
+const LEVEL_CODES: Readonly<Record<HlLevel, string>> = { shipment: 'S', order: 'O', tare: 'T', pack: 'P', item: 'I' };
+
+/** TD1 carrier details (quantity and weight). */
+export interface Packaging {
+  packagingCode?: string;
+  ladingQuantity?: number;
+  commodityCodeQualifier?: string;
+  commodityCode?: string;
+  ladingDescription?: string;
+  weightQualifier?: string;
+  weight?: number;
+  weightUnit?: string;
+  volume?: number;
+  volumeUnit?: string;
+}
+
+/** MAN marks and numbers; qualifier GM is an SSCC-18 label. */
+export interface Mark {
+  qualifier: string;
+  number: string;
+  number2?: string;
+}
+
+export interface HlNode {
+  /** HL01. */
+  id: string;
+  /** HL02; set from the tree when writing. */
+  parentId?: string;
+  /** HL03: S shipment, O order, T tare, P pack, I item. */
+  levelCode: string;
+  /** HL04: 1 if the level has children, 0 if not. */
+  childCode?: string;
+  /** Derived from levelCode. */
+  level?: HlLevel;
+  /** LIN item identification. */
+  item?: { lineNumber?: string; productIds?: ProductIds };
+  /** SN1 item detail (shipment). */
+  shipped?: {
+    lineNumber?: string;
+    quantity: number;
+    unit: string;
+    quantityShippedToDate?: number;
+    quantityOrdered?: number;
+    orderedUnit?: string;
+    lineStatus?: string;
+  };
+  /** PRF purchase order reference. */
+  order?: { poNumber: string; release?: string; changeOrderSequence?: string; date?: string; contractNumber?: string };
+  pack?: PhysicalDetails;
+  descriptions?: Description[];
+  packaging?: Packaging[];
+  carriers?: Carrier[];
+  /** TD3 equipment. */
+  equipment?: Array<{ code?: string; initial?: string; number?: string }>;
+  refs?: Reference[];
+  marks?: Mark[];
+  /** Derived: the MAN*GM number of this level. */
+  sscc?: string;
+  dates?: DateTimeRef[];
+  fob?: FreeOnBoard[];
+  parties?: Party[];
+  children?: HlNode[];
+}
+
+export interface ShipmentSummary {
+  hlId: string;
+  shipmentId?: string;
+  scac?: string;
+  billOfLading?: string;
+  /** DTM*011. */
+  shipDate?: string;
+  /** DTM*017. */
+  estimatedDelivery?: string;
+  packages?: number;
+  packagingCode?: string;
+  weight?: number;
+  weightUnit?: string;
+}
+
+/** One item level with what it inherits: the order's PO number and the pack's SSCC. */
+export interface ShippedItem {
+  hlId: string;
+  lineNumber?: string;
+  productIds?: ProductIds;
+  quantity?: number;
+  unit?: string;
+  poNumber?: string;
+  sscc?: string;
+  descriptions?: Description[];
+}
+
+export interface ShipNotice856 {
+  type: '856';
+  bsn: {
+    /** BSN01: 00 original, 14 advance notification... */
+    purpose: string;
+    shipmentId: string;
+    date: string;
+    time: string;
+    structureCode?: string;
+  };
+  dates?: DateTimeRef[];
+  /** Root HL levels (normally one shipment level), each with its children. */
+  hierarchy?: HlNode[];
+  totals?: TransactionTotals;
+  /** Derived. */
+  shipment?: ShipmentSummary;
+  /** Derived. */
+  items?: ShippedItem[];
+}
+
+function buildTree(flat: Json[], segments: readonly Segment[], issues: SetIssue[]): Json[] {
+  const hlSegments = segments.filter((s) => s.tag === 'HL');
+  const byId = new Map<string, Json>();
+  const roots: Json[] = [];
+  flat.forEach((node, i) => {
+    const segment = hlSegments[i] as Segment;
+    const id = String(node.id);
+    if (byId.has(id)) {
+      issues.push({ segment, element: 1, code: 'hl-structure', ak3: '8', ak4: '7', text: `HL ID ${id} is used twice` });
+      return;
+    }
+    byId.set(id, node);
+  });
+  flat.forEach((node, i) => {
+    const segment = hlSegments[i] as Segment;
+    if (byId.get(String(node.id)) !== node) return;
+    const level = LEVELS[String(node.levelCode)];
+    if (level) node.level = level;
+    if (node.parentId === undefined) {
+      roots.push(node);
+      return;
+    }
+    const parent = byId.get(String(node.parentId));
+    if (!parent) {
+      issues.push({ segment, element: 2, code: 'hl-structure', ak3: '8', ak4: '7', text: `HL ${String(node.id)} points to parent ${String(node.parentId)}, which is not an HL in this set` });
+      return;
+    }
+    const children = (parent.children as Json[] | undefined) ?? [];
+    children.push(node);
+    parent.children = children;
+  });
+  const reached = new Set<Json>();
+  const visit = (node: Json): void => {
+    reached.add(node);
+    for (const child of (node.children as Json[] | undefined) ?? []) visit(child);
+  };
+  roots.forEach(visit);
+  flat.forEach((node, i) => {
+    if (byId.get(String(node.id)) === node && !reached.has(node) && byId.has(String(node.parentId))) {
+      issues.push({ segment: hlSegments[i] as Segment, element: 2, code: 'hl-structure', ak3: '8', ak4: '7', text: `HL ${String(node.id)} is part of a parent cycle and has no shipment-level root` });
+    }
+  });
+  return roots;
+}
+
+function summarize(value: Json, roots: Json[]): void {
+  const all: Array<{ node: Json; ancestors: Json[] }> = [];
+  const walk = (node: Json, ancestors: Json[]): void => {
+    all.push({ node, ancestors });
+    for (const child of (node.children as Json[] | undefined) ?? []) walk(child, [node, ...ancestors]);
+  };
+  roots.forEach((r) => walk(r, []));
+
+  for (const { node } of all) {
+    deriveCarriers(node.carriers);
+    const gm = ((node.marks as Json[] | undefined) ?? []).find((m) => m.qualifier === 'GM');
+    if (gm && typeof gm.number === 'string') node.sscc = gm.number;
+  }
+
+  const shipmentNode = roots.find((r) => r.levelCode === 'S');
+  if (shipmentNode) {
+    const s: Json = { hlId: shipmentNode.id };
+    const bsn = value.bsn as Json | undefined;
+    if (bsn?.shipmentId !== undefined) s.shipmentId = bsn.shipmentId;
+    const scac = ((shipmentNode.carriers as Json[] | undefined) ?? []).find((c) => c.scac !== undefined)?.scac;
+    if (scac !== undefined) s.scac = scac;
+    const bol = ((shipmentNode.refs as Json[] | undefined) ?? []).find((r) => r.qualifier === 'BM')?.value;
+    if (bol !== undefined) s.billOfLading = bol;
+    const dates = [...((shipmentNode.dates as Json[] | undefined) ?? []), ...((value.dates as Json[] | undefined) ?? [])];
+    const shipDate = dates.find((d) => d.qualifier === '011')?.date;
+    if (shipDate !== undefined) s.shipDate = shipDate;
+    const eta = dates.find((d) => d.qualifier === '017')?.date;
+    if (eta !== undefined) s.estimatedDelivery = eta;
+    const td1 = (shipmentNode.packaging as Json[] | undefined) ?? [];
+    const counted = td1.find((t) => t.ladingQuantity !== undefined);
+    if (counted) {
+      s.packages = counted.ladingQuantity;
+      if (counted.packagingCode !== undefined) s.packagingCode = counted.packagingCode;
+    }
+    const weighed = td1.find((t) => t.weight !== undefined);
+    if (weighed) {
+      s.weight = weighed.weight;
+      if (weighed.weightUnit !== undefined) s.weightUnit = weighed.weightUnit;
+    }
+    value.shipment = s;
+  }
+
+  const items: Json[] = [];
+  for (const { node, ancestors } of all) {
+    if (node.levelCode !== 'I' && node.item === undefined && node.shipped === undefined) continue;
+    const item: Json = { hlId: node.id };
+    const lin = node.item as Json | undefined;
+    const sn1 = node.shipped as Json | undefined;
+    const lineNumber = lin?.lineNumber ?? sn1?.lineNumber;
+    if (lineNumber !== undefined) item.lineNumber = lineNumber;
+    if (lin?.productIds !== undefined) item.productIds = lin.productIds;
+    if (sn1?.quantity !== undefined) item.quantity = sn1.quantity;
+    if (sn1?.unit !== undefined) item.unit = sn1.unit;
+    const chain = [node, ...ancestors];
+    const po = chain.map((n) => (n.order as Json | undefined)?.poNumber).find((p) => p !== undefined);
+    if (po !== undefined) item.poNumber = po;
+    const sscc = chain.map((n) => n.sscc).find((x) => x !== undefined);
+    if (sscc !== undefined) item.sscc = sscc;
+    if (node.descriptions !== undefined) item.descriptions = node.descriptions;
+    items.push(item);
+  }
+  if (items.length > 0) value.items = items;
+}
+
+function flatten(nodes: readonly HlNode[], parentId: string | undefined, out: Json[]): Json[] {
+  for (const node of nodes) {
+    const levelCode = node.levelCode ?? (node.level ? LEVEL_CODES[node.level] : undefined);
+    const flat: Json = { ...(node as unknown as Json), levelCode, carriers: prepareCarriers(node.carriers) };
+    if (parentId === undefined) delete flat.parentId;
+    else flat.parentId = parentId;
+    out.push(flat);
+    flatten(node.children ?? [], node.id, out);
+  }
+  return out;
+}
+
+export const shipNotice: TransactionSetModule<ShipNotice856> = {
+  type: '856',
+  functionalId: 'SH',
+  beginning: 'BSN',
+  schema: [
+    { key: 'bsn', tag: 'BSN', fields: { purpose: [1], shipmentId: [2], date: [3, 'date'], time: [4, 'time'], structureCode: [5] } },
+    DTM,
+    {
+      key: 'hl',
+      tag: 'HL',
+      fields: { id: [1], parentId: [2], levelCode: [3], childCode: [4] },
+      body: [
+        { key: 'item', tag: 'LIN', fields: { lineNumber: [1], productIds: { pairs: [2, 31] } } },
+        {
+          key: 'shipped',
+          tag: 'SN1',
+          fields: {
+            lineNumber: [1],
+            quantity: [2, 'number'],
+            unit: [3],
+            quantityShippedToDate: [4, 'number'],
+            quantityOrdered: [5, 'number'],
+            orderedUnit: [6],
+            lineStatus: [8],
+          },
+        },
+        { key: 'order', tag: 'PRF', fields: { poNumber: [1], release: [2], changeOrderSequence: [3], date: [4, 'date'], contractNumber: [6] } },
+        PO4,
+        PID,
+        {
+          key: 'packaging',
+          tag: 'TD1',
+          many: true,
+          fields: {
+            packagingCode: [1],
+            ladingQuantity: [2, 'integer'],
+            commodityCodeQualifier: [3],
+            commodityCode: [4],
+            ladingDescription: [5],
+            weightQualifier: [6],
+            weight: [7, 'number'],
+            weightUnit: [8],
+            volume: [9, 'number'],
+            volumeUnit: [10],
+          },
+        },
+        TD5,
+        { key: 'equipment', tag: 'TD3', many: true, fields: { code: [1], initial: [2], number: [3] } },
+        REF,
+        { key: 'marks', tag: 'MAN', many: true, fields: { qualifier: [1], number: [2], number2: [3] } },
+        DTM,
+        FOB,
+        partyLoop(),
+      ],
+    },
+    CTT,
+  ],
+  finish(value, issues, segments) {
+    const flat = (value.hl as Json[] | undefined) ?? [];
+    delete value.hl;
+    if (flat.length === 0) return;
+    const roots = buildTree(flat, segments, issues);
+    value.hierarchy = roots;
+    summarize(value, roots);
+    // Keep the document's key order readable: totals and derived views after the tree.
+    for (const key of ['totals', 'shipment', 'items']) {
+      if (key in value) {
+        const v = value[key];
+        delete value[key];
+        value[key] = v;
+      }
+    }
+  },
+  prepare(document) {
+    const { hierarchy, ...rest } = document;
+    return { ...(rest as unknown as Json), hl: flatten(hierarchy ?? [], undefined, []) };
+  },
+};
