@@ -1,0 +1,225 @@
+/**
+ * JSON Schemas of Crossdock's own YAML files. The pipeline schema is derived from the
+ * component registry: each input, step and output kind contributes its own config schema,
+ * description and examples, so editors complete and document exactly what the runner accepts.
+ */
+import type { Registry } from '../components/registry.ts';
+import type { JsonSchema } from '../spec/json-schema.ts';
+import { durationSchema } from '../spec/durations.ts';
+
+export const SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
+
+const PIPELINE_NAME = '^[a-z0-9][a-z0-9-]*$';
+const SUBJECT_LITERAL = '^[^\\s*>]+$';
+
+interface Described {
+  readonly kind: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly configSchema: JsonSchema;
+  readonly examples: readonly unknown[];
+}
+
+function describedConfig(spec: Described): JsonSchema {
+  return {
+    ...spec.configSchema,
+    description: `${spec.summary}\n\n${spec.description}`,
+    markdownDescription: `**${spec.kind}** — ${spec.summary}\n\n${spec.description}`,
+    examples: spec.examples,
+  };
+}
+
+/** One of several kinds, written as a single-key object: `{ map: ... }`. */
+function kindSlot(specs: Iterable<Described>, what: string, detailed: boolean): JsonSchema {
+  const list = [...specs];
+  if (!detailed) {
+    return { type: 'object', minProperties: 1, maxProperties: 1, description: `One ${what}, written as \`kind: config\`.` };
+  }
+  return {
+    type: 'object',
+    description: `One ${what}, written as \`kind: config\`. Kinds: ${list.map((s) => s.kind).join(', ')}.`,
+    minProperties: 1,
+    maxProperties: 1,
+    properties: Object.fromEntries(list.map((s) => [s.kind, describedConfig(s)])),
+    additionalProperties: false,
+  };
+}
+
+function stepSlot(registry: Registry, detailed: boolean): JsonSchema {
+  if (!detailed) return kindSlot(registry.steps.values(), 'step', false);
+  // anyOf over single-key objects gives editors one completion list and per-kind hovers.
+  return {
+    description: `One step, written as \`kind: config\`. Kinds: ${[...registry.steps.keys()].join(', ')}.`,
+    anyOf: [...registry.steps.values()].map((s) => ({
+      type: 'object',
+      properties: { [s.kind]: describedConfig(s) },
+      required: [s.kind],
+      additionalProperties: false,
+      description: s.summary,
+    })),
+  };
+}
+
+export const errorsSchema: JsonSchema = {
+  type: 'object',
+  description: 'What happens when a message cannot be handled.',
+  properties: {
+    maxDeliver: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 5,
+      description: 'Attempts for a transiently failing message (timeouts, unavailable services) before it is dead-lettered.',
+    },
+    backoff: {
+      type: 'array',
+      items: durationSchema,
+      minItems: 1,
+      default: ['1s', '10s', '1m'],
+      description: 'Delay before each retry; the last value repeats.',
+    },
+    deadLetter: {
+      type: 'string',
+      pattern: SUBJECT_LITERAL,
+      description: 'Subject that receives failed messages whole, with the reason in headers. Defaults to `dlq.<pipeline>`.',
+    },
+  },
+  additionalProperties: false,
+};
+
+/**
+ * The schema of a pipeline file. With `detailed: false` the component slots only check their
+ * shape; the compiler then checks kinds and configs itself, for sharper messages.
+ */
+export function pipelineSchema(registry: Registry, detailed = true): JsonSchema {
+  return {
+    $schema: SCHEMA_DIALECT,
+    $id: 'https://schemas.crossdock.dev/crossdock/pipeline.schema.json',
+    title: 'Crossdock pipeline',
+    description: 'One pipeline: an input, ordered steps, named outputs and error handling. Generated from the component registry; do not edit.',
+    type: 'object',
+    properties: {
+      pipeline: { type: 'string', pattern: PIPELINE_NAME, description: 'Unique name (lowercase, digits, dashes). Used in metrics, logs and dead letters.' },
+      description: { type: 'string', minLength: 1, description: 'What the flow does, for reviewers.' },
+      owner: { type: 'string', minLength: 1, description: 'The team that answers for this flow.' },
+      input: kindSlot(registry.inputs.values(), 'input', detailed),
+      steps: { type: 'array', items: stepSlot(registry, detailed), description: 'Applied in order to every message.' },
+      outputs: {
+        type: 'object',
+        minProperties: 1,
+        description: 'Named outputs. Without a route step, every message goes to every output.',
+        propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
+        additionalProperties: kindSlot(registry.outputs.values(), 'output', detailed),
+      },
+      errors: errorsSchema,
+    },
+    required: ['pipeline', 'description', 'owner', 'input', 'outputs'],
+    additionalProperties: false,
+  };
+}
+
+export const streamsSchema: JsonSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: 'https://schemas.crossdock.dev/crossdock/streams.schema.json',
+  title: 'Crossdock stream declarations',
+  description: 'JetStream streams, created or updated when the runner starts.',
+  type: 'object',
+  properties: {
+    streams: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+      additionalProperties: {
+        type: 'object',
+        properties: {
+          description: { type: 'string' },
+          subjects: { type: 'array', items: { type: 'string', pattern: '^[^\\s]+$' }, minItems: 1, uniqueItems: true, description: 'Subjects the stream captures (wildcards allowed).' },
+          storage: { type: 'string', enum: ['file', 'memory'], default: 'file' },
+          retention: { type: 'string', enum: ['limits', 'interest', 'workqueue'], default: 'limits', description: '`limits` keeps messages until a limit; `workqueue` deletes each once acknowledged.' },
+          maxAge: { ...durationSchema, description: 'Messages older than this are removed. Unset: no age limit.' },
+          maxBytes: { type: 'integer', minimum: 1, description: 'Size limit in bytes. Unset: none.' },
+          maxMsgs: { type: 'integer', minimum: 1, description: 'Message count limit. Unset: none.' },
+          maxMsgSize: { type: 'integer', minimum: 1, description: 'Largest message accepted, in bytes.' },
+          duplicateWindow: { ...durationSchema, default: '2m', description: 'How long message ids are remembered for deduplication.' },
+          replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Copies in a cluster; use 3 in production clusters.' },
+          discard: { type: 'string', enum: ['old', 'new'], default: 'old', description: 'At a limit, drop the oldest messages or refuse new ones.' },
+        },
+        required: ['subjects'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['streams'],
+  additionalProperties: false,
+};
+
+const headersMap: JsonSchema = { type: 'object', additionalProperties: { type: 'string' } };
+
+export const pipelineTestSchema: JsonSchema = {
+  $schema: SCHEMA_DIALECT,
+  $id: 'https://schemas.crossdock.dev/crossdock/pipeline-test.schema.json',
+  title: 'Crossdock pipeline fixture tests',
+  description: 'Offline tests kept beside a pipeline: an input message and what must come out.',
+  type: 'object',
+  properties: {
+    pipeline: { type: 'string', pattern: PIPELINE_NAME, description: 'The pipeline under test.' },
+    tests: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          input: {
+            type: 'object',
+            description: 'The message: `file` (relative to this test file) or `body`, with optional subject and headers.',
+            properties: {
+              file: { type: 'string', description: 'A payload file, relative to this test file.' },
+              select: { type: 'string', description: 'A JSONata expression picking part of a JSON `file` (e.g. `orders[0]`), so shared fixture files stay unchanged.' },
+              body: { description: 'The payload, written inline (sent as JSON).' },
+              text: { type: 'string', description: 'A raw text payload (for `format: text` inputs).' },
+              subject: { type: 'string' },
+              headers: headersMap,
+            },
+            additionalProperties: false,
+          },
+          expect: {
+            type: 'object',
+            properties: {
+              outputs: {
+                type: 'array',
+                description: 'Every output message, in order. `body` is matched as a subset; `bodyFile` exactly.',
+                items: {
+                  type: 'object',
+                  properties: {
+                    output: { type: 'string' },
+                    subject: { type: 'string' },
+                    id: { type: 'string' },
+                    headers: headersMap,
+                    body: {},
+                    bodyFile: { type: 'string' },
+                  },
+                  additionalProperties: false,
+                },
+              },
+              deadLetter: {
+                type: 'object',
+                properties: {
+                  step: { type: 'string', description: 'Substring of the failing step label, e.g. `validate`.' },
+                  reason: { type: 'string', description: 'A regular expression the reason must match.' },
+                },
+                additionalProperties: false,
+              },
+              dropped: { type: 'boolean', description: 'The message is filtered out.' },
+            },
+            additionalProperties: false,
+          },
+        },
+        required: ['name', 'input', 'expect'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['pipeline', 'tests'],
+  additionalProperties: false,
+};

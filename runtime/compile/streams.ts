@@ -1,0 +1,89 @@
+/** Stream declarations (streams YAML) → the settings the transport creates or updates. */
+import type { Diagnostics } from '../spec/diagnostics.ts';
+import type { YamlSource } from '../spec/yaml-source.ts';
+import { parseDuration } from '../spec/durations.ts';
+import { subjectsOverlap } from '../spec/subjects.ts';
+import { checkShape } from './shape.ts';
+import { streamsSchema } from './spec-schemas.ts';
+
+export interface StreamDeclaration {
+  readonly name: string;
+  readonly file: string;
+  readonly description?: string;
+  readonly subjects: readonly string[];
+  readonly storage: 'file' | 'memory';
+  readonly retention: 'limits' | 'interest' | 'workqueue';
+  readonly maxAgeMs?: number;
+  readonly maxBytes?: number;
+  readonly maxMsgs?: number;
+  readonly maxMsgSize?: number;
+  readonly duplicateWindowMs: number;
+  readonly replicas: number;
+  readonly discard: 'old' | 'new';
+}
+
+interface StreamDoc {
+  description?: string;
+  subjects: string[];
+  storage?: 'file' | 'memory';
+  retention?: 'limits' | 'interest' | 'workqueue';
+  maxAge?: string;
+  maxBytes?: number;
+  maxMsgs?: number;
+  maxMsgSize?: number;
+  duplicateWindow?: string;
+  replicas?: number;
+  discard?: 'old' | 'new';
+}
+
+export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDeclaration[] {
+  if (!checkShape(source, streamsSchema, source.value, [], diags, 'streams')) return [];
+  const doc = source.value as { streams: Record<string, StreamDoc> };
+  return Object.entries(doc.streams).map(([name, s]) => ({
+    name,
+    file: source.file,
+    ...(s.description === undefined ? {} : { description: s.description }),
+    subjects: s.subjects,
+    storage: s.storage ?? 'file',
+    retention: s.retention ?? 'limits',
+    ...(s.maxAge === undefined ? {} : { maxAgeMs: parseDuration(s.maxAge) }),
+    ...(s.maxBytes === undefined ? {} : { maxBytes: s.maxBytes }),
+    ...(s.maxMsgs === undefined ? {} : { maxMsgs: s.maxMsgs }),
+    ...(s.maxMsgSize === undefined ? {} : { maxMsgSize: s.maxMsgSize }),
+    duplicateWindowMs: parseDuration(s.duplicateWindow ?? '2m'),
+    replicas: s.replicas ?? 1,
+    discard: s.discard ?? 'old',
+  }));
+}
+
+/**
+ * JetStream refuses two streams whose subjects overlap; say so at load, naming both, rather
+ * than when the runner starts against a server.
+ */
+export function checkStreamSet(streams: readonly StreamDeclaration[], sources: ReadonlyMap<string, YamlSource>, diags: Diagnostics): void {
+  const seen = new Map<string, StreamDeclaration>();
+  for (const s of streams) {
+    const src = sources.get(s.file);
+    const first = seen.get(s.name);
+    if (first && src) {
+      diags.error(s.file, src.locate(['streams', s.name], 'key'), 'stream-duplicate', `stream '${s.name}' is declared twice (also in ${first.file})`);
+      continue;
+    }
+    seen.set(s.name, s);
+  }
+  const list = [...seen.values()];
+  for (let i = 0; i < list.length; i++) {
+    for (let j = i + 1; j < list.length; j++) {
+      const a = list[i] as StreamDeclaration;
+      const b = list[j] as StreamDeclaration;
+      for (const sa of a.subjects) {
+        for (const sb of b.subjects) {
+          if (!subjectsOverlap(sa, sb)) continue;
+          const src = sources.get(b.file);
+          const idx = b.subjects.indexOf(sb);
+          if (src) diags.error(b.file, src.locate(['streams', b.name, 'subjects', idx]), 'stream-overlap', `subject '${sb}' of stream ${b.name} overlaps '${sa}' of stream ${a.name}`);
+        }
+      }
+    }
+  }
+}

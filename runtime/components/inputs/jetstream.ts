@@ -1,0 +1,105 @@
+/**
+ * `jetstream` input: a durable pull consumer on a JetStream stream. Messages are fetched in
+ * batches; at most `maxAckPending` are unacknowledged at once, which bounds memory under any
+ * backlog. Several runners with the same pipeline share the durable consumer and the work.
+ */
+import type { InputSpec } from '../types.ts';
+import { durationSchema, parseDuration } from '../../spec/durations.ts';
+
+export type DeliverPolicy =
+  | 'all'
+  | 'new'
+  | 'last'
+  | 'last-per-subject'
+  | { readonly startSequence: number }
+  | { readonly startTime: string };
+
+export interface JetStreamInputConfig {
+  readonly stream: string;
+  readonly subject: string;
+  readonly durable?: string;
+  readonly deliver?: DeliverPolicy;
+  readonly batch?: number;
+  readonly maxAckPending?: number;
+  readonly ackWait?: string;
+  readonly concurrency?: number;
+  readonly format?: 'json' | 'text';
+}
+
+/** The input as the transport needs it: every default filled in. */
+export interface JetStreamInput {
+  readonly stream: string;
+  readonly subject: string;
+  readonly durable: string;
+  readonly deliver: DeliverPolicy;
+  readonly batch: number;
+  readonly maxAckPending: number;
+  readonly ackWaitMs: number;
+  readonly concurrency: number;
+  readonly format: 'json' | 'text';
+}
+
+export const INPUT_DEFAULTS = { batch: 128, maxAckPending: 1024, ackWait: '30s', concurrency: 64, format: 'json' } as const;
+
+const NAME = '^[A-Za-z0-9_-]+$';
+const SUBJECT = '^[^\\s]+$';
+
+export const jetstreamInput: InputSpec<JetStreamInputConfig> = {
+  kind: 'jetstream',
+  summary: 'Consume a JetStream stream through a durable pull consumer.',
+  description:
+    'Binds (creating or updating) a durable pull consumer on `stream`, filtered to `subject`, and fetches ' +
+    'messages in batches. A message is acknowledged only after every output publish it caused has been ' +
+    'acknowledged by JetStream. Runners that share the durable share the work.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      stream: { type: 'string', pattern: NAME, description: 'The stream to consume (declared in a streams file).' },
+      subject: { type: 'string', pattern: SUBJECT, description: 'Filter subject; wildcards `*` and `>` allowed.', examples: ['channel.shopify.orders.>'] },
+      durable: { type: 'string', pattern: NAME, description: 'Durable consumer name. Defaults to the pipeline name. Renaming it starts a new consumer from `deliver`.' },
+      deliver: {
+        description: 'Where a new consumer starts: `all` (default), `new`, `last`, `last-per-subject`, or a start sequence or time.',
+        oneOf: [
+          { type: 'string', enum: ['all', 'new', 'last', 'last-per-subject'] },
+          { type: 'object', properties: { startSequence: { type: 'integer', minimum: 1 } }, required: ['startSequence'], additionalProperties: false },
+          { type: 'object', properties: { startTime: { type: 'string', format: 'date-time' } }, required: ['startTime'], additionalProperties: false },
+        ],
+      },
+      batch: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.batch, description: 'Messages requested per pull.' },
+      maxAckPending: { type: 'integer', minimum: 1, maximum: 100000, default: INPUT_DEFAULTS.maxAckPending, description: 'Most unacknowledged messages at once (per consumer, across runners): the bound on in-flight work.' },
+      ackWait: { ...durationSchema, default: INPUT_DEFAULTS.ackWait, description: 'How long JetStream waits for an acknowledgement before redelivering.' },
+      concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.concurrency, description: 'Messages processed at once by one runner. `1` keeps stream order.' },
+      format: { type: 'string', enum: ['json', 'text'], default: INPUT_DEFAULTS.format, description: '`json` parses the payload (a payload that is not JSON is dead-lettered); `text` gives it as a string.' },
+    },
+    required: ['stream', 'subject'],
+    additionalProperties: false,
+  },
+  examples: [{ stream: 'CHANNELS', subject: 'channel.shopify.orders.created', durable: 'shopify-orders' }],
+  compile(config, ctx) {
+    const maxAckPending = config.maxAckPending ?? INPUT_DEFAULTS.maxAckPending;
+    const batch = config.batch ?? INPUT_DEFAULTS.batch;
+    const concurrency = config.concurrency ?? Math.min(INPUT_DEFAULTS.concurrency, maxAckPending);
+    let ok = true;
+    if (concurrency > maxAckPending) {
+      ctx.error(`concurrency (${concurrency}) cannot exceed maxAckPending (${maxAckPending})`, ['concurrency'], 'input-bounds');
+      ok = false;
+    }
+    if (batch > maxAckPending) {
+      ctx.error(`batch (${batch}) cannot exceed maxAckPending (${maxAckPending})`, ['batch'], 'input-bounds');
+      ok = false;
+    }
+    if (!ok) return undefined;
+    const input: JetStreamInput = {
+      stream: config.stream,
+      subject: config.subject,
+      durable: config.durable ?? ctx.pipeline,
+      deliver: config.deliver ?? 'all',
+      batch,
+      maxAckPending,
+      ackWaitMs: parseDuration(config.ackWait ?? INPUT_DEFAULTS.ackWait),
+      concurrency,
+      format: config.format ?? INPUT_DEFAULTS.format,
+    };
+    return { kind: 'jetstream', config: input };
+  },
+};

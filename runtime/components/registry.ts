@@ -1,0 +1,64 @@
+/**
+ * Every component kind Crossdock knows, by name. The pipeline JSON Schema, the structural
+ * checks and the reference docs are derived from these lists: add a kind here and it exists
+ * everywhere.
+ */
+import type { InputSpec, OutputSpec, StepSpec } from './types.ts';
+import { jetstreamInput } from './inputs/jetstream.ts';
+import { mapStep } from './steps/map.ts';
+import { validateStep } from './steps/validate.ts';
+import { filterStep } from './steps/filter.ts';
+import { routeStep } from './steps/route.ts';
+import { headersStep } from './steps/headers.ts';
+import { jetstreamOutput } from './outputs/jetstream.ts';
+
+export interface Registry {
+  readonly inputs: ReadonlyMap<string, InputSpec<never>>;
+  readonly steps: ReadonlyMap<string, StepSpec<never>>;
+  readonly outputs: ReadonlyMap<string, OutputSpec<never>>;
+}
+
+function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<string, T> {
+  const map = new Map<string, T>();
+  for (const s of specs) {
+    if (map.has(s.kind)) throw new Error(`component kind registered twice: ${s.kind}`);
+    map.set(s.kind, s);
+  }
+  return map;
+}
+
+// Specs are typed by their own config; the registry only hands them configuration that has
+// passed their configSchema, which is what makes the cast below sound.
+export const registry: Registry = {
+  inputs: byKind([jetstreamInput] as unknown as InputSpec<never>[]),
+  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep] as unknown as StepSpec<never>[]),
+  outputs: byKind([jetstreamOutput] as unknown as OutputSpec<never>[]),
+};
+
+/** The closest known name, for "did you mean" hints. */
+export function suggest(name: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = k;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] as number;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j] as number;
+      prev[j] = Math.min(up + 1, (prev[j - 1] as number) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length] as number;
+}

@@ -1,0 +1,132 @@
+/**
+ * The contract every component kind (input, step, output) fulfils. A kind is one module that
+ * exports a spec: its name, its documentation, the JSON Schema of its configuration, and a
+ * compile function. The pipeline schema, the linter and the docs are all derived from these
+ * specs, so adding a kind means adding one file and one line in the registry.
+ */
+import type { Expression } from '../expressions/jsonata.ts';
+import type { SchemaValidator } from '../compile/schemas.ts';
+import type { Path } from '../spec/yaml-source.ts';
+import type { JsonSchema } from '../spec/json-schema.ts';
+
+/** What a component may ask of the compiler: resolved resources, with errors reported at the right place. */
+export interface CompileContext {
+  readonly pipeline: string;
+  /** Path of this component's configuration inside the YAML document. */
+  readonly path: Path;
+  /** Names of the pipeline's outputs (for route targets). */
+  readonly outputNames: readonly string[];
+  /** Compiles an inline JSONata expression found at `at` (relative to this component). */
+  expression(source: string, at?: Path): LocatedExpression | undefined;
+  /** Loads and compiles a `.jsonata` file from mappings/. */
+  mapping(relativeFile: string, at?: Path): LocatedExpression | undefined;
+  /** Loads and compiles a JSON Schema file from schemas/. */
+  schema(relativeFile: string, at?: Path): SchemaValidator | undefined;
+  /** Reports a problem at `at` (relative to this component). */
+  error(message: string, at?: Path, code?: string): void;
+  warn(message: string, at?: Path, code?: string): void;
+}
+
+/** An expression that knows where it was written, so run-time errors can point there too. */
+export interface LocatedExpression extends Expression {
+  /** `file:line:col` of the character at `position` (an offset into the expression), or of its start. */
+  locate(position?: number): string;
+}
+
+/** Metadata about the message being processed, fixed at receipt. */
+export interface MessageMeta {
+  readonly pipeline: string;
+  readonly subject: string;
+  readonly stream: string;
+  readonly streamSeq: number;
+  readonly deliveryCount: number;
+  /** Epoch ms at which the runner received the message. */
+  readonly receivedAt: number;
+}
+
+/**
+ * One message on its way through a pipeline (Camel calls this an exchange). Steps replace
+ * `body`, add to `headers` and choose `route`; outputs read the result.
+ */
+export interface Exchange {
+  body: unknown;
+  /** Headers carried to every output: the input's headers plus those set by steps. */
+  readonly headers: Record<string, string>;
+  /** Outputs chosen by a route step; undefined means every output. */
+  route: readonly string[] | undefined;
+  readonly correlationId: string;
+  readonly meta: MessageMeta;
+  /** The original payload bytes, kept for dead letters. */
+  readonly raw: Uint8Array;
+  /** Variables visible to every expression as `$name` ($headers, $subject, $meta, …). */
+  readonly bindings: Record<string, unknown>;
+}
+
+export const DROP = Symbol('drop');
+export type StepResult = void | typeof DROP;
+
+/** A failure inside a step. Permanent failures are dead-lettered at once; transient ones retried. */
+export class StepFailure extends Error {
+  readonly permanent: boolean;
+  /** A JSON path or field name in the message, when the failure is about one. */
+  readonly field: string | undefined;
+  constructor(message: string, options: { permanent: boolean; field?: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'StepFailure';
+    this.permanent = options.permanent;
+    this.field = options.field;
+  }
+}
+
+export interface CompiledStep {
+  /** Human label used in dead letters and logs, e.g. `validate canonical/sales-order.schema.json`. */
+  readonly label: string;
+  /** Runs the step; may return a promise (the reference JSONata evaluator is asynchronous). */
+  run(ex: Exchange): StepResult | Promise<StepResult>;
+}
+
+/** What an output decided to send, computed without I/O so fixture tests can check it. */
+export interface Emission {
+  readonly output: string;
+  readonly subject: string;
+  /** Nats-Msg-Id: redeliveries with the same id are dropped by the stream's duplicate window. */
+  readonly msgId: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+export interface CompiledOutput {
+  readonly name: string;
+  readonly kind: string;
+  prepare(ex: Exchange, index: number): Emission | Promise<Emission>;
+}
+
+export interface CompiledInput {
+  readonly kind: string;
+  /** Kind-specific, validated configuration; the transport layer reads it. */
+  readonly config: unknown;
+}
+
+interface ComponentSpecBase<C> {
+  readonly kind: string;
+  /** One line for listings. */
+  readonly summary: string;
+  /** Markdown paragraph for the reference docs and editor hovers. */
+  readonly description: string;
+  readonly configSchema: JsonSchema;
+  readonly examples: readonly unknown[];
+  /** Type guard documentation only: configuration has been validated against configSchema. */
+  readonly _config?: C;
+}
+
+export interface StepSpec<C = unknown> extends ComponentSpecBase<C> {
+  compile(config: C, ctx: CompileContext): CompiledStep | undefined;
+}
+
+export interface InputSpec<C = unknown> extends ComponentSpecBase<C> {
+  compile(config: C, ctx: CompileContext): CompiledInput | undefined;
+}
+
+export interface OutputSpec<C = unknown> extends ComponentSpecBase<C> {
+  compile(name: string, config: C, ctx: CompileContext): CompiledOutput | undefined;
+}
