@@ -1,0 +1,23 @@
+/** Header names the runner reads and writes. Partners and tools see these on the wire. */
+export const CORRELATION_ID = 'X-Correlation-Id';
+export const MSG_ID = 'Nats-Msg-Id';
+
+/** Written on dead letters, so a person (and `dlq replay`) can tell what happened where. */
+export const DLQ = {
+  pipeline: 'Crossdock-Pipeline',
+  step: 'Crossdock-Step',
+  reason: 'Crossdock-Reason',
+  field: 'Crossdock-Field',
+  kind: 'Crossdock-Failure',
+  deliveries: 'Crossdock-Deliveries',
+  failedAt: 'Crossdock-Failed-At',
+  sourceSubject: 'Crossdock-Source-Subject',
+  sourceStream: 'Crossdock-Source-Stream',
+  sourceSeq: 'Crossdock-Source-Seq',
+  sourceMsgId: 'Crossdock-Source-Msg-Id',
+} as const;
+
+export const REPLAYED_FROM = 'Crossdock-Replayed-From';
+
+/** Headers that describe a failure, removed when a dead letter is replayed. */
+export const DLQ_HEADER_NAMES: readonly string[] = Object.values(DLQ);

@@ -1,0 +1,248 @@
+/**
+ * Runs one compiled pipeline against JetStream as an RxJS stream:
+ *
+ *   pull consumer (batched) → mergeMap(handle, concurrency) → publish outputs → ack
+ *
+ * A message is acknowledged only after JetStream has acknowledged every publish it caused.
+ * Permanent failures are dead-lettered at once; transient ones are handed back with a delay
+ * (nak with backoff) until the pipeline's maxDeliver, then dead-lettered. Nothing is acked that
+ * was not fully handled, so a crash at any point leads to redelivery, and message ids derived
+ * from business keys let the output streams drop the duplicates.
+ */
+import { Observable, mergeMap, type Subscription } from 'rxjs';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { CompiledPipeline } from '../compile/pipeline.ts';
+import type { JetStreamInput } from '../components/inputs/jetstream.ts';
+import type { Emission, MessageMeta } from '../components/types.ts';
+import type { PipelineMetrics } from '../observability/metrics.ts';
+import { ensureConsumer } from '../transport/consumers.ts';
+import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
+import { deadLetter, type FailureKind } from './dead-letter.ts';
+import { CORRELATION_ID } from './header-names.ts';
+
+export interface RunnerDeps {
+  readonly nc: NatsConnection;
+  readonly jsm: JetStreamManager;
+  readonly logger: Logger;
+  readonly metrics: PipelineMetrics;
+  /** JetStream publish timeout (ms). */
+  readonly publishTimeoutMs?: number;
+}
+
+export class PipelineRunner {
+  readonly pipeline: CompiledPipeline;
+  private readonly input: JetStreamInput;
+  private readonly deps: RunnerDeps;
+  private readonly js: JetStreamClient;
+  private readonly log: Logger;
+  private messages: ConsumerMessages | undefined;
+  private subscription: Subscription | undefined;
+  private readonly inFlight = new Set<JsMsg>();
+  private finished: Promise<void> = Promise.resolve();
+  private bound = false;
+  private readonly encoder = new TextEncoder();
+
+  constructor(pipeline: CompiledPipeline, deps: RunnerDeps) {
+    if (pipeline.input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${pipeline.input.kind} is not run by the JetStream runner`);
+    this.pipeline = pipeline;
+    this.input = pipeline.input.config as JetStreamInput;
+    this.deps = deps;
+    this.js = jetstream(deps.nc, { timeout: deps.publishTimeoutMs ?? 5000 });
+    this.log = deps.logger.child({ pipeline: pipeline.name });
+  }
+
+  /** True once the consumer exists and messages are being pulled. */
+  get ready(): boolean {
+    return this.bound;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  async start(): Promise<void> {
+    const setup = await ensureConsumer(this.deps.jsm, this.input, this.pipeline.name, this.pipeline.errors.maxDeliver);
+    if (setup.action !== 'unchanged') this.log.info({ consumer: this.input.durable, action: setup.action, fields: setup.fields }, `consumer ${setup.action}`);
+    if (setup.ignored.length > 0) {
+      this.log.warn({ consumer: this.input.durable, ignored: setup.ignored }, 'deliver policy applies only to a new consumer; the existing durable keeps its position');
+    }
+    const consumer = await this.js.consumers.get(this.input.stream, this.input.durable);
+    const messages = await consumer.consume({ max_messages: this.input.batch });
+    this.messages = messages;
+    const source$ = new Observable<JsMsg>((subscriber) => {
+      (async () => {
+        for await (const m of messages) subscriber.next(m);
+        subscriber.complete();
+      })().catch((err: unknown) => subscriber.error(err));
+      return () => {
+        void messages.close().catch(() => undefined);
+      };
+    });
+    let resolveDone!: () => void;
+    this.finished = new Promise<void>((r) => (resolveDone = r));
+    this.subscription = source$
+      .pipe(mergeMap((m) => this.handle(m), this.input.concurrency))
+      .subscribe({
+        complete: () => resolveDone(),
+        error: (err: unknown) => {
+          this.log.error({ err }, 'message stream failed');
+          resolveDone();
+        },
+      });
+    this.bound = true;
+    this.log.info({ stream: this.input.stream, subject: this.input.subject, consumer: this.input.durable, batch: this.input.batch, concurrency: this.input.concurrency }, 'pipeline started');
+  }
+
+  /**
+   * Stops pulling, lets in-flight messages finish (published and acked) for up to `graceMs`,
+   * then hands back whatever is still unfinished for immediate redelivery.
+   */
+  async stop(graceMs: number): Promise<{ unfinished: number }> {
+    this.bound = false;
+    this.messages?.stop();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.finished.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
+    ]);
+    if (timer) clearTimeout(timer);
+    const unfinished = this.inFlight.size;
+    if (timedOut) {
+      for (const m of this.inFlight) m.nak();
+      this.inFlight.clear();
+      this.subscription?.unsubscribe();
+    }
+    this.log.info({ unfinished }, 'pipeline stopped');
+    return { unfinished };
+  }
+
+  private async handle(m: JsMsg): Promise<void> {
+    const started = performance.now();
+    this.inFlight.add(m);
+    const metrics = this.deps.metrics;
+    metrics.received.inc();
+    const info = m.info;
+    const meta: MessageMeta = {
+      pipeline: this.pipeline.name,
+      subject: m.subject,
+      stream: info.stream,
+      streamSeq: info.streamSequence,
+      deliveryCount: info.deliveryCount,
+      receivedAt: Date.now(),
+    };
+    const headers = headerRecord(m.headers);
+    try {
+      if (meta.deliveryCount > this.pipeline.errors.maxDeliver) {
+        await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', {
+          permanent: false,
+          stepIndex: 0,
+          step: 'delivery',
+          reason: `delivered ${meta.deliveryCount} times without being acknowledged (the runner may have stopped or timed out while handling it)`,
+        }, 'exhausted');
+        return;
+      }
+      const ex = createExchange(this.pipeline, { data: m.data, headers, meta }, this.input.format);
+      if (isFailure(ex)) {
+        await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', ex, 'permanent');
+        return;
+      }
+      const result = processExchange(this.pipeline, ex);
+      const outcome: Outcome = result instanceof Promise ? await result : result;
+      switch (outcome.kind) {
+        case 'drop':
+          m.ack();
+          metrics.dropped.inc();
+          if (this.log.isLevelEnabled('debug')) this.log.debug({ correlationId: ex.correlationId, seq: meta.streamSeq, step: outcome.step }, 'dropped by filter');
+          break;
+        case 'fail':
+          await this.fail(m, meta, headers, ex.correlationId, outcome.failure);
+          break;
+        case 'emit':
+          try {
+            await this.publishAll(outcome.emissions);
+          } catch (err) {
+            await this.fail(m, meta, headers, ex.correlationId, {
+              permanent: false,
+              stepIndex: this.pipeline.steps.length + 1,
+              step: 'publish',
+              reason: `publish failed: ${(err as Error).message}`,
+            });
+            break;
+          }
+          m.ack();
+          metrics.published.inc(outcome.emissions.length);
+          if (this.log.isLevelEnabled('debug')) {
+            this.log.debug({ correlationId: ex.correlationId, seq: meta.streamSeq, outputs: outcome.emissions.map((e) => e.subject) }, 'delivered');
+          }
+          break;
+      }
+    } catch (err) {
+      // Only a bug gets here (every expected failure is handled above): hand the message back.
+      this.log.error({ err, seq: meta.streamSeq, correlationId: headers[CORRELATION_ID] }, 'unexpected error while handling a message');
+      m.nak(this.backoffFor(meta.deliveryCount));
+    } finally {
+      this.inFlight.delete(m);
+      metrics.processing.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private publishAll(emissions: readonly Emission[]): Promise<unknown> {
+    if (emissions.length === 1) return this.publish(emissions[0]!);
+    return Promise.all(emissions.map((e) => this.publish(e)));
+  }
+
+  private publish(e: Emission): Promise<unknown> {
+    const h = natsHeaders();
+    for (const k in e.headers) h.set(k, e.headers[k] as string);
+    const payload = typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body));
+    return this.js.publish(e.subject, payload, { msgID: e.msgId, headers: h });
+  }
+
+  private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
+    if (failure.permanent) {
+      await this.deadLetter(m, meta, headers, correlationId, failure, 'permanent');
+      return;
+    }
+    if (meta.deliveryCount >= this.pipeline.errors.maxDeliver) {
+      await this.deadLetter(m, meta, headers, correlationId, failure, 'exhausted');
+      return;
+    }
+    const delay = this.backoffFor(meta.deliveryCount);
+    this.deps.metrics.retried.inc();
+    this.log.warn({ correlationId, seq: meta.streamSeq, step: failure.step, reason: failure.reason, delivery: meta.deliveryCount, retryInMs: delay }, 'transient failure, will retry');
+    m.nak(delay);
+  }
+
+  private backoffFor(deliveryCount: number): number {
+    const list = this.pipeline.errors.backoffMs;
+    return list[Math.min(deliveryCount, list.length) - 1] ?? 1000;
+  }
+
+  private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<void> {
+    const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: m.data, headers }, correlationId, failure, kind);
+    const h = natsHeaders();
+    for (const k in dl.headers) h.set(k, dl.headers[k] as string);
+    try {
+      await this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: h });
+    } catch (err) {
+      // The dead letter did not land: keep the message (redelivered later), never drop it.
+      this.log.error({ err: (err as Error).message, correlationId, seq: meta.streamSeq, deadLetter: dl.subject }, 'dead-letter publish failed; message left for redelivery');
+      m.nak(this.backoffFor(meta.deliveryCount));
+      return;
+    }
+    m.ack();
+    this.deps.metrics.deadLettered.inc();
+    this.log.warn({ correlationId, seq: meta.streamSeq, subject: meta.subject, step: failure.step, reason: failure.reason, field: failure.field, kind, deadLetter: dl.subject }, 'message dead-lettered');
+  }
+}
+
+function headerRecord(h: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!h) return out;
+  for (const [k, v] of h) {
+    if (v.length > 0) out[k] = v[0] as string;
+  }
+  return out;
+}

@@ -1,0 +1,143 @@
+/**
+ * The pure heart of the runner: one inbound message through a pipeline's steps to the
+ * emissions its outputs would send, or to a drop or a failure. No I/O happens here, so the
+ * live runner and the offline fixture tests (`crossdock test`) share exactly this code.
+ */
+import { randomUUID } from 'node:crypto';
+import { isPromiseLike } from '../expressions/jsonata.ts';
+import { DROP, StepFailure, type CompiledOutput, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
+import type { CompiledPipeline } from '../compile/pipeline.ts';
+import { CORRELATION_ID } from './header-names.ts';
+
+export interface Inbound {
+  readonly data: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly meta: MessageMeta;
+}
+
+export interface Failure {
+  readonly permanent: boolean;
+  /** 1-based step number, 0 for decoding, steps.length + 1 for outputs. */
+  readonly stepIndex: number;
+  readonly step: string;
+  readonly reason: string;
+  readonly field?: string;
+}
+
+export type Outcome =
+  | { readonly kind: 'emit'; readonly emissions: readonly Emission[]; readonly exchange: Exchange }
+  | { readonly kind: 'drop'; readonly step: string; readonly exchange: Exchange }
+  | { readonly kind: 'fail'; readonly failure: Failure; readonly exchange: Exchange | undefined };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Builds the exchange for an inbound message; a payload that cannot be decoded is a permanent failure. */
+export function createExchange(pipeline: CompiledPipeline, inbound: Inbound, format: 'json' | 'text'): Exchange | Failure {
+  let text: string;
+  try {
+    text = decoder.decode(inbound.data);
+  } catch {
+    return decodeFailure('payload is not valid UTF-8');
+  }
+  let body: unknown = text;
+  if (format === 'json') {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      return decodeFailure(`payload is not JSON: ${(err as Error).message}`);
+    }
+  }
+  const headers: Record<string, string> = { ...inbound.headers };
+  const correlationId = headers[CORRELATION_ID] || randomUUID();
+  headers[CORRELATION_ID] = correlationId;
+  // Transport headers describe the inbound hop; they must not leak onto outputs.
+  delete headers['Nats-Msg-Id'];
+  delete headers['Nats-Expected-Stream'];
+  return {
+    body,
+    headers,
+    route: undefined,
+    correlationId,
+    meta: inbound.meta,
+    raw: inbound.data,
+    bindings: { headers, subject: inbound.meta.subject, meta: inbound.meta, pipeline: pipeline.name },
+  };
+}
+
+function decodeFailure(reason: string): Failure {
+  return { permanent: true, stepIndex: 0, step: 'decode', reason };
+}
+
+export function isFailure(x: Exchange | Failure): x is Failure {
+  return 'stepIndex' in x;
+}
+
+/** Runs the steps and prepares the emissions. Synchronous when every step is. */
+export function processExchange(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outcome> {
+  return runFrom(pipeline, ex, 0);
+}
+
+function runFrom(pipeline: CompiledPipeline, ex: Exchange, start: number): Outcome | Promise<Outcome> {
+  const steps = pipeline.steps;
+  for (let i = start; i < steps.length; i++) {
+    const step = steps[i]!;
+    let r: StepResult | Promise<StepResult>;
+    try {
+      r = step.run(ex);
+    } catch (err) {
+      return failed(err, i, step.label, ex);
+    }
+    if (isPromiseLike(r)) {
+      return (r as Promise<StepResult>).then(
+        (v) => (v === DROP ? dropped(step.label, ex) : runFrom(pipeline, ex, i + 1)),
+        (err: unknown) => failed(err, i, step.label, ex),
+      );
+    }
+    if (r === DROP) return dropped(step.label, ex);
+  }
+  return emit(pipeline, ex);
+}
+
+function dropped(step: string, exchange: Exchange): Outcome {
+  return { kind: 'drop', step, exchange };
+}
+
+function failed(err: unknown, index: number, label: string, exchange: Exchange): Outcome {
+  const sf = err instanceof StepFailure ? err : undefined;
+  const failure: Failure = {
+    // Anything that is not a StepFailure is a bug or an environment problem: retry it.
+    permanent: sf ? sf.permanent : false,
+    stepIndex: index + 1,
+    step: label,
+    reason: sf ? sf.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+    ...(sf?.field === undefined ? {} : { field: sf.field }),
+  };
+  return { kind: 'fail', failure, exchange };
+}
+
+function emit(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outcome> {
+  const targets = selectOutputs(pipeline.outputs, ex.route);
+  const emissions: (Emission | Promise<Emission>)[] = [];
+  let async = false;
+  const outputStep = pipeline.steps.length;
+  for (let i = 0; i < targets.length; i++) {
+    const out = targets[i]!;
+    try {
+      const e = out.prepare(ex, 0);
+      if (isPromiseLike(e)) async = true;
+      emissions.push(e);
+    } catch (err) {
+      return failed(err, outputStep, `output ${out.name}`, ex);
+    }
+  }
+  if (!async) return { kind: 'emit', emissions: emissions as Emission[], exchange: ex };
+  return Promise.all(emissions).then(
+    (list) => ({ kind: 'emit' as const, emissions: list, exchange: ex }),
+    (err: unknown) => failed(err, outputStep, 'output', ex),
+  );
+}
+
+function selectOutputs(outputs: readonly CompiledOutput[], route: readonly string[] | undefined): readonly CompiledOutput[] {
+  if (route === undefined) return outputs;
+  return outputs.filter((o) => route.includes(o.name));
+}

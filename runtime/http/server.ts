@@ -1,0 +1,104 @@
+/**
+ * The runner's HTTP server: a small router over node:http. Health and metrics live here
+ * today; the availability API and webhook ingress register their routes the same way.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+
+export type Handler = (req: IncomingMessage, res: ServerResponse, params: Readonly<Record<string, string>>) => void | Promise<void>;
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly keys: readonly string[];
+  readonly handler: Handler;
+}
+
+export class HttpServer {
+  private readonly routes: Route[] = [];
+  private server: Server | undefined;
+  private readonly logger: Logger;
+
+  constructor(logger: Logger) {
+    this.logger = logger;
+  }
+
+  /** `path` may hold `:name` segments, e.g. `/v1/atp/:sku`. */
+  route(method: string, path: string, handler: Handler): void {
+    const keys: string[] = [];
+    const pattern = new RegExp(
+      '^' +
+        path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:([A-Za-z_]+)/g, (_m, k: string) => {
+          keys.push(k);
+          return '([^/]+)';
+        }) +
+        '/?$',
+    );
+    this.routes.push({ method, pattern, keys, handler });
+  }
+
+  async listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    const server = createServer((req, res) => this.dispatch(req, res));
+    server.keepAliveTimeout = 65_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const addr = server.address() as AddressInfo;
+    return { host: addr.address, port: addr.port };
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeIdleConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private dispatch(req: IncomingMessage, res: ServerResponse): void {
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    let methodMismatch = false;
+    for (const r of this.routes) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      if (r.method !== req.method && !(r.method === 'GET' && req.method === 'HEAD')) {
+        methodMismatch = true;
+        continue;
+      }
+      const params: Record<string, string> = {};
+      r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
+      Promise.resolve()
+        .then(() => r.handler(req, res, params))
+        .catch((err: unknown) => {
+          this.logger.error({ err, path }, 'http handler failed');
+          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+          else res.end();
+        });
+      return;
+    }
+    if (methodMismatch) sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}` });
+    else sendJson(res, 404, { error: `no route for ${path}` });
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string, contentType = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** `host:port`, `:port` or `port`. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:(.*):)?(\d+)$/.exec(text.trim());
+  if (!m) throw new Error(`not a listen address: '${text}' (write HOST:PORT, e.g. 127.0.0.1:8080)`);
+  const host = m[1] === undefined || m[1] === '' ? '127.0.0.1' : m[1].replace(/^\[|\]$/g, '');
+  return { host, port: Number(m[2]) };
+}

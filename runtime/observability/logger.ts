@@ -1,0 +1,25 @@
+/**
+ * Structured logs (pino, JSON lines). Everything about a message carries its correlation id;
+ * configuration values are never logged (they may hold secrets from the environment).
+ */
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  readonly level?: string;
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  const level = options.level ?? process.env.CROSSDOCK_LOG_LEVEL ?? 'info';
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: ['*.password', '*.token', '*.authorization', '*.secret'], censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}

@@ -1,0 +1,197 @@
+/**
+ * Prometheus metrics without a client library: counters and histograms with labels, rendered
+ * in the text exposition format. Children are bound once per label set, so the message path
+ * only increments numbers.
+ */
+
+type Labels = Readonly<Record<string, string>>;
+
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  return keys.map((k) => `${k}="${escapeLabel(labels[k] as string)}"`).join(',');
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+export interface CounterChild {
+  inc(n?: number): void;
+  readonly value: number;
+}
+
+export class Counter {
+  readonly name: string;
+  readonly help: string;
+  private readonly children = new Map<string, { value: number }>();
+
+  constructor(name: string, help: string) {
+    this.name = name;
+    this.help = help;
+  }
+
+  labels(labels: Labels): CounterChild {
+    const key = labelKey(labels);
+    let cell = this.children.get(key);
+    if (!cell) {
+      cell = { value: 0 };
+      this.children.set(key, cell);
+    }
+    const c = cell;
+    return {
+      inc(n = 1) {
+        c.value += n;
+      },
+      get value() {
+        return c.value;
+      },
+    };
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [key, cell] of this.children) lines.push(`${this.name}${key ? `{${key}}` : ''} ${cell.value}`);
+    return lines.join('\n');
+  }
+}
+
+export interface HistogramChild {
+  observe(seconds: number): void;
+  readonly count: number;
+}
+
+/** Seconds; from 100 µs to 30 s, the range a message spends in a pipeline. */
+export const LATENCY_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+export class Histogram {
+  readonly name: string;
+  readonly help: string;
+  readonly buckets: readonly number[];
+  private readonly children = new Map<string, { counts: number[]; sum: number; count: number }>();
+
+  constructor(name: string, help: string, buckets: readonly number[] = LATENCY_BUCKETS) {
+    this.name = name;
+    this.help = help;
+    this.buckets = buckets;
+  }
+
+  labels(labels: Labels): HistogramChild {
+    const key = labelKey(labels);
+    let cell = this.children.get(key);
+    if (!cell) {
+      cell = { counts: new Array<number>(this.buckets.length).fill(0), sum: 0, count: 0 };
+      this.children.set(key, cell);
+    }
+    const c = cell;
+    const buckets = this.buckets;
+    return {
+      observe(seconds: number) {
+        c.sum += seconds;
+        c.count++;
+        // Only the first bucket that holds the value is incremented; render() accumulates.
+        for (let i = 0; i < buckets.length; i++) {
+          if (seconds <= (buckets[i] as number)) {
+            c.counts[i] = (c.counts[i] as number) + 1;
+            return;
+          }
+        }
+      },
+      get count() {
+        return c.count;
+      },
+    };
+  }
+
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const [key, cell] of this.children) {
+      const sep = key ? ',' : '';
+      let cumulative = 0;
+      this.buckets.forEach((b, i) => {
+        cumulative += cell.counts[i] as number;
+        lines.push(`${this.name}_bucket{${key}${sep}le="${b}"} ${cumulative}`);
+      });
+      lines.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${cell.count}`);
+      lines.push(`${this.name}_sum${key ? `{${key}}` : ''} ${cell.sum}`);
+      lines.push(`${this.name}_count${key ? `{${key}}` : ''} ${cell.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+export class Gauge {
+  readonly name: string;
+  readonly help: string;
+  private readonly read: () => readonly [Labels, number][];
+  constructor(name: string, help: string, read: () => readonly [Labels, number][]) {
+    this.name = name;
+    this.help = help;
+    this.read = read;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    for (const [labels, v] of this.read()) {
+      const key = labelKey(labels);
+      lines.push(`${this.name}${key ? `{${key}}` : ''} ${v}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+export class MetricsRegistry {
+  private readonly metrics: { render(): string }[] = [];
+
+  counter(name: string, help: string): Counter {
+    const c = new Counter(name, help);
+    this.metrics.push(c);
+    return c;
+  }
+
+  histogram(name: string, help: string, buckets?: readonly number[]): Histogram {
+    const h = new Histogram(name, help, buckets);
+    this.metrics.push(h);
+    return h;
+  }
+
+  gauge(name: string, help: string, read: () => readonly [Labels, number][]): Gauge {
+    const g = new Gauge(name, help, read);
+    this.metrics.push(g);
+    return g;
+  }
+
+  render(): string {
+    return this.metrics.map((m) => m.render()).join('\n') + '\n';
+  }
+}
+
+/** The per-pipeline instruments the runner updates. */
+export interface PipelineMetrics {
+  readonly received: CounterChild;
+  readonly published: CounterChild;
+  readonly deadLettered: CounterChild;
+  readonly retried: CounterChild;
+  readonly dropped: CounterChild;
+  readonly processing: HistogramChild;
+}
+
+export class RunnerMetrics {
+  readonly registry = new MetricsRegistry();
+  private readonly received = this.registry.counter('crossdock_messages_in_total', 'Messages received by a pipeline.');
+  private readonly published = this.registry.counter('crossdock_messages_out_total', 'Messages published by a pipeline to its outputs (acknowledged by JetStream).');
+  private readonly deadLettered = this.registry.counter('crossdock_messages_dead_lettered_total', 'Messages sent to the dead-letter subject.');
+  private readonly retried = this.registry.counter('crossdock_messages_retried_total', 'Transient failures handed back for redelivery with backoff.');
+  private readonly dropped = this.registry.counter('crossdock_messages_dropped_total', 'Messages removed on purpose by a filter step.');
+  private readonly processing = this.registry.histogram('crossdock_processing_seconds', 'Time from receipt to acknowledgement of a message, in seconds.');
+
+  forPipeline(pipeline: string): PipelineMetrics {
+    const l = { pipeline };
+    return {
+      received: this.received.labels(l),
+      published: this.published.labels(l),
+      deadLettered: this.deadLettered.labels(l),
+      retried: this.retried.labels(l),
+      dropped: this.dropped.labels(l),
+      processing: this.processing.labels(l),
+    };
+  }
+}

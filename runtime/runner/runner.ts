@@ -1,0 +1,121 @@
+/**
+ * One runner process: NATS (joined or embedded), streams, every selected pipeline, and the
+ * HTTP endpoints. Start and stop are the only verbs; the CLI `run` command is a thin shell.
+ */
+import { join } from 'node:path';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { Project } from '../compile/project.ts';
+import { PipelineRunner } from '../engine/pipeline-runner.ts';
+import { RunnerMetrics } from '../observability/metrics.ts';
+import { HttpServer } from '../http/server.ts';
+import { registerHealthRoutes } from '../http/health.ts';
+import { connectNats } from '../transport/connection.ts';
+import { ensureStreams } from '../transport/streams.ts';
+import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
+import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
+
+export interface RunnerOptions {
+  readonly project: Project;
+  /** NATS URL to join; omitted: start an embedded server under `dataDir`. */
+  readonly natsUrl?: string;
+  readonly dataDir: string;
+  /** HTTP listen address; omitted: no HTTP server. */
+  readonly http?: { readonly host: string; readonly port: number };
+  readonly logger: Logger;
+  /** How long in-flight messages may take to finish on stop. */
+  readonly graceMs?: number;
+}
+
+export interface RunningRunner {
+  readonly natsUrl: string;
+  readonly http?: { readonly host: string; readonly port: number };
+  readonly runners: readonly PipelineRunner[];
+  readonly metrics: RunnerMetrics;
+  stop(): Promise<void>;
+}
+
+export async function startRunner(options: RunnerOptions): Promise<RunningRunner> {
+  const { project, logger } = options;
+  let embedded: NatsServer | undefined;
+  let natsUrl = options.natsUrl;
+  if (!natsUrl) {
+    embedded = await startNatsServer({ storeDir: join(options.dataDir, 'nats') });
+    natsUrl = embedded.url;
+    logger.info({ nats: natsUrl, store: join(options.dataDir, 'nats') }, 'embedded nats-server started');
+  }
+  let nc: NatsConnection | undefined;
+  const http = options.http ? new HttpServer(logger) : undefined;
+  const runners: PipelineRunner[] = [];
+  const metrics = new RunnerMetrics();
+  try {
+    nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
+    const jsm: JetStreamManager = await jetstreamManager(nc);
+    for (const change of await ensureStreams(jsm, project.streams)) {
+      if (change.action !== 'unchanged') logger.info({ stream: change.stream, fields: change.fields }, `stream ${change.action}`);
+    }
+    const conn = nc;
+    let listening: { host: string; port: number } | undefined;
+    if (http && options.http) {
+      registerHealthRoutes(http, {
+        readiness: () => runners.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
+        natsConnected: () => !conn.isClosed() && conn.info !== undefined,
+        metricsText: () => metrics.registry.render(),
+      });
+      listening = await http.listen(options.http.host, options.http.port);
+      logger.info({ http: `${listening.host}:${listening.port}` }, 'http listening');
+    }
+    for (const p of project.pipelines) {
+      const r = new PipelineRunner(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name) });
+      await r.start();
+      runners.push(r);
+    }
+    writeRuntimeInfo(options.dataDir, {
+      pid: process.pid,
+      natsUrl,
+      embedded: embedded !== undefined,
+      ...(listening ? { http: `${listening.host}:${listening.port}` } : {}),
+      startedAt: new Date().toISOString(),
+    });
+    logger.info({ pipelines: runners.map((r) => r.pipeline.name) }, 'runner ready');
+    let stopping: Promise<void> | undefined;
+    const url = natsUrl;
+    return {
+      natsUrl: url,
+      ...(listening ? { http: listening } : {}),
+      runners,
+      metrics,
+      stop() {
+        stopping ??= shutdown(runners, conn, http, embedded, options, logger);
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(runners.map((r) => r.stop(0)));
+    await nc?.close().catch(() => undefined);
+    await http?.close();
+    await embedded?.stop();
+    throw err;
+  }
+}
+
+async function shutdown(
+  runners: readonly PipelineRunner[],
+  nc: NatsConnection,
+  http: HttpServer | undefined,
+  embedded: NatsServer | undefined,
+  options: RunnerOptions,
+  logger: Logger,
+): Promise<void> {
+  const graceMs = options.graceMs ?? 10_000;
+  logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
+  const results = await Promise.all(runners.map((r) => r.stop(graceMs)));
+  const unfinished = results.reduce((n, r) => n + r.unfinished, 0);
+  // drain() flushes the acks still in the outgoing buffer before closing.
+  await nc.drain().catch(() => undefined);
+  await http?.close();
+  if (embedded) await embedded.stop();
+  removeRuntimeInfo(options.dataDir, process.pid);
+  logger.info({ unfinished }, 'stopped');
+}
