@@ -1,0 +1,150 @@
+import { DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { CommandSpec, ParsedArgs } from '../command.ts';
+import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
+import { clientNatsUrl } from '../nats-url.ts';
+import { streamFor, withClient, type Client } from '../client.ts';
+import { headerObject, renderMessage } from '../render.ts';
+import { DLQ } from '../../engine/header-names.ts';
+import { replayOf } from '../../engine/dead-letter.ts';
+import { Progress } from '../progress.ts';
+
+export const dlqCommand: CommandSpec = {
+  name: 'dlq',
+  summary: 'List, show and replay dead letters',
+  usage: 'crossdock dlq list [--pipeline NAME] | dlq show ID | dlq replay (ID… | --all [--pipeline NAME]) [--keep]',
+  details:
+    'A dead letter is the original message with the failure in Crossdock-* headers; its ID is its\n' +
+    'sequence in the dead-letter stream. Replay publishes it to its original subject with its\n' +
+    'original headers (and a fresh message id), then removes it from the dead-letter stream\n' +
+    'unless --keep is given.',
+  options: {
+    nats: commonOptions.nats,
+    data: commonOptions.data,
+    subject: { type: 'string', value: 'SUBJECT', description: 'Dead-letter subjects', default: 'dlq.>' },
+    pipeline: { type: 'string', value: 'NAME', description: 'Only dead letters of this pipeline' },
+    all: { type: 'boolean', description: 'replay: every dead letter (of --pipeline, if given)' },
+    keep: { type: 'boolean', description: 'replay: leave the dead letters in place' },
+    json: { type: 'boolean', description: 'list/show: JSON output' },
+  },
+  positionals: { min: 1, max: -1 },
+  async run(args) {
+    const [action, ...ids] = args.positionals as [string, ...string[]];
+    if (!['list', 'show', 'replay'].includes(action)) throw new UsageError(`unknown dlq action '${action}' (list, show, replay)`);
+    const url = clientNatsUrl(str(args, 'nats'), str(args, 'data') as string);
+    return withClient(url, async (client) => {
+      const subject = str(args, 'subject') as string;
+      const stream = await streamFor(client.jsm, subject);
+      if (!stream) throw new CommandError(`no stream captures dead-letter subject '${subject}'`);
+      if (action === 'list') return list(client, stream, subject, args);
+      if (action === 'show') {
+        if (ids.length !== 1) throw new UsageError('dlq show takes exactly one ID');
+        return show(client.jsm, stream, parseId(ids[0] as string), flag(args, 'json'));
+      }
+      return replay(client, stream, subject, ids.map(parseId), args);
+    });
+  },
+};
+
+interface Entry {
+  readonly seq: number;
+  readonly time: Date;
+  readonly subject: string;
+  readonly headers: Record<string, string>;
+  readonly data: Uint8Array;
+}
+
+function parseId(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`'${text}' is not a dead-letter ID (a stream sequence number, see dlq list)`);
+  return n;
+}
+
+/** Every dead letter currently stored, oldest first, read with an ordered consumer. */
+async function* entries(client: Client, stream: string, subject: string): AsyncGenerator<Entry> {
+  const info = await client.jsm.streams.info(stream, { subjects_filter: subject });
+  if (info.state.messages === 0) return;
+  const consumer = await client.js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
+  const messages = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
+  for await (const m of messages) {
+    yield { seq: m.seq, time: new Date(Math.floor(m.info.timestampNanos / 1e6)), subject: m.subject, headers: headerObject(m.headers), data: m.data };
+    if (m.info.pending === 0) break;
+  }
+}
+
+async function list(client: Client, stream: string, subject: string, args: ParsedArgs): Promise<number> {
+  const pipeline = str(args, 'pipeline');
+  const rows: Entry[] = [];
+  for await (const e of entries(client, stream, subject)) {
+    if (!pipeline || e.headers[DLQ.pipeline] === pipeline) rows.push(e);
+  }
+  if (flag(args, 'json')) {
+    process.stdout.write(JSON.stringify(rows.map((r) => ({ id: r.seq, time: r.time.toISOString(), subject: r.subject, headers: r.headers })), null, 2) + '\n');
+    return 0;
+  }
+  if (rows.length === 0) {
+    process.stdout.write(`no dead letters${pipeline ? ` for ${pipeline}` : ''} in ${stream}\n`);
+    return 0;
+  }
+  const table = rows.map((r) => [
+    String(r.seq),
+    r.time.toISOString().replace('T', ' ').slice(0, 19),
+    r.headers[DLQ.pipeline] ?? '?',
+    r.headers[DLQ.step] ?? '?',
+    truncate(r.headers[DLQ.reason] ?? '', 90),
+  ]);
+  const head = ['ID', 'FAILED (UTC)', 'PIPELINE', 'STEP', 'REASON'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
+  const fmt = (row: readonly string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
+  process.stdout.write([fmt(head), ...table.map(fmt)].join('\n') + `\n${rows.length} dead letter(s) in ${stream}\n`);
+  return 0;
+}
+
+async function show(jsm: JetStreamManager, stream: string, seq: number, json: boolean): Promise<number> {
+  const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+  if (!m) throw new CommandError(`no dead letter ${seq} in ${stream}`);
+  const entry = { subject: m.subject, seq: m.seq, time: m.time, headers: headerObject(m.header), data: m.data };
+  process.stdout.write(json ? JSON.stringify({ id: m.seq, subject: m.subject, time: m.time.toISOString(), headers: entry.headers, body: new TextDecoder().decode(m.data) }, null, 2) + '\n' : renderMessage(entry));
+  return 0;
+}
+
+async function replay(client: Client, stream: string, subject: string, ids: number[], args: ParsedArgs): Promise<number> {
+  const all = flag(args, 'all');
+  if (all === (ids.length > 0)) throw new UsageError('dlq replay takes IDs or --all (not both, not neither)');
+  const pipeline = str(args, 'pipeline');
+  let targets: number[] = ids;
+  if (all) {
+    targets = [];
+    for await (const e of entries(client, stream, subject)) if (!pipeline || e.headers[DLQ.pipeline] === pipeline) targets.push(e.seq);
+  }
+  const keep = flag(args, 'keep');
+  const progress = new Progress(targets.length);
+  let failed = 0;
+  for (const seq of targets) {
+    const m = await client.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    const plan = m ? replayOf({ stream, seq, headers: headerObject(m.header), data: m.data }) : undefined;
+    if (!m || !plan) {
+      failed++;
+      process.stderr.write(`dead letter ${seq}: ${m ? `has no ${DLQ.sourceSubject} header` : 'not found'}; skipped\n`);
+      progress.tick();
+      continue;
+    }
+    const h = natsHeaders();
+    for (const [k, v] of Object.entries(plan.headers)) h.set(k, v);
+    try {
+      await client.js.publish(plan.subject, plan.data, { msgID: plan.msgId, headers: h });
+      if (!keep) await client.jsm.streams.deleteMessage(stream, seq, false);
+    } catch (err) {
+      failed++;
+      process.stderr.write(`dead letter ${seq}: replay to ${plan.subject} failed: ${(err as Error).message}\n`);
+    }
+    progress.tick();
+  }
+  progress.done();
+  process.stdout.write(`replayed ${targets.length - failed} of ${targets.length} dead letter(s)${failed ? `; ${failed} failed` : ''}\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length <= n ? s : s.slice(0, n - 1) + '…';
+}

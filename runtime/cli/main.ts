@@ -1,0 +1,62 @@
+/**
+ * `crossdock`: dispatches to a command. User mistakes print one clear message and exit
+ * non-zero; stack traces are kept for bugs.
+ */
+import { CommandError, UsageError, helpText, parse, type CommandSpec } from './command.ts';
+import { runCommand } from './commands/run.ts';
+import { lintCommand } from './commands/lint.ts';
+import { testCommand } from './commands/test.ts';
+import { publishCommand } from './commands/publish.ts';
+import { tailCommand } from './commands/tail.ts';
+import { dlqCommand } from './commands/dlq.ts';
+import { schemaCommand } from './commands/schema.ts';
+
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand];
+
+function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    'crossdock — declarative integration pipelines over NATS JetStream',
+    '',
+    'Usage: crossdock <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Run `crossdock <command> --help` for the options of a command.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    process.stdout.write('crossdock 0.1.0\n');
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`crossdock: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(helpText(command) + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(parse(command, rest));
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`crossdock ${command.name}: ${err.message}\nRun \`crossdock ${command.name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (err instanceof CommandError) {
+      process.stderr.write(`crossdock ${command.name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}
