@@ -84,23 +84,26 @@ function waitForReady(child: ChildProcess, binary: string, timeoutMs: number, on
       clearTimeout(timer);
       reject(err.code === 'ENOENT' ? new NatsServerNotFound(binary) : err);
     });
-    child.once('exit', (code) => {
+    const onEarlyExit = (code: number | null): void => {
       clearTimeout(timer);
       reject(new Error(`nats-server exited with code ${code} before it was ready:\n${log.slice(-10).join('\n')}`));
-    });
+    };
+    child.once('exit', onEarlyExit);
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
+        // Keep reading after ready (a full pipe would block the server) but remember little.
         log.push(line);
+        if (log.length > 50) log.shift();
         onLog?.(line);
         const m = /Listening for client connections on [^\s]*:(\d+)/.exec(line);
         if (m) port = Number(m[1]);
         if (line.includes('Server is ready') && port !== undefined) {
           clearTimeout(timer);
-          child.removeAllListeners('exit');
+          child.off('exit', onEarlyExit);
           resolve(port);
         }
       }

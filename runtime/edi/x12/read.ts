@@ -31,6 +31,9 @@ function findIsa(text: string, from: number): number {
 /** Explains what a file (or a stretch of it) starts with when that is not an ISA. */
 function describeStart(text: string, at: number): { code: X12Error['code']; tag: string; text: string } {
   const head = text.slice(at, at + 300);
+  if (head.startsWith('ISA')) {
+    return { code: 'delimiters-invalid', tag: 'ISA', text: `the element separator (4th character of the ISA) is ${JSON.stringify(head[3] ?? '')}, which cannot be a delimiter` };
+  }
   if (/[\u0000-\u0008\u000E-\u001B\u007F\uFFFD]/.test(head.slice(0, 64))) {
     return { code: 'not-x12', tag: '?', text: 'the data is binary, not X12 text' };
   }
@@ -74,8 +77,13 @@ export function readInterchanges(text: string, options: ReadOptions = {}): ReadR
   while (at < text.length) {
     if (!isIsaStart(text, at)) {
       const found = describeStart(text, at);
-      errors.push(problem({ code: interchanges.length > 0 && found.code !== 'not-x12' ? 'unexpected-data' : found.code, level: 'file', segment: { tag: found.tag, position: counter.next++ }, text: found.text }, context));
       const next = findIsa(text, at + 1);
+      if (next >= 0 || interchanges.length > 0) {
+        const what = next >= 0 ? 'before the next ISA' : 'after the last IEA';
+        errors.push(problem({ code: 'unexpected-data', level: 'file', segment: { tag: found.tag, position: counter.next++ }, text: `${next >= 0 ? next - at : text.length - at} characters ${what} belong to no interchange and were skipped (${found.text})` }, context));
+      } else {
+        errors.push(problem({ code: found.code, level: 'file', segment: { tag: found.tag, position: counter.next++ }, text: found.text }, context));
+      }
       if (next < 0) break;
       at = next;
       continue;
