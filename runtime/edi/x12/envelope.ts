@@ -148,9 +148,6 @@ class InterchangeReader {
   private checkIsaFields(): void {
     const e = this.envelope;
     const at = location(this.isa);
-    if (!/^\d{1,9}$/.test(e.controlNumber)) {
-      this.fail({ code: 'isa-invalid', level: 'interchange', segment: { ...at, element: 13 }, text: `ISA13 (interchange control number) ${JSON.stringify(e.controlNumber)} is not a number of up to 9 digits`, ack: { ta1: '018' } });
-    }
     if (e.sender.id === '' || e.sender.qualifier === '') {
       this.fail({ code: 'isa-invalid', level: 'interchange', segment: { ...at, element: e.sender.qualifier === '' ? 5 : 6 }, text: 'the interchange sender (ISA05/ISA06) is empty', ack: { ta1: e.sender.qualifier === '' ? '005' : '006' } });
     }
@@ -383,7 +380,7 @@ class InterchangeReader {
   }
 
   /** The file ended, or another ISA began, before this interchange's IEA. */
-  truncate(reason: 'eof' | 'isa', at: Segment | undefined): void {
+  truncate(reason: 'eof' | 'isa', at: Segment | undefined, lastTerminated = true): void {
     const where = at ?? this.last;
     if (this.set) this.closeSet(undefined, where);
     if (this.group) this.closeGroup(undefined, where);
@@ -391,7 +388,10 @@ class InterchangeReader {
       code: 'interchange-truncated',
       level: 'interchange',
       segment: location(where),
-      text: reason === 'eof' ? `the file ends after ${where.tag} without the IEA trailer of interchange ${this.envelope.controlNumber}` : `a new ISA starts before the IEA trailer of interchange ${this.envelope.controlNumber}`,
+      text:
+        reason === 'eof'
+          ? `the file ends after ${where.tag} without the IEA trailer of interchange ${this.envelope.controlNumber}${lastTerminated ? '' : `; the last segment has no terminator, so the file looks cut off`}`
+          : `a new ISA starts before the IEA trailer of interchange ${this.envelope.controlNumber}`,
       ack: { ta1: '023' },
     });
   }
@@ -433,16 +433,18 @@ export function readInterchange(input: string, at: number, counter: PositionCoun
   const isa: Segment = { tag: 'ISA', elements: fields, position: counter.next++ };
   const reader = new InterchangeReader(isa, fields, delimiters, source);
   const cursor = new SegmentCursor(input, detected.end, delimiters.segment);
+  let lastTerminated = true;
   for (;;) {
     const raw = cursor.next();
     if (!raw) {
-      reader.truncate('eof', undefined);
+      reader.truncate('eof', undefined, lastTerminated);
       return { ok: true, interchange: reader.result(), next: input.length };
     }
     if (isIsaStart(raw.text, 0)) {
       reader.truncate('isa', undefined);
       return { ok: true, interchange: reader.result(), next: raw.start };
     }
+    lastTerminated = raw.terminated;
     if (reader.accept(toSegment(raw, delimiters, counter))) {
       return { ok: true, interchange: reader.result(), next: cursor.offset };
     }

@@ -9,7 +9,7 @@
  */
 import { problem, type X12Error } from './errors.ts';
 import { readInterchange, type PositionCounter } from './envelope.ts';
-import { isIsaStart } from './tokenizer.ts';
+import { detectIsa, isIsaStart } from './tokenizer.ts';
 import type { Interchange, ReadOptions, ReadResult, TransactionSet } from './types.ts';
 
 const ENVELOPE_TAGS = new Set(['GS', 'GE', 'ST', 'SE', 'IEA', 'TA1']);
@@ -23,7 +23,7 @@ function skipSpace(text: string, at: number): number {
 /** Next offset where a well-formed ISA starts at a segment boundary, or -1. */
 function findIsa(text: string, from: number): number {
   for (let i = text.indexOf('ISA', from); i >= 0; i = text.indexOf('ISA', i + 1)) {
-    if (isIsaStart(text, i) && (i === 0 || !/[A-Za-z0-9]/.test(text[i - 1] as string))) return i;
+    if (isIsaStart(text, i) && (i === 0 || !/[A-Za-z0-9]/.test(text[i - 1] as string)) && detectIsa(text, i).ok) return i;
   }
   return -1;
 }
@@ -53,13 +53,11 @@ function describeStart(text: string, at: number): { code: X12Error['code']; tag:
   return { code: 'isa-missing', tag, text: `the ISA interchange header is missing: the data starts with a ${tag} segment` };
 }
 
+/** File order; at the same segment, the innermost envelope's problem first (set, group, interchange). */
 function allErrors(interchange: Interchange): X12Error[] {
-  const out = [...interchange.errors];
-  for (const g of interchange.groups) {
-    out.push(...g.errors);
-    for (const s of g.transactionSets) out.push(...s.errors);
-  }
-  return out.sort((a, b) => (a.segment?.position ?? 0) - (b.segment?.position ?? 0));
+  const sets = interchange.groups.flatMap((g) => g.transactionSets.flatMap((s) => s.errors));
+  const groups = interchange.groups.flatMap((g) => g.errors);
+  return [...sets, ...groups, ...interchange.errors].sort((a, b) => (a.segment?.position ?? 0) - (b.segment?.position ?? 0));
 }
 
 export function readInterchanges(text: string, options: ReadOptions = {}): ReadResult {

@@ -51,32 +51,30 @@ export function detectIsa(text: string, at: number): IsaDetection {
       reason: `the element separator (4th character of ISA) is ${JSON.stringify(sep)}, which cannot be a delimiter`,
     };
   }
+  // Line breaks before ISA16 are skipped: some networks wrap files at 80 columns, which cuts
+  // the 106-character ISA in two. The character right after ISA16 is the terminator even when
+  // it is a line break (files whose segments end with a bare newline).
   let count = 0;
   let sixteenth = -1;
   const limit = Math.min(text.length, at + MAX_ISA_LENGTH);
   for (let i = at + 3; i < limit; i++) {
-    const ch = text[i] as string;
-    if (ch === sep) {
-      count++;
-      if (count === 16) {
-        sixteenth = i;
-        break;
-      }
-    } else if (LINE_BREAK.test(ch)) {
+    if (text[i] === sep && ++count === 16) {
+      sixteenth = i;
       break;
     }
   }
   if (sixteenth < 0) {
-    const ended = limit >= text.length && count < 16;
     return {
       ok: false,
       code: 'isa-invalid',
-      ta1: ended ? '023' : '022',
-      reason: `the ISA header has ${count + 1 > 16 ? 'too many' : count} element separators before its end; it needs 16 (ISA01 to ISA16)`,
+      ta1: limit >= text.length ? '023' : '022',
+      reason: `the ISA header has ${count} element separators${limit >= text.length ? ' before the end of the file' : ''}; it needs 16 (ISA01 to ISA16)`,
     };
   }
-  const component = text[sixteenth + 1];
-  const terminator = text[sixteenth + 2];
+  let componentAt = sixteenth + 1;
+  while (LINE_BREAK.test(text[componentAt] ?? '')) componentAt++;
+  const component = text[componentAt];
+  const terminator = text[componentAt + 1];
   if (component === undefined || terminator === undefined) {
     return { ok: false, code: 'isa-invalid', ta1: '023', reason: 'the file ends inside the ISA header (no ISA16 or no segment terminator)' };
   }
@@ -96,7 +94,16 @@ export function detectIsa(text: string, at: number): IsaDetection {
       reason: `the character after ISA16 (the segment terminator) is ${JSON.stringify(terminator)}, which cannot be a delimiter; is ISA16 missing?`,
     };
   }
-  const fields = text.slice(at + 4, sixteenth + 2).split(sep);
+  const fields = (text.slice(at + 4, sixteenth).replace(/[\r\n]/g, '') + sep + component).split(sep);
+  // Identify the interchange or give up on it: without a control number nothing can be
+  // acknowledged, and junk that happens to contain "ISA" and 16 separators stops here.
+  if (fields.some((f) => /[\u0000-\u001F\u007F]/.test(f))) {
+    return { ok: false, code: 'isa-invalid', ta1: '022', reason: 'the ISA header contains control characters, so it is not an interchange header' };
+  }
+  const isa13 = (fields[12] ?? '').trim();
+  if (!/^\d{1,9}$/.test(isa13)) {
+    return { ok: false, code: 'isa-invalid', ta1: '018', reason: `ISA13 (interchange control number) ${JSON.stringify(isa13)} is not a number of up to 9 digits` };
+  }
   const delimiters: Delimiters = { element: sep, component, segment: terminator };
   const isa11 = fields[10] ?? '';
   const isa12 = fields[11] ?? '';
@@ -104,7 +111,7 @@ export function detectIsa(text: string, at: number): IsaDetection {
   if (isa11.length === 1 && !ALNUM.test(isa11) && isa11 !== sep && isa11 !== component && isa12 >= '00402') {
     delimiters.repetition = isa11;
   }
-  return { ok: true, delimiters, fields, end: sixteenth + 3 };
+  return { ok: true, delimiters, fields, end: componentAt + 2 };
 }
 
 export interface RawSegment {
