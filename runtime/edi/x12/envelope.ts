@@ -21,16 +21,8 @@
 import { problem, type ErrorContext, type ProblemSpec, type X12Error } from './errors.ts';
 import { SegmentCursor, detectIsa, isIsaStart, splitSegment, type RawSegment } from './tokenizer.ts';
 import { readSetContent } from './transaction.ts';
-import type {
-  Delimiters,
-  FunctionalGroup,
-  GroupHeader,
-  Interchange,
-  InterchangeAckSegment,
-  InterchangeEnvelope,
-  Segment,
-  TransactionSet,
-} from './types.ts';
+import { compareControl, envelopeFromIsa, groupHeaderFromGs, location, text } from './envelope-fields.ts';
+import type { Delimiters, FunctionalGroup, GroupHeader, Interchange, InterchangeAckSegment, InterchangeEnvelope, Segment, TransactionSet } from './types.ts';
 import { parseDate, parseTime } from './values.ts';
 
 const TAG = /^[A-Z][A-Z0-9]{1,2}$/;
@@ -43,23 +35,6 @@ export interface PositionCounter {
 export type InterchangeRead =
   | { ok: true; interchange: Interchange; next: number }
   | { ok: false; error: X12Error; next: number };
-
-type Comparison = 'same' | 'padding' | 'different';
-
-function compareControl(header: string, trailer: string): Comparison {
-  if (header === trailer) return 'same';
-  if (/^\d+$/.test(header) && /^\d+$/.test(trailer) && Number(header) === Number(trailer)) return 'padding';
-  return 'different';
-}
-
-function text(element: Segment['elements'][number] | undefined): string {
-  if (element === undefined) return '';
-  return typeof element === 'string' ? element : element.join('');
-}
-
-function location(segment: Segment): { tag: string; position: number; indexInSet?: number } {
-  return { tag: segment.tag, position: segment.position, ...(segment.index !== undefined ? { indexInSet: segment.index } : {}) };
-}
 
 interface OpenSet {
   st: Segment;
@@ -75,31 +50,6 @@ interface OpenGroup {
   sets: TransactionSet[];
   controlNumbers: Set<string>;
   errors: X12Error[];
-}
-
-function envelopeFromIsa(fields: string[], delimiters: Delimiters): InterchangeEnvelope {
-  const f = (n: number): string => (fields[n - 1] ?? '').trim();
-  const usageCode = f(15);
-  const envelope: InterchangeEnvelope = {
-    authorization: { qualifier: f(1), information: f(2) },
-    security: { qualifier: f(3), information: f(4) },
-    sender: { qualifier: f(5), id: f(6) },
-    receiver: { qualifier: f(7), id: f(8) },
-    dateRaw: f(9),
-    timeRaw: f(10),
-    standardsId: fields[10] ?? '',
-    version: f(12),
-    controlNumber: f(13),
-    ackRequested: f(14) === '1',
-    usage: usageCode === 'P' ? 'production' : usageCode === 'T' ? 'test' : usageCode === 'I' ? 'information' : usageCode,
-    test: usageCode === 'T',
-    delimiters,
-  };
-  const date = /^\d{6}$/.test(envelope.dateRaw) ? parseDate(envelope.dateRaw) : undefined;
-  if (date !== undefined) envelope.date = date;
-  const time = /^\d{4}$/.test(envelope.timeRaw) ? parseTime(envelope.timeRaw) : undefined;
-  if (time !== undefined) envelope.time = time;
-  return envelope;
 }
 
 class InterchangeReader {
@@ -218,21 +168,7 @@ class InterchangeReader {
 
   private onGs(segment: Segment): void {
     if (this.group) this.closeGroup(undefined, segment);
-    const g = (n: number): string => text(segment.elements[n - 1]).trim();
-    const header: GroupHeader = {
-      functionalId: g(1),
-      applicationSender: g(2),
-      applicationReceiver: g(3),
-      dateRaw: g(4),
-      timeRaw: g(5),
-      controlNumber: g(6),
-      agency: g(7),
-      version: g(8),
-    };
-    const date = parseDate(header.dateRaw);
-    if (date !== undefined) header.date = date;
-    const time = parseTime(header.timeRaw);
-    if (time !== undefined) header.time = time;
+    const header = groupHeaderFromGs(segment);
     this.group = { gs: segment, header, sets: [], controlNumbers: new Set(), errors: [] };
     if (!/^\d{1,9}$/.test(header.controlNumber)) {
       this.fail({ code: 'group-header-invalid', level: 'group', segment: { ...location(segment), element: 6 }, text: `GS06 (group control number) ${JSON.stringify(header.controlNumber)} is not a number of up to 9 digits`, ack: { ak9: '6' } });

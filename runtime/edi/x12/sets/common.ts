@@ -248,11 +248,3 @@ export function prepareCarriers(carriers: unknown): unknown {
   if (!Array.isArray(carriers)) return carriers;
   return (carriers as Json[]).map((c) => (c.id === undefined && typeof c.scac === 'string' ? { ...c, idQualifier: c.idQualifier ?? '2', id: c.scac } : c));
 }
-
-/**
- * Typed documents are plain JSON objects; the schema writer takes them as records and ignores
- * keys it does not know (such as derived fields), so no copy is needed.
- */
-export function asJson(value: object): Json {
-  return value as Json;
-}
