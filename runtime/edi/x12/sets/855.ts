@@ -35,7 +35,7 @@ import { BASELINE_FIELDS, type BaselineItem } from './lines.ts';
 import type { TransactionSetModule } from './module.ts';
 
 /** What an ACK01 status means for the line, in the categories ATP cares about. */
-export type LineDisposition = 'accepted' | 'changed' | 'backordered' | 'on-hold' | 'rejected' | 'unknown';
+export type LineDisposition = 'accepted' | 'changed' | 'backordered' | 'on-hold' | 'rejected';
 
 const LINE_STATUS: Readonly<Record<string, readonly [meaning: string, disposition: LineDisposition]>> = {
   AA: ['Item accepted - order forwarded to alternate supplier location', 'accepted'],
@@ -86,7 +86,7 @@ export interface LineAck {
   status: string;
   /** Derived: the code's meaning. */
   statusMeaning?: string;
-  /** Derived: accepted / changed / backordered / on-hold / rejected. */
+  /** Derived: accepted / changed / backordered / on-hold / rejected; absent for codes we do not know. */
   disposition?: LineDisposition;
   quantity?: number;
   unit?: string;
@@ -143,9 +143,10 @@ export interface PoAcknowledgment855 {
   totals?: TransactionTotals;
 }
 
-export function lineStatusMeaning(code: string): { meaning?: string; disposition: LineDisposition } {
+/** Meaning and disposition of an ACK01 code; undefined for codes outside the 4010 list (we do not guess). */
+export function lineStatusMeaning(code: string): { meaning: string; disposition: LineDisposition } | undefined {
   const known = LINE_STATUS[code];
-  return known ? { meaning: known[0], disposition: known[1] } : { disposition: 'unknown' };
+  return known ? { meaning: known[0], disposition: known[1] } : undefined;
 }
 
 export const poAcknowledgment: TransactionSetModule<PoAcknowledgment855> = {
@@ -214,9 +215,11 @@ export const poAcknowledgment: TransactionSetModule<PoAcknowledgment855> = {
     for (const line of (value.lines as Json[] | undefined) ?? []) {
       const acks = (line.acks as Json[] | undefined) ?? [];
       for (const ack of acks) {
-        const { meaning, disposition } = lineStatusMeaning(String(ack.status));
-        if (meaning !== undefined) ack.statusMeaning = meaning;
-        ack.disposition = disposition;
+        const known = typeof ack.status === 'string' ? lineStatusMeaning(ack.status) : undefined;
+        if (known) {
+          ack.statusMeaning = known.meaning;
+          ack.disposition = known.disposition;
+        }
       }
       if (acks.length > 1) line.split = true;
     }
