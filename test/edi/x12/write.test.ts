@@ -6,6 +6,7 @@ import {
   writeInterchange,
   type Invoice810,
   type InventoryAdvice846,
+  type PoAcknowledgment855,
   type PurchaseOrder850,
   type ShipNotice856,
   type ShippingAdvice945,
@@ -193,6 +194,24 @@ describe('read → write → read gives the same typed document', () => {
     const { text } = writeInterchange([invoice], writeOptions());
     expect(text).toContain('TDS*123456~');
     expect((readOne(text) as Invoice810).total).toEqual({ cents: 123456, amount: 1234.56 });
+  });
+
+  it('855 with a split line (two ACKs under one PO1)', () => {
+    const ack = readOne(
+      interchange([{ type: '855', body: ['BAK*00*AC*PO-1001*20240506', 'PO1*1*10*EA*3.5*PE*VN*SKU-1', 'ACK*IA*6*EA*068*20240510', 'ACK*IB*4*EA*068*20240524', 'PO1*2*5*EA*1*PE*VN*SKU-2', 'ACK*ZZ*5*EA', 'CTT*2'] }], 'PR'),
+    ) as PoAcknowledgment855;
+    expect(ack.bak.ackTypeMeaning).toBe('Acknowledge - with detail and change');
+    expect(ack.lines?.[0]).toMatchObject({
+      split: true,
+      acks: [
+        { status: 'IA', statusMeaning: 'Item accepted', disposition: 'accepted', quantity: 6, unit: 'EA', dateQualifier: '068', date: '2024-05-10' },
+        { status: 'IB', statusMeaning: 'Item backordered', disposition: 'backordered', quantity: 4, unit: 'EA', dateQualifier: '068', date: '2024-05-24' },
+      ],
+    });
+    // A code outside the 4010 list is kept as written, with no meaning made up for it.
+    expect(ack.lines?.[1]?.acks).toEqual([{ status: 'ZZ', quantity: 5, unit: 'EA' }]);
+    expect(ack.lines?.[1]?.split).toBeUndefined();
+    expect(roundTrip(ack)).toEqual(ack);
   });
 
   it('846 inventory advice', () => {
