@@ -1,23 +1,25 @@
 /**
  * Runs one compiled pipeline against JetStream as an RxJS stream:
  *
- *   pull consumer (batched) → mergeMap(handle, concurrency) → publish outputs → ack
+ *   pull consumer (batched, capacity-bounded) → mergeMap(handle, concurrency) → publish outputs → ack
  *
+ * The source pulls only as many messages as the pipeline can work on at once (see PullSource).
  * A message is acknowledged only after JetStream has acknowledged every publish it caused.
  * Permanent failures are dead-lettered at once; transient ones are handed back with a delay
  * (nak with backoff) until the pipeline's maxDeliver, then dead-lettered. Nothing is acked that
  * was not fully handled, so a crash at any point leads to redelivery, and message ids derived
  * from business keys let the output streams drop the duplicates.
  */
-import { Observable, mergeMap, type Subscription } from 'rxjs';
+import { mergeMap, type Subscription } from 'rxjs';
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { JetStreamInput } from '../components/inputs/jetstream.ts';
 import type { Emission, MessageMeta } from '../components/types.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import { ensureConsumer } from '../transport/consumers.ts';
+import { PullSource } from '../transport/pull-source.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
 import { deadLetter, type FailureKind } from './dead-letter.ts';
 import { CORRELATION_ID } from './header-names.ts';
@@ -37,7 +39,7 @@ export class PipelineRunner {
   private readonly deps: RunnerDeps;
   private readonly js: JetStreamClient;
   private readonly log: Logger;
-  private messages: ConsumerMessages | undefined;
+  private source: PullSource | undefined;
   private subscription: Subscription | undefined;
   private readonly inFlight = new Set<JsMsg>();
   private finished: Promise<void> = Promise.resolve();
@@ -69,21 +71,13 @@ export class PipelineRunner {
       this.log.warn({ consumer: this.input.durable, ignored: setup.ignored }, 'deliver policy applies only to a new consumer; the existing durable keeps its position');
     }
     const consumer = await this.js.consumers.get(this.input.stream, this.input.durable);
-    const messages = await consumer.consume({ max_messages: this.input.batch });
-    this.messages = messages;
-    const source$ = new Observable<JsMsg>((subscriber) => {
-      (async () => {
-        for await (const m of messages) subscriber.next(m);
-        subscriber.complete();
-      })().catch((err: unknown) => subscriber.error(err));
-      return () => {
-        void messages.close().catch(() => undefined);
-      };
-    });
+    const source = new PullSource(consumer, { batch: this.input.batch, capacity: this.input.concurrency }, this.log);
+    this.source = source;
     let resolveDone!: () => void;
     this.finished = new Promise<void>((r) => (resolveDone = r));
-    this.subscription = source$
-      .pipe(mergeMap((m) => this.handle(m), this.input.concurrency))
+    this.subscription = source
+      .messages()
+      .pipe(mergeMap((m) => this.handle(m).finally(() => source.release()), this.input.concurrency))
       .subscribe({
         complete: () => resolveDone(),
         error: (err: unknown) => {
@@ -101,7 +95,7 @@ export class PipelineRunner {
    */
   async stop(graceMs: number): Promise<{ unfinished: number }> {
     this.bound = false;
-    this.messages?.stop();
+    this.source?.stop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.finished.then(() => false),
