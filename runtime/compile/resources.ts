@@ -89,8 +89,10 @@ export class ProjectResources {
     this.usedSchemas.add(key);
     const got = this.schemas.get(key);
     if ('validate' in got) return { ok: true, value: got };
-    const inFile = got.message.startsWith('schema file not found') ? {} : { file: displayPath(join(this.layout.schemasDir, got.file)), position: got.position };
-    return { ok: false, problem: { message: got.message, ...inFile } };
+    if (got.message.startsWith('schema file not found')) {
+      return { ok: false, problem: { message: `${got.message} (looked in ${displayPath(this.layout.schemasDir)})` } };
+    }
+    return { ok: false, problem: { message: got.message, file: displayPath(join(this.layout.schemasDir, got.file)), position: got.position } };
   }
 }
 

@@ -69,7 +69,7 @@ export class SchemaCatalog {
     if (loadError) return loadError;
     const dialect = this.dialectOf.get(key);
     if (!dialect) {
-      return { file: key, position: { line: 1, col: 1 }, message: `schema file not found: ${key} (looked in ${this.root})` };
+      return { file: key, position: { line: 1, col: 1 }, message: `schema file not found: ${key}` };
     }
     const ajv = dialect === 'draft2020' ? this.draft2020 : this.draft7;
     let fn: ValidateFunction;
@@ -111,7 +111,9 @@ export class SchemaCatalog {
       } catch (err) {
         const m = /position (\d+)/.exec((err as Error).message);
         const pos = m ? positionAt(text, Number(m[1])) : { line: 1, col: 1 };
-        this.loadErrors.set(rel, { file: rel, position: pos, message: `schema is not valid JSON: ${(err as Error).message}` });
+        // The position goes into line:col; V8's wording of it would only repeat it.
+        const reason = (err as Error).message.replace(/ in JSON at position \d+.*$/s, '');
+        this.loadErrors.set(rel, { file: rel, position: pos, message: `schema is not valid JSON: ${reason}` });
         continue;
       }
       if (typeof json !== 'object' || json === null || Array.isArray(json)) {

@@ -44,7 +44,8 @@ export function checkShape(
     const params = e.params as Record<string, unknown>;
     switch (e.keyword) {
       case 'required': {
-        diags.error(source.file, source.locate(at), 'schema', `${what}: missing required property '${String(params.missingProperty)}'`);
+        // Point at the key that owns the incomplete object (`jetstream:`), not its first child.
+        diags.error(source.file, source.locate(at, 'key'), 'schema', `${what}: missing required property '${String(params.missingProperty)}'`);
         break;
       }
       case 'additionalProperties': {

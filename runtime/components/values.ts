@@ -4,8 +4,9 @@
  */
 import { isPromiseLike } from '../expressions/jsonata.ts';
 
-/** Applies `fn` to a value that may or may not be a promise, without adding a tick when it is not. */
-export function then<T, R>(value: T | PromiseLike<T>, fn: (v: T) => R | PromiseLike<R>): R | Promise<R> | PromiseLike<R> {
+/** (Not named `then`: a module exporting `then` is a thenable and breaks dynamic import.)
+ * Applies `fn` to a value that may or may not be a promise, without adding a tick when it is not. */
+export function andThen<T, R>(value: T | PromiseLike<T>, fn: (v: T) => R | PromiseLike<R>): R | Promise<R> | PromiseLike<R> {
   if (isPromiseLike(value)) return Promise.resolve(value).then(fn);
   return fn(value as T);
 }

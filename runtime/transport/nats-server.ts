@@ -64,8 +64,10 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
   };
 }
 
-/** Debian installs the server in /usr/sbin, which is not on every user's PATH. */
+/** CROSSDOCK_NATS_SERVER names the binary; otherwise PATH, plus /usr/sbin where Debian installs it. */
 function findBinary(): string {
+  const override = process.env.CROSSDOCK_NATS_SERVER;
+  if (override) return override;
   const path = (process.env.PATH ?? '').split(':');
   if (!path.includes('/usr/sbin')) process.env.PATH = [...path, '/usr/sbin'].join(':');
   return 'nats-server';

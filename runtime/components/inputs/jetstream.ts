@@ -77,7 +77,8 @@ export const jetstreamInput: InputSpec<JetStreamInputConfig> = {
   examples: [{ stream: 'CHANNELS', subject: 'channel.shopify.orders.created', durable: 'shopify-orders' }],
   compile(config, ctx) {
     const maxAckPending = config.maxAckPending ?? INPUT_DEFAULTS.maxAckPending;
-    const batch = config.batch ?? INPUT_DEFAULTS.batch;
+    // Defaults shrink to fit a small maxAckPending; only values the user wrote can be wrong.
+    const batch = config.batch ?? Math.min(INPUT_DEFAULTS.batch, maxAckPending);
     const concurrency = config.concurrency ?? Math.min(INPUT_DEFAULTS.concurrency, maxAckPending);
     let ok = true;
     if (concurrency > maxAckPending) {

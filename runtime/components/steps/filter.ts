@@ -1,7 +1,7 @@
 /** `filter`: drops (acknowledges without output) messages for which a predicate is false. */
 import type { StepSpec } from '../types.ts';
 import { DROP } from '../types.ts';
-import { then, truthy } from '../values.ts';
+import { andThen, truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
 
 export const filterStep: StepSpec<string> = {
@@ -19,7 +19,7 @@ export const filterStep: StepSpec<string> = {
       label: `filter ${config}`,
       run(ex) {
         try {
-          const verdict = then(expr.evaluate(ex.body, ex.bindings), (v) => (truthy(v) ? undefined : DROP));
+          const verdict = andThen(expr.evaluate(ex.body, ex.bindings), (v) => (truthy(v) ? undefined : DROP));
           if (verdict instanceof Promise) return verdict.catch((err: unknown) => { throw expressionFailure('filter', expr, err); });
           return verdict as undefined | typeof DROP;
         } catch (err) {

@@ -4,7 +4,7 @@
  */
 import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
-import { then } from '../values.ts';
+import { andThen } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
 
 type MapConfig = string | { readonly file: string } | { readonly expr: string };
@@ -68,7 +68,7 @@ export const mapStep: StepSpec<MapConfig> = {
           if (value === undefined) throw new StepFailure(`mapping ${e.locate()} produced no value`, { permanent: true });
           ex.body = value;
         };
-        const done = then(result, apply);
+        const done = andThen(result, apply);
         if (done instanceof Promise) return done.catch((err: unknown) => { throw expressionFailure('mapping', e, err); });
         return undefined;
       },
