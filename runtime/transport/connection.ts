@@ -22,6 +22,8 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
     waitOnFirstConnect: true,
     timeout: options.connectTimeoutMs ?? 10_000,
     pingInterval: 10_000,
+    // Async stack traces cost an Error per request; the runner's requests are its hot path.
+    noAsyncTraces: true,
   });
   const logger = options.logger;
   if (logger) {

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: every benchmark section in one run, printed side by side as tables with
+ * ratios and percentiles; `npm run bench -- --json` prints the same figures as one JSON
+ * document. `--quick` shrinks every workload (for a smoke run), `--only a,b` picks sections.
+ */
+import os from 'node:os';
+import { benchRelay } from './relay.ts';
+import { fmt, ms, table } from './stats.ts';
+
+interface Section {
+  readonly name: string;
+  run(quick: boolean): Promise<{ data: unknown; text: string }>;
+}
+
+const sections: Section[] = [
+  {
+    name: 'runner',
+    async run(quick) {
+      const r = await benchRelay({ quick });
+      const rows = r.rows.map((row) => [row.label, fmt(row.messages), fmt(row.msgPerSec), ms(row.latencyMs.p50), ms(row.latencyMs.p99)]);
+      const text = [
+        `Runner core: ${fmt(r.rows[0]?.messages ?? 0)} Shopify orders (${r.rows[1]?.expressionEngine ?? '?'} JSONata), latency at ${r.latencyRate} msg/s`,
+        table(['variant', 'messages', 'msg/s', 'p50', 'p99'], rows),
+        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}`,
+      ].join('\n');
+      return { data: r, text };
+    },
+  },
+];
+
+async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+  const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const results: Record<string, unknown> = {};
+  if (!json) process.stdout.write(`Crossdock benchmarks — ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}${quick ? ' (quick)' : ''}\n\n`);
+  for (const s of sections) {
+    if (only && !only.has(s.name)) continue;
+    const { data, text } = await s.run(quick);
+    results[s.name] = data;
+    if (!json) process.stdout.write(text + '\n\n');
+  }
+  if (json) process.stdout.write(JSON.stringify({ machine, quick, results }, null, 2) + '\n');
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,244 @@
+/**
+ * Runner-core benchmark: Shopify orders through the first flow, three ways, in one run.
+ *  (a) raw relay: a hand-written nats.js pull → publish → ack loop, no mapping: the limit;
+ *  (b) the same loop plus the same work the pipeline does (parse, validate, map, validate,
+ *      serialize) using the same compiled expression and validators;
+ *  (c) `crossdock run` on the shipped YAML pipeline, as a child process.
+ * Throughput: a backlog drained as fast as possible. Latency: messages published at a fixed
+ * rate well below every variant's capacity, timed from publish to arrival on the output.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { startNatsServer } from '../../runtime/transport/nats-server.ts';
+import { loadProject } from '../../runtime/compile/project.ts';
+import { compileExpression, isPromiseLike } from '../../runtime/expressions/jsonata.ts';
+import { SchemaCatalog, type SchemaValidator } from '../../runtime/compile/schemas.ts';
+import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { tempDir } from '../support/nats.ts';
+import { REPO } from '../support/project.ts';
+import { summarize } from './stats.ts';
+
+export interface RelayRow {
+  readonly variant: 'raw' | 'handwritten' | 'crossdock';
+  readonly label: string;
+  readonly messages: number;
+  readonly msgPerSec: number;
+  readonly latencyMs: { p50: number; p99: number };
+  readonly expressionEngine?: string;
+}
+
+const IN_SUBJECT = 'channel.shopify.orders.created';
+const OUT_SUBJECT = 'erp.salesorders.shopify';
+const template = (JSON.parse(readFileSync(join(REPO, 'test/fixtures/shopify/order.json'), 'utf8')) as { order: Record<string, unknown> }).order;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function order(n: number): Uint8Array {
+  return enc.encode(JSON.stringify({ ...template, id: 5_000_000 + n, name: `#${n}` }));
+}
+
+interface Env {
+  nc: NatsConnection;
+  js: JetStreamClient;
+  close(): Promise<void>;
+  url: string;
+}
+
+async function freshServer(): Promise<Env> {
+  const server = await startNatsServer({ storeDir: tempDir('bench-nats') });
+  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const jsm = await jetstreamManager(nc);
+  const project = loadProject(join(REPO, 'pipelines'), { only: ['shopify-orders'] });
+  await ensureStreams(jsm, project.streams);
+  return {
+    nc,
+    js: jetstream(nc),
+    url: server.url,
+    async close() {
+      await nc.close();
+      await server.stop();
+    },
+  };
+}
+
+async function preload(js: JetStreamClient, count: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 256 }, async () => {
+      while (next < count) {
+        const n = next++;
+        await js.publish(IN_SUBJECT, order(n), { msgID: `bench-${n}` });
+      }
+    }),
+  );
+}
+
+/** Waits until the output stream holds `count` messages; returns elapsed ms since `start`. */
+async function drained(env: Env, count: number, start: number): Promise<number> {
+  const jsm = await jetstreamManager(env.nc);
+  for (;;) {
+    const n = (await jsm.streams.info('ERP')).state.messages;
+    if (n >= count) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Publishes `count` messages at `rate`/s with a send timestamp; measures publish → output arrival. */
+async function latency(env: Env, count: number, rate: number, offset: number): Promise<number[]> {
+  const samples: number[] = [];
+  const sub = env.nc.subscribe(OUT_SUBJECT);
+  const done = (async () => {
+    for await (const m of sub) {
+      const sent = Number(m.headers?.get('X-Sent-At'));
+      if (sent) samples.push(performance.timeOrigin + performance.now() - sent);
+      if (samples.length >= count) break;
+    }
+  })();
+  const interval = 1000 / rate;
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const h = natsHeaders();
+    h.set('X-Sent-At', String(performance.timeOrigin + performance.now()));
+    void env.js.publish(IN_SUBJECT, order(offset + i), { msgID: `lat-${offset + i}`, headers: h });
+  }
+  await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
+  sub.unsubscribe();
+  return samples;
+}
+
+type Work = (data: Uint8Array) => Promise<{ body: Uint8Array; id: string }> | { body: Uint8Array; id: string };
+
+/** The hand-written loop: pull in batches, many publishes in flight, ack after the publish ack. */
+async function handLoop(env: Env, work: Work, stopAfter: number, inFlight: number): Promise<{ stop(): void; finished: Promise<void> }> {
+  const jsm = await jetstreamManager(env.nc);
+  await jsm.consumers.add('CHANNELS', { durable_name: 'bench', ack_policy: AckPolicy.Explicit, filter_subject: IN_SUBJECT, max_ack_pending: inFlight * 2 });
+  const consumer = await env.js.consumers.get('CHANNELS', 'bench');
+  const messages = await consumer.consume({ max_messages: inFlight });
+  let active = 0;
+  let wake: (() => void) | undefined;
+  const handle = async (m: JsMsg): Promise<void> => {
+    try {
+      const r = work(m.data);
+      const { body, id } = isPromiseLike(r) ? await r : r;
+      await env.js.publish(OUT_SUBJECT, body, { msgID: id, headers: m.headers });
+      m.ack();
+    } catch {
+      m.nak();
+    } finally {
+      active--;
+      wake?.();
+    }
+  };
+  const finished = (async () => {
+    let seen = 0;
+    for await (const m of messages) {
+      while (active >= inFlight) await new Promise<void>((r) => (wake = r));
+      active++;
+      void handle(m);
+      if (++seen >= stopAfter) break;
+    }
+  })();
+  return { stop: () => messages.stop(), finished };
+}
+
+/**
+ * The pipeline's business work, written by hand around the same compiled expressions and
+ * validators: parse, validate, map, validate, the two header values, subject and id, serialize.
+ */
+async function handWrittenWork(): Promise<{ work: Work; engine: string }> {
+  const mapping = compileExpression(readFileSync(join(REPO, 'mappings/shopify/order-to-sales-order.jsonata'), 'utf8'));
+  const subject = compileExpression("'erp.salesorders.' & channel");
+  const id = compileExpression("'shopify:' & externalId");
+  const channel = compileExpression('channel');
+  const number = compileExpression('orderNumber');
+  const catalog = new SchemaCatalog(join(REPO, 'schemas'));
+  const partner = catalog.get('partners/shopify/order.schema.json') as SchemaValidator;
+  const canonical = catalog.get('canonical/sales-order.schema.json') as SchemaValidator;
+  const value = async (e: { evaluate(i: unknown): unknown }, input: unknown): Promise<unknown> => {
+    const v = e.evaluate(input);
+    return isPromiseLike(v) ? await v : v;
+  };
+  const work: Work = async (data) => {
+    const input = JSON.parse(dec.decode(data)) as unknown;
+    if (partner.validate(input)) throw new Error('invalid');
+    const out = await value(mapping, input);
+    if (canonical.validate(out)) throw new Error('invalid');
+    const [s, i] = await Promise.all([value(subject, out), value(id, out), value(channel, out), value(number, out)]);
+    if (s !== OUT_SUBJECT) throw new Error('unexpected subject');
+    return { body: enc.encode(JSON.stringify(out)), id: String(i) };
+  };
+  return { work, engine: mapping.engine };
+}
+
+async function runHand(variant: 'raw' | 'handwritten', count: number, latencyCount: number, rate: number): Promise<RelayRow> {
+  const env = await freshServer();
+  try {
+    const { work, engine } = variant === 'raw' ? { work: ((d: Uint8Array) => ({ body: d, id: '' })) as Work, engine: undefined } : await handWrittenWork();
+    const rawWork: Work = variant === 'raw' ? (d) => ({ body: d, id: `raw-${Math.random()}` }) : work;
+    await preload(env.js, count);
+    const start = performance.now();
+    const loop = await handLoop(env, rawWork, Infinity, 512);
+    const elapsed = await drained(env, count, start);
+    const samples = await latency(env, latencyCount, rate, count);
+    loop.stop();
+    return {
+      variant,
+      label: variant === 'raw' ? '(a) raw relay: nats.js pull → publish → ack' : '(b) same loop + the same JSONata and ajv work',
+      messages: count,
+      msgPerSec: (count / elapsed) * 1000,
+      latencyMs: pick(summarize(samples)),
+      ...(engine ? { expressionEngine: engine } : {}),
+    };
+  } finally {
+    await env.close();
+  }
+}
+
+async function runCrossdock(count: number, latencyCount: number, rate: number): Promise<RelayRow> {
+  const env = await freshServer();
+  const dataDir = tempDir('bench-runner');
+  const child = spawn(process.execPath, [join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', join(REPO, 'pipelines'), '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    await preload(env.js, count);
+    // The runner binds its consumer at start; timing starts when it is up and the backlog waits.
+    const jsm = await jetstreamManager(env.nc);
+    const t0 = performance.now();
+    for (;;) {
+      try {
+        await jsm.consumers.info('CHANNELS', 'shopify-orders');
+        break;
+      } catch {
+        if (performance.now() - t0 > 30_000) throw new Error('runner did not start');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    const start = performance.now();
+    const elapsed = await drained(env, count, start);
+    const samples = await latency(env, latencyCount, rate, count);
+    return { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await env.close();
+  }
+}
+
+function pick(s: { p50: number; p99: number }): { p50: number; p99: number } {
+  return { p50: s.p50, p99: s.p99 };
+}
+
+export async function benchRelay(opts: { quick?: boolean }): Promise<{ rows: RelayRow[]; ratios: { cOverB: number; cOverA: number; bOverA: number }; latencyRate: number }> {
+  const count = opts.quick ? 2000 : 50_000;
+  const latencyCount = opts.quick ? 200 : 2000;
+  const rate = 500;
+  const a = await runHand('raw', count, latencyCount, rate);
+  const b = await runHand('handwritten', count, latencyCount, rate);
+  const c = await runCrossdock(count, latencyCount, rate);
+  return { rows: [a, b, c], ratios: { cOverB: c.msgPerSec / b.msgPerSec, cOverA: c.msgPerSec / a.msgPerSec, bOverA: b.msgPerSec / a.msgPerSec }, latencyRate: rate };
+}
