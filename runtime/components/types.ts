@@ -8,6 +8,7 @@ import type { Expression } from '../expressions/jsonata.ts';
 import type { SchemaValidator } from '../compile/schemas.ts';
 import type { Path } from '../spec/yaml-source.ts';
 import type { JsonSchema } from '../spec/json-schema.ts';
+import type { RuntimeServices } from './services.ts';
 
 /** What a component may ask of the compiler: resolved resources, with errors reported at the right place. */
 export interface CompileContext {
@@ -81,6 +82,12 @@ export class StepFailure extends Error {
 export interface CompiledStep {
   /** Human label used in dead letters and logs, e.g. `validate canonical/sales-order.schema.json`. */
   readonly label: string;
+  /**
+   * Called once before the first message, with the runner's services. A step that needs a
+   * service it was not given throws here, so the runner refuses to start rather than fail
+   * every message.
+   */
+  start?(services: RuntimeServices): void | Promise<void>;
   /** Runs the step; may return a promise (the reference JSONata evaluator is asynchronous). */
   run(ex: Exchange): StepResult | Promise<StepResult>;
 }

@@ -11,47 +11,40 @@
  * from business keys let the output streams drop the duplicates.
  */
 import { mergeMap, type Subscription } from 'rxjs';
-import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { JetStreamInput } from '../components/inputs/jetstream.ts';
-import type { Emission, MessageMeta } from '../components/types.ts';
-import type { PipelineMetrics } from '../observability/metrics.ts';
+import type { MessageMeta } from '../components/types.ts';
 import { ensureConsumer } from '../transport/consumers.ts';
 import { PullSource } from '../transport/pull-source.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
 import { deadLetter, type FailureKind } from './dead-letter.ts';
 import { CORRELATION_ID } from './header-names.ts';
+import { Publisher } from './publisher.ts';
+import type { DriverDeps, InputDriver } from './drivers.ts';
 
-export interface RunnerDeps {
-  readonly nc: NatsConnection;
-  readonly jsm: JetStreamManager;
-  readonly logger: Logger;
-  readonly metrics: PipelineMetrics;
-  /** JetStream publish timeout (ms). */
-  readonly publishTimeoutMs?: number;
-}
-
-export class PipelineRunner {
+export class PipelineRunner implements InputDriver {
   readonly pipeline: CompiledPipeline;
   private readonly input: JetStreamInput;
-  private readonly deps: RunnerDeps;
-  private readonly js: JetStreamClient;
+  private readonly deps: DriverDeps;
+  private readonly js: ReturnType<typeof jetstream>;
+  private readonly publisher: Publisher;
   private readonly log: Logger;
   private source: PullSource | undefined;
   private subscription: Subscription | undefined;
   private readonly inFlight = new Set<JsMsg>();
   private finished: Promise<void> = Promise.resolve();
   private bound = false;
-  private readonly encoder = new TextEncoder();
 
-  constructor(pipeline: CompiledPipeline, deps: RunnerDeps) {
+  constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
     if (pipeline.input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${pipeline.input.kind} is not run by the JetStream runner`);
     this.pipeline = pipeline;
     this.input = pipeline.input.config as JetStreamInput;
     this.deps = deps;
-    this.js = jetstream(deps.nc, { timeout: deps.publishTimeoutMs ?? 5000 });
+    this.js = jetstream(deps.nc, { timeout: 5000 });
+    this.publisher = new Publisher(this.js);
     this.log = deps.logger.child({ pipeline: pipeline.name });
   }
 
@@ -155,7 +148,7 @@ export class PipelineRunner {
           break;
         case 'emit':
           try {
-            await this.publishAll(outcome.emissions);
+            await this.publisher.publishAll(outcome.emissions);
           } catch (err) {
             await this.fail(m, meta, headers, ex.correlationId, {
               permanent: false,
@@ -182,18 +175,6 @@ export class PipelineRunner {
     }
   }
 
-  private publishAll(emissions: readonly Emission[]): Promise<unknown> {
-    if (emissions.length === 1) return this.publish(emissions[0]!);
-    return Promise.all(emissions.map((e) => this.publish(e)));
-  }
-
-  private publish(e: Emission): Promise<unknown> {
-    const h = natsHeaders();
-    for (const k in e.headers) h.set(k, e.headers[k] as string);
-    const payload = typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body));
-    return this.js.publish(e.subject, payload, { msgID: e.msgId, headers: h });
-  }
-
   private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
     if (failure.permanent) {
       await this.deadLetter(m, meta, headers, correlationId, failure, 'permanent');
@@ -216,10 +197,8 @@ export class PipelineRunner {
 
   private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<void> {
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: m.data, headers }, correlationId, failure, kind);
-    const h = natsHeaders();
-    for (const k in dl.headers) h.set(k, dl.headers[k] as string);
     try {
-      await this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: h });
+      await this.publisher.deadLetter(dl);
     } catch (err) {
       // The dead letter did not land: keep the message (redelivered later), never drop it.
       this.log.error({ err: (err as Error).message, correlationId, seq: meta.streamSeq, deadLetter: dl.subject }, 'dead-letter publish failed; message left for redelivery');

@@ -7,7 +7,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Project } from '../compile/project.ts';
-import { PipelineRunner } from '../engine/pipeline-runner.ts';
+import { driverFor, startSteps, type InputDriver } from '../engine/drivers.ts';
+import type { RuntimeServices } from '../components/services.ts';
 import { RunnerMetrics } from '../observability/metrics.ts';
 import { HttpServer } from '../http/server.ts';
 import { registerHealthRoutes } from '../http/health.ts';
@@ -31,7 +32,7 @@ export interface RunnerOptions {
 export interface RunningRunner {
   readonly natsUrl: string;
   readonly http?: { readonly host: string; readonly port: number };
-  readonly runners: readonly PipelineRunner[];
+  readonly runners: readonly InputDriver[];
   readonly metrics: RunnerMetrics;
   stop(): Promise<void>;
 }
@@ -47,7 +48,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   }
   let nc: NatsConnection | undefined;
   const http = options.http ? new HttpServer(logger) : undefined;
-  const runners: PipelineRunner[] = [];
+  const runners: InputDriver[] = [];
   const metrics = new RunnerMetrics();
   try {
     nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
@@ -57,19 +58,24 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     }
     const conn = nc;
     let listening: { host: string; port: number } | undefined;
-    if (http && options.http) {
+    if (http) {
       registerHealthRoutes(http, {
         readiness: () => runners.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
         natsConnected: () => !conn.isClosed() && conn.info !== undefined,
         metricsText: () => metrics.registry.render(),
       });
-      listening = await http.listen(options.http.host, options.http.port);
-      logger.info({ http: `${listening.host}:${listening.port}` }, 'http listening');
     }
+    const services: RuntimeServices = {};
+    for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
-      const r = new PipelineRunner(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name) });
+      const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, ...(http ? { http } : {}) });
       await r.start();
       runners.push(r);
+    }
+    // Listen last: every driver and service has registered its routes by now.
+    if (http && options.http) {
+      listening = await http.listen(options.http.host, options.http.port);
+      logger.info({ http: `${listening.host}:${listening.port}` }, 'http listening');
     }
     writeRuntimeInfo(options.dataDir, {
       pid: process.pid,
@@ -101,7 +107,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
 }
 
 async function shutdown(
-  runners: readonly PipelineRunner[],
+  runners: readonly InputDriver[],
   nc: NatsConnection,
   http: HttpServer | undefined,
   embedded: NatsServer | undefined,

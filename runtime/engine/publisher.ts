@@ -1,0 +1,33 @@
+/** Publishing emissions and dead letters to JetStream, with headers; shared by every input driver. */
+import { headers as natsHeaders } from '@nats-io/transport-node';
+import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { Emission } from '../components/types.ts';
+import type { DeadLetter } from './dead-letter.ts';
+
+export class Publisher {
+  private readonly js: JetStreamClient;
+  private readonly encoder = new TextEncoder();
+
+  constructor(js: JetStreamClient) {
+    this.js = js;
+  }
+
+  publish(e: Emission): Promise<PubAck> {
+    const h = natsHeaders();
+    for (const k in e.headers) h.set(k, e.headers[k] as string);
+    const payload = typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body));
+    return this.js.publish(e.subject, payload, { msgID: e.msgId, headers: h });
+  }
+
+  /** Resolves when JetStream has stored every emission; rejects if any publish failed. */
+  publishAll(emissions: readonly Emission[]): Promise<unknown> {
+    if (emissions.length === 1) return this.publish(emissions[0]!);
+    return Promise.all(emissions.map((e) => this.publish(e)));
+  }
+
+  deadLetter(dl: DeadLetter): Promise<PubAck> {
+    const h = natsHeaders();
+    for (const k in dl.headers) h.set(k, dl.headers[k] as string);
+    return this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: h });
+  }
+}
