@@ -10,8 +10,9 @@ import { publishCommand } from './commands/publish.ts';
 import { tailCommand } from './commands/tail.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { docsCommand } from './commands/docs.ts';
 
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

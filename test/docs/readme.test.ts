@@ -1,0 +1,24 @@
+/** The README's component reference is generated from the registry and must match it. */
+import { expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registry } from '../../runtime/components/registry.ts';
+import { BEGIN, END, componentReference } from '../../runtime/docs/reference.ts';
+import { REPO } from '../support/project.ts';
+
+it('README.md carries the current component reference (run `npx crossdock docs --write`)', () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf(BEGIN), readme.indexOf(END) + END.length);
+  expect(block).toBe(componentReference(registry));
+  for (const kind of [...registry.inputs.keys(), ...registry.steps.keys(), ...registry.outputs.keys()]) {
+    expect(block).toContain(`\`${kind}\``);
+  }
+});
+
+it('README.md names the two set-up commands and the test command CI runs', () => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  expect(readme).toContain('npm ci && npm start');
+  expect(readme).toContain('npm ci && npm test');
+  const ci = readFileSync(join(REPO, '.ci/run'), 'utf8');
+  expect(ci).toMatch(/^npm test$/m);
+});
