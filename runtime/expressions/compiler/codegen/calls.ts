@@ -1,0 +1,139 @@
+/**
+ * Function calls, lambdas, partial application and `~>`.
+ *
+ * A lambda compiles to a JavaScript function `(args, depth)`; its body is compiled in a frame
+ * holding the parameters. A call in tail position (which the parser has already wrapped as a
+ * thunk) evaluates its callee and arguments and returns a Thunk for the caller's trampoline,
+ * so tail recursion runs in constant stack, as in the reference.
+ */
+import { builtin } from '../lib/index.ts';
+import { signature } from '../rt/signature.ts';
+import { type Node, Unsupported, isPlaceholder, procedureName } from './ast.ts';
+import { type Compiler, type Ctx } from './compiler.ts';
+import { Frame } from './scope.ts';
+
+/** Node types whose value is never a function (so needs no wrapping as an argument). */
+const neverFunction = new Set(['string', 'number', 'value', 'binary', 'unary']);
+
+function calleeDepth(ctx: Ctx): string {
+  return ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+}
+
+/** Is `$name` (a variable) the library function itself, wherever it is used in this frame? */
+function libraryFunctionAt(c: Compiler, ctx: Ctx, name: string): string | undefined {
+  const b = builtin(name);
+  if (b === undefined) return undefined;
+  for (let f: Frame | undefined = ctx.frame; f !== undefined; f = f.parent) {
+    if (f.kind !== 'root' && f.locals.has(name)) return undefined;
+  }
+  return c.e.k(b);
+}
+
+/** A call node; `applyTo` is the left side of `~>` (passed as the first argument, unwrapped). */
+export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string | undefined): string {
+  const e = c.e;
+  const proc = node.procedure as Node;
+  const pos = e.literal(node.position);
+  const name = procedureName(proc);
+  const nameK = name === undefined ? 'undefined' : e.k(name);
+  const p = c.compile(proc, c.child(ctx));
+  if (proc.type === 'path' && name !== undefined) {
+    const bound = c.variable(ctx, name);
+    e.emit(`if (${p} === undefined && ${bound}) throw new (${e.rt('JErr')})('T1005', undefined, ${pos}, ${nameK});`);
+  }
+  const args: string[] = applyTo === undefined ? [] : [applyTo];
+  for (const arg of node.arguments ?? []) {
+    const v = c.compile(arg, c.child(ctx));
+    args.push(neverFunction.has(arg.type) ? v : c.let(`${e.rt('wrapArg')}(${v})`));
+  }
+  const list = `[${args.join(', ')}]`;
+  const depth = calleeDepth(ctx);
+  const lib = proc.type === 'variable' && name !== undefined ? libraryFunctionAt(c, ctx, name) : undefined;
+  if (lib !== undefined) {
+    return c.let(
+      `${p} === ${lib} ? ${e.rt('callBuiltin')}(${lib}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK}) : ` +
+        `${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`,
+    );
+  }
+  return c.let(`${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
+}
+
+export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
+  if (node.thunk) return compileTailCall(c, node, ctx);
+  const e = c.e;
+  c.leaf(ctx);
+  const params = (node.arguments ?? []).map((a) => a.value as string);
+  if (new Set(params).size !== params.length) throw new Unsupported('lambda with a repeated parameter name is not compiled', node.position);
+  const def = node.signature?.definition;
+  const sig = def === undefined ? 'undefined' : e.k(signature(def));
+  const t = e.id('l');
+  e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function (A, D)`, () => {
+    const frame = new Frame('lambda', ctx.frame);
+    params.forEach((name, i) => {
+      const local = e.id('v');
+      e.emit(`let ${local} = A[${i}];`);
+      frame.defineDefinite(name, local);
+    });
+    frame.declareBinds(e, node.body as Node, c.unbound);
+    const body = c.compile(node.body as Node, { frame, input: ctx.input, depth: 0, fn: { base: 'D' } });
+    e.emit(`return ${body};`);
+  }, '});');
+  return t;
+}
+
+/**
+ * A call in tail position. The reference returns the thunk, then its trampoline evaluates the
+ * callee and arguments at the depth the body started at, outside the callee's error handler.
+ */
+function compileTailCall(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  c.leaf(ctx);
+  const call = node.body as Node;
+  const proc = call.procedure as Node;
+  const tailCtx: Ctx = { frame: ctx.frame, input: ctx.input, depth: 0, fn: ctx.fn };
+  const p = e.id('tp');
+  const a = e.id('ta');
+  e.emit(`let ${p}, ${a};`);
+  e.block('try', () => {
+    e.emit(`${p} = ${c.compile(proc, tailCtx)};`);
+    const args = (call.arguments ?? []).map((arg) => c.compile(arg, tailCtx));
+    e.emit(`${a} = [${args.join(', ')}];`);
+  });
+  e.block('catch (err)', () => e.emit(`throw ${e.rt('tailEscape')}(err);`));
+  const tok = proc.type === 'variable' ? e.k(proc.value) : 'undefined';
+  return c.let(`new (${e.rt('Thunk')})(${p}, ${a}, ${e.literal(proc.position)}, ${tok})`);
+}
+
+export function compilePartial(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  const proc = node.procedure as Node;
+  const pos = e.literal(node.position);
+  const name = procedureName(proc);
+  const nameK = name === undefined ? 'undefined' : e.k(name);
+  const args = (node.arguments ?? []).map((arg) => (isPlaceholder(arg) ? e.rt('HOLE') : c.compile(arg, c.child(ctx))));
+  const p = c.compile(proc, c.child(ctx));
+  if (proc.type === 'path' && name !== undefined) {
+    const bound = c.variable(ctx, name);
+    e.emit(`if (${p} === undefined && ${bound}) throw new (${e.rt('JErr')})('T1007', undefined, ${pos}, ${nameK});`);
+  }
+  return c.let(`${e.rt('partial')}(${p}, [${args.join(', ')}], ${pos}, ${nameK})`);
+}
+
+export function compileApply(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  const lhs = c.compile(node.lhs as Node, c.child(ctx));
+  const rhs = node.rhs as Node;
+  if (rhs.type === 'function') return compileCall(c, rhs, ctx, lhs);
+  const fn = c.compile(rhs, c.child(ctx));
+  e.emit(`if (!${e.rt('isFunction')}(${fn})) throw new (${e.rt('JErr')})('T2006', ${fn}, ${e.literal(node.position)});`);
+  const t = e.id();
+  e.emit(`let ${t};`);
+  e.block(`if (${e.rt('isFunction')}(${lhs}))`, () => {
+    // Composition: the reference evaluates its composition lambda, then applies it.
+    c.leaf(c.child(ctx));
+    c.leaf(c.child(ctx));
+    e.emit(`${t} = new (${e.rt('Chain')})(${lhs}, ${fn});`);
+  });
+  e.block('else', () => e.emit(`${t} = ${e.rt('apply')}(${fn}, [${lhs}], null, ${calleeDepth(ctx)});`));
+  return t;
+}

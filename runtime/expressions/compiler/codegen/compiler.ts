@@ -1,0 +1,210 @@
+/**
+ * Turns an AST node into JavaScript statements plus the identifier holding its value.
+ *
+ * Every node is compiled as the reference's `evaluate` treats it: the node's own work, then
+ * its predicates, its grouping, and the collapse of sequences (empty to nothing, singletons to
+ * their item). Evaluation depth is tracked statically: each node knows its nesting depth below
+ * the start of the enclosing function body, and the nodes that evaluate nothing before doing
+ * their own work (leaves) compare base + depth with the limit, which is where the reference's
+ * per-node check would first fail.
+ */
+import { type Node, Unsupported } from './ast.ts';
+import { compileApply, compileCall, compileLambda, compilePartial } from './calls.ts';
+import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
+import { Emitter } from './emitter.ts';
+import { compileBinary } from './operators.ts';
+import { compileFilter, compilePath } from './paths.ts';
+import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
+
+export interface FnInfo {
+  /** Identifier (or literal) of the evaluation depth the current function body starts at. */
+  readonly base: string;
+}
+
+export interface Ctx {
+  readonly frame: Frame;
+  /** Identifier holding the context value (`$`). */
+  readonly input: string;
+  /** Nesting depth of the node being compiled, relative to `fn.base`. */
+  readonly depth: number;
+  readonly fn: FnInfo;
+}
+
+/** Node types whose own value can never be a sequence (so need no collapsing). */
+const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind']);
+
+export class Compiler {
+  readonly e = new Emitter();
+  readonly root = new RootNames(this.e);
+  readonly unbound: string;
+
+  constructor() {
+    this.unbound = this.e.rt('UNBOUND');
+  }
+
+  /** A context for a child evaluated one level deeper. */
+  child(ctx: Ctx, input = ctx.input): Ctx {
+    return { frame: ctx.frame, input, depth: ctx.depth + 1, fn: ctx.fn };
+  }
+
+  leaf(ctx: Ctx): void {
+    if (ctx.fn.base === '0') this.e.emit(`if (LIM < ${ctx.depth}) ${this.e.rt('depthExceeded')}();`);
+    else this.e.emit(`if (${ctx.fn.base} + ${ctx.depth} > LIM) ${this.e.rt('depthExceeded')}();`);
+  }
+
+  tick(): void {
+    this.e.emit(`if (++S.ticks >= 256) ${this.e.rt('checkClock')}();`);
+  }
+
+  /** Declares `const tN = expr;` and returns tN. */
+  let(expr: string, prefix = 't'): string {
+    const t = this.e.id(prefix);
+    this.e.emit(`const ${t} = ${expr};`);
+    return t;
+  }
+
+  variable(ctx: Ctx, name: string): string {
+    return resolve(ctx.frame, name, this.root, this.unbound);
+  }
+
+  compile(node: Node, ctx: Ctx): string {
+    return this.finish(node, this.raw(node, ctx), ctx);
+  }
+
+  finish(node: Node, raw: string, ctx: Ctx): string {
+    let v = raw;
+    let mayBeSeq = !neverSequence.has(node.type) && !(node.type === 'binary' && node.value !== '..');
+    for (const p of node.predicate ?? []) {
+      v = compileFilter(this, p.expr as Node, v, this.child(ctx));
+      mayBeSeq = true;
+    }
+    if (node.type !== 'path' && node.group) {
+      v = compileGroupOver(this, node.group, v, ctx, false);
+      mayBeSeq = false;
+    }
+    if (mayBeSeq || (node.keepArray && node.type !== 'unary')) {
+      v = this.let(`${this.e.rt(node.keepArray ? 'normKeep' : 'norm')}(${v})`);
+    }
+    return v;
+  }
+
+  private raw(node: Node, ctx: Ctx): string {
+    switch (node.type) {
+      case 'path':
+        return compilePath(this, node, ctx);
+      case 'binary':
+        return compileBinary(this, node, ctx);
+      case 'unary':
+        return this.unary(node, ctx);
+      case 'name':
+        this.leaf(ctx);
+        return this.let(`${this.e.rt('lookup')}(${ctx.input}, ${this.e.k(node.value)})`);
+      case 'string':
+      case 'number':
+      case 'value':
+        this.leaf(ctx);
+        return this.e.literal(node.value);
+      case 'wildcard':
+        this.leaf(ctx);
+        return this.let(`${this.e.rt('wildcard')}(${ctx.input})`);
+      case 'descendant':
+        this.leaf(ctx);
+        return this.let(`${this.e.rt('descendants')}(${ctx.input})`);
+      case 'variable':
+        this.leaf(ctx);
+        return this.variableNode(node, ctx);
+      case 'regex':
+        this.leaf(ctx);
+        return this.let(`new (${this.e.rt('Regex')})(${this.e.k(node.value)}, ${this.e.literal(node.position)})`);
+      case 'condition':
+        return this.condition(node, ctx);
+      case 'block':
+        return this.block(node, ctx);
+      case 'bind':
+        return this.bind(node, ctx);
+      case 'function':
+        return compileCall(this, node, ctx, undefined);
+      case 'lambda':
+        return compileLambda(this, node, ctx);
+      case 'partial':
+        return compilePartial(this, node, ctx);
+      case 'apply':
+        return compileApply(this, node, ctx);
+      case 'parent':
+        throw new Unsupported('parent operator % is not compiled', node.position);
+      case 'transform':
+        throw new Unsupported('transform expression |...| is not compiled', node.position);
+      default:
+        throw new Unsupported(`expression type ${node.type} is not compiled`, node.position);
+    }
+  }
+
+  private variableNode(node: Node, ctx: Ctx): string {
+    const name = node.value as string;
+    if (name === '') return this.let(`(${ctx.input} && ${ctx.input}.outerWrapper ? ${ctx.input}[0] : ${ctx.input})`);
+    return this.let(this.variable(ctx, name));
+  }
+
+  private unary(node: Node, ctx: Ctx): string {
+    switch (node.value) {
+      case '-': {
+        const v = this.compile(node.expression as Node, this.child(ctx));
+        return this.let(`${this.e.rt('negate')}(${v}, ${this.e.literal(node.position)})`);
+      }
+      case '[':
+        return compileArray(this, node, ctx);
+      case '{':
+        return compileObject(this, node, ctx);
+      default:
+        throw new Unsupported(`unary operator ${String(node.value)} is not compiled`, node.position);
+    }
+  }
+
+  private condition(node: Node, ctx: Ctx): string {
+    const c = this.compile(node.condition as Node, this.child(ctx));
+    const t = this.e.id();
+    this.e.emit(`let ${t};`);
+    this.e.block(`if (${this.e.rt('truthy')}(${c}))`, () => {
+      this.e.emit(`${t} = ${this.compile(node.then as Node, this.child(ctx))};`);
+    });
+    if (node.else !== undefined) {
+      this.e.block('else', () => {
+        this.e.emit(`${t} = ${this.compile(node.else as Node, this.child(ctx))};`);
+      });
+    }
+    return t;
+  }
+
+  private block(node: Node, ctx: Ctx): string {
+    const exprs = node.expressions ?? [];
+    if (exprs.length === 0) {
+      this.leaf(ctx);
+      return 'undefined';
+    }
+    const t = this.e.id();
+    this.e.emit(`let ${t};`);
+    this.e.block('', () => {
+      const frame = new Frame('block', ctx.frame);
+      frame.declareBinds(this.e, exprs, this.unbound);
+      const inner: Ctx = { frame, input: ctx.input, depth: ctx.depth + 1, fn: ctx.fn };
+      for (const expr of exprs) {
+        this.e.emit(`${t} = ${this.compile(expr, inner)};`);
+        // A bind at the top level of a block has certainly happened for the expressions after it.
+        for (let b: Node | undefined = expr; b?.type === 'bind'; b = b.rhs) frame.definite.add((b.lhs as Node).value as string);
+      }
+    });
+    return t;
+  }
+
+  private bind(node: Node, ctx: Ctx): string {
+    const v = this.compile(node.rhs as Node, this.child(ctx));
+    const target = bindTarget(ctx.frame, (node.lhs as Node).value as string, this.root);
+    this.e.emit(`${target} = ${v};`);
+    return v;
+  }
+
+  /** Temporarily rebinds `ctx.frame` while compiling. */
+  withFrame<T>(ctx: Ctx, frame: Frame, body: (inner: Ctx) => T): T {
+    return body({ frame, input: ctx.input, depth: ctx.depth, fn: ctx.fn });
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Array and object constructors and grouping. The reference evaluates array items and object
+ * values concurrently; compiled code evaluates them in order, which gives the same values
+ * because binding variables inside them is refused at compile time, and the same error because
+ * a second failing part hands the evaluation back to the reference (see ParallelErrors).
+ */
+import { type GroupSpec, type Node } from './ast.ts';
+import { type Compiler, type Ctx } from './compiler.ts';
+import { type Layout, tupleFrame } from './paths.ts';
+
+/** True when evaluating `node` cannot raise an error other than a guardrail (depth, time). */
+export function quiet(node: Node): boolean {
+  if (node.predicate || node.group) return false;
+  switch (node.type) {
+    case 'string':
+    case 'number':
+    case 'value':
+    case 'variable':
+    case 'lambda':
+      return !node.thunk;
+    case 'path':
+      return (node.steps ?? []).every(
+        (s) => s.type === 'name' && !s.stages && !s.tuple && !s.group && !s.predicate,
+      ) && !node.keepSingletonArray;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Evaluates `parts` as concurrent parts: returns the identifiers of their values.
+ * `emitPart` compiles one part and returns its value identifier.
+ */
+function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, index: number) => string): string[] {
+  const e = c.e;
+  const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
+  if (!guarded) return parts.map((p, i) => emitPart(p, i));
+  const pe = c.let(`new (${e.rt('ParallelErrors')})()`, 'pe');
+  const values = parts.map((p, i) => {
+    const v = e.id('v');
+    e.emit(`let ${v};`);
+    e.block('try', () => e.emit(`${v} = ${emitPart(p, i)};`));
+    e.block('catch (err)', () => e.emit(`${pe}.fail(err);`));
+    return v;
+  });
+  e.emit(`${pe}.finish();`);
+  return values;
+}
+
+export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  const items = node.expressions ?? [];
+  if (items.length === 0) c.leaf(ctx);
+  const values = concurrent(c, items, (item) => c.compile(item, c.child(ctx)));
+  const result = e.id('a');
+  e.emit(`let ${result} = [];`);
+  items.forEach((item, i) => {
+    const v = values[i] as string;
+    if (item.value === '[') {
+      e.emit(`if (${v} !== undefined) ${result}.push(${v});`);
+    } else {
+      const y = e.id('y');
+      e.emit(`if (${v} !== undefined) { if (Array.isArray(${v})) { for (const ${y} of ${v}) ${result}.push(${y}); } else ${result}.push(${v}); }`);
+    }
+  });
+  if (node.consarray) e.emit(`${e.rt('markCons')}(${result});`);
+  return result;
+}
+
+export function compileObject(c: Compiler, node: Node, ctx: Ctx): string {
+  const spec: GroupSpec = { lhs: (node.lhs ?? []) as readonly (readonly [Node, Node])[], position: node.position };
+  if (spec.lhs.length === 0) c.leaf(ctx);
+  return compileGroupOver(c, spec, ctx.input, ctx, false);
+}
+
+const reservedKeys = new Set(['_jsonata_lambda', '_jsonata_function']);
+
+/** Literal keys with no duplicates: the common `{"a": ..., "b": ...}` shape. */
+function literalKeys(spec: GroupSpec): string[] | undefined {
+  const keys: string[] = [];
+  for (const [k] of spec.lhs) {
+    if (k.type !== 'string' || k.predicate || k.group || k.keepArray) return undefined;
+    const key = k.value as string;
+    if (reservedKeys.has(key) || keys.includes(key)) return undefined;
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * Grouping `{key: value}` over the value in `input`. ctx belongs to the node that owns the
+ * group; keys and values are one level deeper. With a layout the input is a tuple stream.
+ */
+export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ctx: Ctx, layout: Layout | false): string {
+  const e = c.e;
+  const inner = c.child(ctx);
+  const pos = e.literal(spec.position);
+  if (layout !== false) return groupTuples(c, spec, input, inner, layout);
+  const result = e.id('g');
+  e.emit(`let ${result};`);
+  const keys = literalKeys(spec);
+  if (keys !== undefined && spec.lhs.length > 0) {
+    // One input item: each key is evaluated once, so the object is built directly.
+    e.block(`if (!Array.isArray(${input}))`, () => {
+      const obj = c.let('Object.create(null)', 'o');
+      for (const [k] of spec.lhs) c.compile(k, { ...inner, input });
+      const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input }));
+      keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.k(key)}] = ${values[i]};`));
+      e.emit(`${result} = ${obj};`);
+    });
+    e.block('else', () => e.emit(`${result} = ${genericGroup(c, spec, input, inner, pos)};`));
+  } else {
+    e.emit(`${result} = ${genericGroup(c, spec, input, inner, pos)};`);
+  }
+  return result;
+}
+
+function genericGroup(c: Compiler, spec: GroupSpec, input: string, inner: Ctx, pos: string): string {
+  const e = c.e;
+  const pairs = e.id('gp');
+  e.emit(`const ${pairs} = [];`);
+  for (const [k, v] of spec.lhs) {
+    const x = e.id('x');
+    const y = e.id('x');
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => e.emit(`return ${c.compile(k, { ...inner, input: x })};`), '},');
+    e.block(`  value: (${y}) =>`, () => e.emit(`return ${c.compile(v, { ...inner, input: y })};`), '} });');
+  }
+  return c.let(`${e.rt('group')}(${input}, ${pairs}, ${pos})`);
+}
+
+function groupTuples(c: Compiler, spec: GroupSpec, tb: string, inner: Ctx, layout: Layout): string {
+  const e = c.e;
+  const names = { names: new Map(layout.slots) };
+  const pairs = e.id('gp');
+  e.emit(`const ${pairs} = [];`);
+  for (const [k, v] of spec.lhs) {
+    const x = e.id('u');
+    const ctxVar = e.id('x');
+    const merged = e.id('u');
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => {
+      tupleFrame(c, names, x, k, inner, (f) => e.emit(`return ${c.compile(k, f)};`));
+    }, '},');
+    e.block(`  value: (${ctxVar}, ${merged}) =>`, () => {
+      tupleFrame(c, names, merged, v, inner, (f) => e.emit(`return ${c.compile(v, f)};`), ctxVar);
+    }, '} });');
+  }
+  return c.let(`${e.rt('groupTuples')}(${tb}, ${pairs}, ${layout.size}, ${e.literal(spec.position)})`);
+}

@@ -1,0 +1,62 @@
+/**
+ * Binary operators. Errors raised while applying an operator get its position and token (for
+ * `and`/`or` this includes everything raised while evaluating the right-hand side, because the
+ * reference evaluates it inside the operator's error handler).
+ */
+import { type Node, Unsupported } from './ast.ts';
+import { type Compiler, type Ctx } from './compiler.ts';
+
+export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
+  const op = node.value as string;
+  const e = c.e;
+  const pos = e.literal(node.position);
+  const tok = e.k(op);
+  const lhs = c.compile(node.lhs as Node, c.child(ctx));
+  if (op === 'and' || op === 'or') {
+    const t = e.id();
+    e.emit(`let ${t};`);
+    e.block('try', () => {
+      e.emit(`${t} = ${e.rt('truthy')}(${lhs});`);
+      e.block(op === 'and' ? `if (${t})` : `if (!${t})`, () => {
+        const rhs = c.compile(node.rhs as Node, c.child(ctx));
+        e.emit(`${t} = ${e.rt('truthy')}(${rhs});`);
+      });
+    });
+    e.block('catch (err)', () => e.emit(`throw ${e.rt('atOperator')}(err, ${pos}, ${tok});`));
+    return t;
+  }
+  const rhs = c.compile(node.rhs as Node, c.child(ctx));
+  switch (op) {
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+      // Finite numbers on both sides (x - x === 0 rules out NaN and infinities) need no checks.
+      return c.let(
+        `(typeof ${lhs} === 'number' && typeof ${rhs} === 'number' && ${lhs} - ${lhs} === 0 && ${rhs} - ${rhs} === 0) ` +
+          `? ${lhs} ${op} ${rhs} : ${e.rt('arithAt')}(${lhs}, ${rhs}, ${tok}, ${pos})`,
+      );
+    case '=':
+      return c.let(`${e.rt('equals')}(${lhs}, ${rhs})`);
+    case '!=':
+      return c.let(`(${lhs} !== undefined && ${rhs} !== undefined && !${e.rt('deepEqual')}(${lhs}, ${rhs}))`);
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+      return c.let(
+        `(typeof ${lhs} === 'number' && typeof ${rhs} === 'number') ? ${lhs} ${op} ${rhs} : ${e.rt('compareAt')}(${lhs}, ${rhs}, ${tok}, ${pos})`,
+      );
+    case '&':
+      return c.let(
+        `(typeof ${lhs} === 'string' && typeof ${rhs} === 'string') ? ${lhs} + ${rhs} : ${e.rt('concatAt')}(${lhs}, ${rhs}, ${pos})`,
+      );
+    case '..':
+      return c.let(`${e.rt('rangeAt')}(${lhs}, ${rhs}, ${pos})`);
+    case 'in':
+      return c.let(`${e.rt('includes')}(${lhs}, ${rhs})`);
+    default:
+      throw new Unsupported(`operator ${op} is not compiled`, node.position);
+  }
+}

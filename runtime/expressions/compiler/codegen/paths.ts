@@ -1,0 +1,307 @@
+/**
+ * Location paths: each step is evaluated for every item of the previous step's result and the
+ * results are flattened one level (arrays built by an array constructor stay whole; a single
+ * plain array produced by the last step is the result itself). A path stops at the first step
+ * that produces nothing. Paths with `@`/`#` bindings carry tuples instead (see tuples.ts).
+ */
+import { type Node, type SortTermSpec, type Stage, Unsupported } from './ast.ts';
+import { type Compiler, type Ctx } from './compiler.ts';
+import { compileGroupOver } from './constructs.ts';
+import { Frame } from './scope.ts';
+
+/** `[pred]` applied to the value in `v`; ctx is the predicate's own depth. */
+export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): string {
+  const e = c.e;
+  if (pred.type === 'number') return c.let(`${e.rt('filterIndex')}(${v}, ${e.literal(pred.value)})`);
+  const t = e.id();
+  const item = e.id('x');
+  e.block(`const ${t} = ${e.rt('filterBy')}(${v}, (${item}) =>`, () => {
+    e.emit(`return ${c.compile(pred, { ...ctx, input: item })};`);
+  }, '});');
+  return t;
+}
+
+export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
+  const steps = node.steps ?? [];
+  if (steps.some((s) => s.tuple)) return compileTuplePath(c, node, ctx);
+  const e = c.e;
+  const inSeq = e.id('s');
+  const first = steps[0] as Node;
+  e.emit(
+    first.type === 'variable'
+      ? `let ${inSeq} = ${e.rt('seqOf')}(${ctx.input});`
+      : `let ${inSeq} = Array.isArray(${ctx.input}) ? ${ctx.input} : ${e.rt('seqOf')}(${ctx.input});`,
+  );
+  const rs = e.id('r');
+  e.emit(`let ${rs};`);
+  const label = e.id('p');
+  e.block(`${label}:`, () => {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as Node;
+      const last = i === steps.length - 1;
+      if (i === 0 && step.consarray) {
+        e.emit(`${rs} = ${c.compile(step, c.child(ctx, inSeq))};`);
+        if (!last) e.emit(`if (${rs} === undefined || ${rs}.length === 0) break ${label};`);
+      } else {
+        compileStep(c, step, inSeq, rs, last, ctx);
+        if (!last) e.emit(`if (${rs}.length === 0) break ${label};`);
+      }
+      if (!last) e.emit(`${inSeq} = ${rs};`);
+    }
+  });
+  return finishPath(c, node, rs, ctx);
+}
+
+function finishPath(c: Compiler, node: Node, rs: string, ctx: Ctx): string {
+  const e = c.e;
+  if (node.keepSingletonArray) {
+    e.emit(`if (Array.isArray(${rs}) && ${rs}.cons && !${rs}.sequence) ${rs} = ${e.rt('seqOf')}(${rs});`);
+    e.emit(`${rs}.keepSingleton = true;`);
+  }
+  if (node.group) return compileGroupOver(c, node.group, rs, ctx, false);
+  return rs;
+}
+
+/** One ordinary step over `inSeq`, result assigned to `rs`. ctx is the path's. */
+function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: boolean, ctx: Ctx): void {
+  const e = c.e;
+  const stepCtx = c.child(ctx);
+  if (step.type === 'sort') {
+    e.emit(`${rs} = ${compileSortCall(c, step, inSeq, stepCtx)};`);
+    for (const stage of step.stages ?? []) {
+      if (stage.type === 'filter') e.emit(`${rs} = ${compileFilter(c, stage.expr as Node, rs, stepCtx)};`);
+    }
+    return;
+  }
+  const out = e.id('o');
+  const n = e.id('n');
+  const firstV = e.id('f');
+  const i = e.id('i');
+  e.emit(`let ${out} = ${e.rt('createSeq')}(), ${n} = 0, ${firstV};`);
+  e.block(`for (let ${i} = 0; ${i} < ${inSeq}.length; ${i}++)`, () => {
+    const item = c.let(`${inSeq}[${i}]`, 'x');
+    c.tick();
+    let v = c.compile(step, { ...stepCtx, input: item });
+    for (const stage of step.stages ?? []) {
+      if (stage.type !== 'filter') throw new Unsupported('index binding stage outside a tuple path', stage.position);
+      v = compileFilter(c, stage.expr as Node, v, stepCtx);
+    }
+    const y = e.id('y');
+    e.block(`if (${v} !== undefined)`, () => {
+      e.emit(`if (${n}++ === 0) ${firstV} = ${v};`);
+      e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else for (const ${y} of ${v}) ${out}.push(${y});`);
+    });
+  });
+  e.emit(
+    last
+      ? `${rs} = (${n} === 1 && Array.isArray(${firstV}) && ${firstV}.sequence !== true) ? ${firstV} : ${out};`
+      : `${rs} = ${out};`,
+  );
+}
+
+/** Closures for sort terms; `frameFor` (tuple mode) supplies the frame each term sees. */
+function sortTerms(c: Compiler, terms: readonly SortTermSpec[], ctx: Ctx, tuple: TupleFrameSpec | undefined): string {
+  const e = c.e;
+  const list = e.id('st');
+  e.emit(`const ${list} = [];`);
+  for (const term of terms) {
+    const arg = e.id('x');
+    e.block(`${list}.push({ descending: ${term.descending ? 'true' : 'false'}, expr: (${arg}) =>`, () => {
+      if (tuple) {
+        tupleFrame(c, tuple, arg, term.expression, ctx, (inner) => e.emit(`return ${c.compile(term.expression, inner)};`));
+      } else {
+        e.emit(`return ${c.compile(term.expression, { ...ctx, input: arg })};`);
+      }
+    }, '} });');
+  }
+  return list;
+}
+
+function compileSortCall(c: Compiler, step: Node, inSeq: string, stepCtx: Ctx): string {
+  const terms = sortTerms(c, step.terms ?? [], stepCtx, undefined);
+  return c.let(`${c.e.rt('sortSeq')}(${inSeq}, ${terms}, ${c.e.literal(step.position)})`);
+}
+
+// ---- tuple streams -------------------------------------------------------------------
+
+export class Layout {
+  readonly slots = new Map<string, number>();
+  slot(name: string): number {
+    let s = this.slots.get(name);
+    if (s === undefined) {
+      s = this.slots.size + 1;
+      this.slots.set(name, s);
+    }
+    return s;
+  }
+  get size(): number {
+    return this.slots.size + 1;
+  }
+}
+
+/** Which tuple slots a frame built from a tuple binds (names bound so far in the path). */
+export interface TupleFrameSpec {
+  readonly names: ReadonlyMap<string, number>;
+}
+
+/**
+ * Emits a frame built from the tuple in `tup` (the reference's createFrameFromTuple): the
+ * bound names are definite locals, and `:=` inside lands in this frame.
+ */
+export function tupleFrame(c: Compiler, spec: TupleFrameSpec, tup: string, body: Node | readonly Node[], ctx: Ctx, emitBody: (inner: Ctx) => void, context?: string): void {
+  const e = c.e;
+  const frame = new Frame('tuple', ctx.frame);
+  for (const [name, slot] of spec.names) {
+    const local = e.id('v');
+    e.emit(`let ${local} = ${tup}[${slot}];`);
+    frame.defineDefinite(name, local);
+  }
+  frame.declareBinds(e, body, c.unbound);
+  emitBody({ frame, input: context ?? c.let(`${tup}[0]`, 'x'), depth: ctx.depth, fn: ctx.fn });
+}
+
+function snapshot(layout: Layout, bound: Set<string>): TupleFrameSpec {
+  const names = new Map<string, number>();
+  for (const name of bound) names.set(name, layout.slot(name));
+  return { names };
+}
+
+function compileTuplePath(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  const steps = node.steps ?? [];
+  const layout = new Layout();
+  const bound = new Set<string>();
+  const inSeq = e.id('s');
+  const first = steps[0] as Node;
+  if (first.consarray && first.tuple) {
+    throw new Unsupported('a context or position binding on a leading array constructor is not compiled', first.position);
+  }
+  e.emit(
+    first.type === 'variable'
+      ? `let ${inSeq} = ${e.rt('seqOf')}(${ctx.input});`
+      : `let ${inSeq} = Array.isArray(${ctx.input}) ? ${ctx.input} : ${e.rt('seqOf')}(${ctx.input});`,
+  );
+  const rs = e.id('r');
+  const tb = e.id('tb');
+  e.emit(`let ${rs}, ${tb};`);
+  const label = e.id('p');
+  const stepCtx = c.child(ctx);
+  let tupleMode = false;
+  e.block(`${label}:`, () => {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i] as Node;
+      const last = i === steps.length - 1;
+      const hadTuples = tupleMode;
+      if (step.tuple) tupleMode = true;
+      if (i === 0 && step.consarray) {
+        e.emit(`${rs} = ${c.compile(step, c.child(ctx, inSeq))};`);
+      } else if (tupleMode) {
+        compileTupleStep(c, step, inSeq, tb, hadTuples, layout, bound, stepCtx, last && node.group !== undefined);
+      } else {
+        compileStep(c, step, inSeq, rs, last, ctx);
+      }
+      if (!tupleMode && !last) e.emit(`if (${rs} === undefined || ${rs}.length === 0) break ${label};`);
+      if (step.focus === undefined && !last) e.emit(`${inSeq} = ${rs};`);
+    }
+  });
+  // The tuple stream exists only if the path got as far as its first binding step.
+  e.emit(`if (${tb} !== undefined) ${rs} = ${e.rt('tupleValues')}(${tb});`);
+  if (node.keepSingletonArray) {
+    e.emit(`if (Array.isArray(${rs}) && ${rs}.cons && !${rs}.sequence) ${rs} = ${e.rt('seqOf')}(${rs});`);
+    e.emit(`${rs}.keepSingleton = true;`);
+  }
+  if (!node.group) return rs;
+  const g = e.id('g');
+  const spec = node.group;
+  e.emit(`let ${g};`);
+  e.block(`if (${tb} !== undefined)`, () => e.emit(`${g} = ${compileGroupOver(c, spec, tb, ctx, layout)};`));
+  e.block('else', () => e.emit(`${g} = ${compileGroupOver(c, spec, rs, ctx, false)};`));
+  return g;
+}
+
+function compileTupleStep(
+  c: Compiler,
+  step: Node,
+  inSeq: string,
+  tb: string,
+  hasTuples: boolean,
+  layout: Layout,
+  bound: Set<string>,
+  stepCtx: Ctx,
+  groupFollows: boolean,
+): void {
+  const e = c.e;
+  if (step.ancestor !== undefined) throw new Unsupported('parent operator % is not compiled', step.position);
+  if (step.type === 'sort') {
+    const indexSlot = layout.slot(step.index ?? 'undefined');
+    if (!hasTuples) {
+      const sorted = compileSortCall(c, step, inSeq, stepCtx);
+      e.emit(`${tb} = ${e.rt('sortedToTuples')}(${sorted}, ${indexSlot});`);
+    } else {
+      // Sorting a tuple stream returns a plain array, which later predicates and grouping
+      // no longer treat as tuples; that corner is left to the reference.
+      if ((step.stages ?? []).length > 0 || groupFollows) {
+        throw new Unsupported('order-by over a tuple stream followed by a predicate or grouping is not compiled', step.position);
+      }
+      const terms = sortTerms(c, step.terms ?? [], stepCtx, snapshot(layout, bound));
+      e.emit(`${tb} = ${e.rt('sortTuples')}(${tb}, ${terms}, ${e.literal(step.position)});`);
+    }
+    bound.add(step.index ?? 'undefined');
+    compileTupleStages(c, step.stages ?? [], tb, layout, bound, stepCtx);
+    return;
+  }
+  const before = snapshot(layout, bound);
+  const focusSlot = step.focus !== undefined ? layout.slot(step.focus) : 0;
+  const indexSlot = step.index !== undefined ? layout.slot(step.index) : 0;
+  const out = e.id('o');
+  e.emit(`const ${out} = ${e.rt('tupleSeq')}();`);
+  if (!hasTuples) e.emit(`${tb} = ${e.rt('tuplesOf')}(${inSeq});`);
+  const j = e.id('j');
+  e.block(`for (let ${j} = 0; ${j} < ${tb}.length; ${j}++)`, () => {
+    const tup = c.let(`${tb}[${j}]`, 'u');
+    c.tick();
+    const res = e.id('v');
+    e.emit(`let ${res};`);
+    e.block('', () => {
+      tupleFrame(c, before, tup, step, stepCtx, (inner) => e.emit(`${res} = ${c.compile(step, inner)};`));
+    });
+    e.block(`if (${res} !== undefined)`, () => {
+      const arr = c.let(`Array.isArray(${res}) ? ${res} : [${res}]`, 'a');
+      const b = e.id('b');
+      e.block(`for (let ${b} = 0; ${b} < ${arr}.length; ${b}++)`, () => {
+        const nt = c.let(`${tup}.slice()`, 'w');
+        if (step.focus !== undefined) e.emit(`${nt}[${focusSlot}] = ${arr}[${b}];`);
+        else e.emit(`${nt}[0] = ${arr}[${b}];`);
+        if (step.index !== undefined) e.emit(`${nt}[${indexSlot}] = ${b};`);
+        e.emit(`${out}.push(${nt});`);
+      });
+    });
+  });
+  e.emit(`${tb} = ${out};`);
+  if (step.focus !== undefined) bound.add(step.focus);
+  if (step.index !== undefined) bound.add(step.index);
+  compileTupleStages(c, step.stages ?? [], tb, layout, bound, stepCtx);
+}
+
+function compileTupleStages(c: Compiler, stages: readonly Stage[], tb: string, layout: Layout, bound: Set<string>, stepCtx: Ctx): void {
+  const e = c.e;
+  for (const stage of stages) {
+    if (stage.type === 'index') {
+      const slot = layout.slot(stage.value as string);
+      const k = e.id('i');
+      e.emit(`for (let ${k} = 0; ${k} < ${tb}.length; ${k}++) ${tb}[${k}][${slot}] = ${k};`);
+      bound.add(stage.value as string);
+      continue;
+    }
+    const pred = stage.expr as Node;
+    if (pred.type === 'number') {
+      e.emit(`${tb} = ${e.rt('tupleFilterIndex')}(${tb}, ${e.literal(pred.value)});`);
+      continue;
+    }
+    const spec = snapshot(layout, bound);
+    const arg = e.id('u');
+    e.block(`${tb} = ${e.rt('tupleFilter')}(${tb}, (${arg}) =>`, () => {
+      tupleFrame(c, spec, arg, pred, stepCtx, (inner) => e.emit(`return ${c.compile(pred, inner)};`));
+    }, '});');
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Builds the JavaScript function for a whole expression:
+ *   run(input, bindings, state) → value
+ * The function is created once per expression with `new Function`; it receives the runtime
+ * helpers and the expression's constants as arguments and reaches nothing else (no globals).
+ */
+import { type Node } from './ast.ts';
+import { analyze } from './analyze.ts';
+import { Compiler, type Ctx } from './compiler.ts';
+import { Frame } from './scope.ts';
+
+export interface Program {
+  readonly text: string;
+  readonly constants: readonly unknown[];
+}
+
+export function generate(ast: Node): Program {
+  analyze(ast);
+  const c = new Compiler();
+  const e = c.e;
+  const root = new Frame('root', undefined);
+  const input = 'input';
+  const ctx: Ctx = { frame: root, input, depth: 1, fn: { base: '0' } };
+  const result = c.compile(ast, ctx);
+  e.emit(`return ${result};`);
+  const body = e.take();
+  // Root names: from the bindings, then the library, resolved once per evaluation.
+  for (const [name, local] of c.root.locals) {
+    e.emit(name === '$' ? `let ${local} = I;` : `let ${local} = ${e.rt('resolve')}(B, ${e.k(name)});`);
+  }
+  const prologue = e.take();
+  const lines = [
+    'return function run(I, B, S) {',
+    '  const LIM = S.maxDepth;',
+    '  let input = I;',
+    `  if (Array.isArray(input) && input.sequence !== true) { input = ${e.rt('seqOf')}(input); input.outerWrapper = true; }`,
+    ...prologue,
+    ...body,
+    '};',
+  ];
+  return { text: e.program(lines), constants: e.constants };
+}

@@ -1,0 +1,115 @@
+/** Numeric, aggregate and boolean functions. */
+import { JErr } from '../rt/errors.ts';
+import { toBoolean } from '../rt/values.ts';
+import { type Library, round } from './shared.ts';
+
+const decimalPattern = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+const radixPattern = /^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$/;
+
+export function toNumber(arg: unknown): number | undefined {
+  if (arg === undefined) return undefined;
+  if (typeof arg === 'number') return arg;
+  if (typeof arg === 'string' && decimalPattern.test(arg) && !isNaN(parseFloat(arg)) && isFinite(arg as unknown as number)) {
+    return parseFloat(arg);
+  }
+  if (typeof arg === 'string' && radixPattern.test(arg)) return Number(arg);
+  if (arg === true) return 1;
+  if (arg === false) return 0;
+  const e = new JErr('D3030', arg);
+  e.index = 1;
+  throw e;
+}
+
+function num(f: (n: number) => number): (a: unknown[]) => unknown {
+  return (a) => (a[0] === undefined ? undefined : f(a[0] as number));
+}
+
+/**
+ * Math.max/min over an argument list, as the reference calls them: a list too long for one
+ * call fails in JavaScript, and must fail here as an ordinary (code-less) error too.
+ */
+function extreme(f: (...values: number[]) => number, args: number[]): number {
+  try {
+    return f.apply(Math, args);
+  } catch (e) {
+    throw e instanceof RangeError ? new Error(e.message) : e;
+  }
+}
+
+function total(args: number[]): number {
+  let t = 0;
+  for (const n of args) t += n;
+  return t;
+}
+
+export const numericLibrary: Library = {
+  number: ['<(nsb)-:n>', 1, 'arg', (a) => toNumber(a[0])],
+  floor: ['<n-:n>', 1, 'arg', num(Math.floor)],
+  ceil: ['<n-:n>', 1, 'arg', num(Math.ceil)],
+  abs: ['<n-:n>', 1, 'arg', num(Math.abs)],
+  round: ['<n-n?:n>', 2, 'arg, precision', (a) => round(a[0] as number | undefined, a[1] as number | undefined)],
+  sqrt: [
+    '<n-:n>',
+    1,
+    'arg',
+    (a) => {
+      const arg = a[0] as number | undefined;
+      if (arg === undefined) return undefined;
+      if (arg < 0) {
+        const e = new JErr('D3060', arg);
+        e.index = 1;
+        throw e;
+      }
+      return Math.sqrt(arg);
+    },
+  ],
+  power: [
+    '<n-n:n>',
+    2,
+    'arg, exp',
+    (a) => {
+      const arg = a[0] as number | undefined;
+      if (arg === undefined) return undefined;
+      const result = Math.pow(arg, a[1] as number);
+      if (!isFinite(result)) {
+        const e = new JErr('D3061', arg);
+        e.index = 1;
+        e.exp = a[1];
+        throw e;
+      }
+      return result;
+    },
+  ],
+  random: ['<:n>', 0, '', () => Math.random()],
+  sum: ['<a<n>:n>', 1, 'args', (a) => (a[0] === undefined ? undefined : total(a[0] as number[]))],
+  count: ['<a:n>', 1, 'args', (a) => (a[0] === undefined ? 0 : (a[0] as unknown[]).length)],
+  max: [
+    '<a<n>:n>',
+    1,
+    'args',
+    (a) => {
+      const args = a[0] as number[] | undefined;
+      return args === undefined || args.length === 0 ? undefined : extreme(Math.max, args);
+    },
+  ],
+  min: [
+    '<a<n>:n>',
+    1,
+    'args',
+    (a) => {
+      const args = a[0] as number[] | undefined;
+      return args === undefined || args.length === 0 ? undefined : extreme(Math.min, args);
+    },
+  ],
+  average: [
+    '<a<n>:n>',
+    1,
+    'args',
+    (a) => {
+      const args = a[0] as number[] | undefined;
+      return args === undefined || args.length === 0 ? undefined : total(args) / args.length;
+    },
+  ],
+  boolean: ['<x-:b>', 1, 'arg', (a) => toBoolean(a[0])],
+  not: ['<x-:b>', 1, 'arg', (a) => (a[0] === undefined ? undefined : !toBoolean(a[0]))],
+};

@@ -1,0 +1,80 @@
+/**
+ * Everything generated code can reach: passed to each compiled program as its only link to
+ * the outside (the program text refers to these as `$name`).
+ */
+import { builtin } from '../lib/index.ts';
+import { Regex } from '../lib/regex.ts';
+import { JErr, atOperator } from './errors.ts';
+import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, tailEscape, wrapArg } from './functions.ts';
+import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
+import { Chain, HOLE, partial } from './partial.ts';
+import { ParallelErrors, filterBy, filterIndex, group, sortSeq } from './path.ts';
+import { createSeq, descendants, lookup, markCons, norm, normKeep, seqOf, wildcard } from './sequence.ts';
+import { checkClock, depthExceeded } from './state.ts';
+import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
+import { deepEqual, isFunction, truthy } from './values.ts';
+
+/** Marks a frame variable not bound yet. */
+export const UNBOUND: unique symbol = Symbol('unbound');
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** A name not bound by the expression itself: the caller's bindings first, then the library. */
+function resolve(bindings: unknown, name: string): unknown {
+  if (typeof bindings === 'object' && bindings !== null && propertyIsEnumerable.call(bindings, name)) {
+    return (bindings as Record<string, unknown>)[name];
+  }
+  return builtin(name);
+}
+
+export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
+  UNBOUND,
+  resolve,
+  depthExceeded,
+  checkClock,
+  lookup,
+  wildcard,
+  descendants,
+  Regex,
+  negate,
+  truthy,
+  atOperator,
+  arithAt,
+  compareAt,
+  concatAt,
+  rangeAt,
+  equals,
+  deepEqual,
+  includes,
+  norm,
+  normKeep,
+  seqOf,
+  createSeq,
+  markCons,
+  filterIndex,
+  filterBy,
+  sortSeq,
+  group,
+  ParallelErrors,
+  tupleSeq,
+  tuplesOf,
+  tupleFilter,
+  tupleFilterIndex,
+  sortTuples,
+  sortedToTuples,
+  tupleValues,
+  groupTuples,
+  JErr,
+  wrapArg,
+  callAt,
+  callBuiltin,
+  apply,
+  Lambda,
+  Thunk,
+  tailEscape,
+  HOLE,
+  partial,
+  Chain,
+  isFunction,
+  Builtin,
+});

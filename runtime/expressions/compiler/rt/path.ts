@@ -1,0 +1,205 @@
+/**
+ * Predicates, grouping and ordering over sequences. Compiled code passes the per-item parts
+ * (predicate, key, value and sort-term expressions) as closures.
+ */
+import { JErr } from './errors.ts';
+import { append, createSeq, seqOf } from './sequence.ts';
+import { Bailout, isStackOverflow, tick } from './state.ts';
+import { type Flagged, isArrayOfNumbers, isNumeric, toBoolean } from './values.ts';
+
+export type ItemFn = (item: unknown) => unknown;
+
+/** `[n]` with a number literal: index from the start, or from the end when negative. */
+export function filterIndex(input: unknown, n: number): unknown {
+  let results: unknown = createSeq();
+  const items = Array.isArray(input) ? input : seqOf(input);
+  let index = Math.floor(n);
+  if (index < 0) index = items.length + index;
+  const item = items[index];
+  if (item !== undefined) {
+    if (Array.isArray(item)) results = item;
+    else (results as unknown[]).push(item);
+  }
+  return results;
+}
+
+/** `[expr]`: keeps items for which the predicate is true, or whose index it names. */
+export function filterBy(input: unknown, pred: ItemFn): Flagged {
+  const results = createSeq();
+  const items = Array.isArray(input) ? input : seqOf(input);
+  for (let index = 0; index < items.length; index++) {
+    tick();
+    const item = items[index];
+    let res = pred(item);
+    if (isNumeric(res)) res = [res];
+    if (isArrayOfNumbers(res)) {
+      for (const ires of res as number[]) {
+        let ii = Math.floor(ires);
+        if (ii < 0) ii = items.length + ii;
+        if (ii === index) results.push(item);
+      }
+    } else if (toBoolean(res)) {
+      results.push(item);
+    }
+  }
+  return results;
+}
+
+/**
+ * Evaluates independent parts the reference evaluates concurrently (array items, object
+ * values). All parts run, as in the reference; when more than one fails, which failure the
+ * reference reports depends on promise scheduling, so the evaluation is handed to it.
+ */
+export class ParallelErrors {
+  private first: unknown = undefined;
+  private failed = 0;
+  run<T>(part: () => T): T | undefined {
+    try {
+      return part();
+    } catch (e) {
+      if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
+      if (this.failed++ === 0) this.first = e;
+      return undefined;
+    }
+  }
+  /** Records a failure caught by generated code (its own try/catch around a part). */
+  fail(e: unknown): void {
+    if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
+    if (this.failed++ === 0) this.first = e;
+  }
+  finish(): void {
+    if (this.failed === 1) throw this.first;
+    if (this.failed > 1) throw new Bailout('several concurrent parts of a constructor failed');
+  }
+}
+
+function isGuardrail(e: unknown): boolean {
+  return e instanceof JErr && (e.code === 'D1011' || e.code === 'D1012');
+}
+
+export interface GroupPair {
+  readonly key: ItemFn;
+  readonly value: ItemFn;
+}
+
+interface GroupEntry {
+  data: unknown;
+  exprIndex: number;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Object constructor / grouping `{k: v}` over a (non-tuple) sequence. */
+export function group(input: unknown, pairs: readonly GroupPair[], position: number | undefined): Record<string, unknown> {
+  const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const groups: Record<string, GroupEntry> = Object.create(null) as Record<string, GroupEntry>;
+  const items = (Array.isArray(input) ? input : seqOf(input)) as unknown[];
+  if (items.length === 0) items.push(undefined);
+  for (let i = 0; i < items.length; i++) {
+    tick();
+    const item = items[i];
+    for (let p = 0; p < pairs.length; p++) {
+      const key = (pairs[p] as GroupPair).key(item);
+      addToGroup(groups, key, item, p, position);
+    }
+  }
+  const parallel = new ParallelErrors();
+  const keys = Object.keys(groups);
+  const values: unknown[] = new Array<unknown>(keys.length);
+  for (let k = 0; k < keys.length; k++) {
+    const entry = groups[keys[k] as string] as GroupEntry;
+    values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(entry.data));
+  }
+  parallel.finish();
+  for (let k = 0; k < keys.length; k++) {
+    if (values[k] !== undefined) result[keys[k] as string] = values[k];
+  }
+  return result;
+}
+
+export function addToGroup(groups: Record<string, GroupEntry>, key: unknown, item: unknown, exprIndex: number, position: number | undefined): void {
+  if (typeof key !== 'string' && key !== undefined) throw new JErr('T1003', key, position);
+  if (key === undefined) return;
+  if (key === '_jsonata_lambda' || key === '_jsonata_function') throw new JErr('D1013', key, position);
+  if (hasOwn.call(groups, key)) {
+    const entry = groups[key] as GroupEntry;
+    if (entry.exprIndex !== exprIndex) throw new JErr('D1009', key, position);
+    entry.data = append(entry.data, item);
+  } else {
+    groups[key] = { data: item, exprIndex };
+  }
+}
+
+export interface SortTerm {
+  readonly descending: boolean;
+  readonly expr: ItemFn;
+}
+
+/** Order-by: compares items term by term; returns true when `a` must come after `b`. */
+export function orderComparator(terms: readonly SortTerm[], position: number | undefined): (a: unknown, b: unknown) => boolean {
+  return (a, b) => {
+    let comp = 0;
+    for (let index = 0; comp === 0 && index < terms.length; index++) {
+      const term = terms[index] as SortTerm;
+      const aa = term.expr(a);
+      const bb = term.expr(b);
+      const at = typeof aa;
+      const bt = typeof bb;
+      if (at === 'undefined') {
+        comp = bt === 'undefined' ? 0 : 1;
+        continue;
+      }
+      if (bt === 'undefined') {
+        comp = -1;
+        continue;
+      }
+      if (!(at === 'string' || at === 'number') || !(bt === 'string' || bt === 'number')) {
+        throw new JErr('T2008', !(at === 'string' || at === 'number') ? aa : bb, position);
+      }
+      if (at !== bt) {
+        const e = new JErr('T2007', aa, position);
+        e.value2 = bb;
+        throw e;
+      }
+      if (aa === bb) continue;
+      comp = (aa as number) < (bb as number) ? -1 : 1;
+      if (term.descending) comp = -comp;
+    }
+    return comp === 1;
+  };
+}
+
+/**
+ * The reference's stable merge sort, comparing in the same order (so that the first failing
+ * comparison is the same one).
+ */
+export function mergeSort(arr: unknown[], swap: (a: unknown, b: unknown) => boolean): unknown[] {
+  if (arr.length <= 1) return arr;
+  return msort(arr, swap);
+}
+
+function msort(array: unknown[], swap: (a: unknown, b: unknown) => boolean): unknown[] {
+  if (array.length <= 1) return array;
+  const middle = Math.floor(array.length / 2);
+  const left = msort(array.slice(0, middle), swap);
+  const right = msort(array.slice(middle), swap);
+  const merged: unknown[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < left.length && r < right.length) {
+    tick();
+    if (swap(left[l], right[r])) merged.push(right[r++]);
+    else merged.push(left[l++]);
+  }
+  while (l < left.length) merged.push(left[l++]);
+  while (r < right.length) merged.push(right[r++]);
+  return merged;
+}
+
+/** The reference's order-by step: sorts the step's input sequence (returned as is when short). */
+export function sortSeq(input: unknown, terms: readonly SortTerm[], position: number | undefined): unknown {
+  if (input === undefined) return undefined;
+  const items = input as unknown[];
+  if (items.length <= 1) return items;
+  return mergeSort(items, orderComparator(terms, position));
+}

@@ -1,0 +1,146 @@
+/**
+ * Sequences: arrays flagged `sequence`, flattened into paths and collapsed to their single item
+ * when a sub-expression finishes. The flags are set exactly as the reference sets them (same
+ * property names, same enumerability) because they travel with data: a sequence stored in an
+ * object by one sub-expression is still a sequence when another one reads it back.
+ */
+import { type Flagged, isFunction, isSeq } from './values.ts';
+
+export function createSeq(): Flagged {
+  const s: Flagged = [];
+  s.sequence = true;
+  return s;
+}
+
+export function seqOf(item: unknown): Flagged {
+  const s: Flagged = [item];
+  s.sequence = true;
+  return s;
+}
+
+/** What every sub-expression does to its value before handing it on. */
+export function norm(v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  const s = v as Flagged;
+  if (s.sequence !== true || s.tupleStream) return v;
+  if (s.length === 0) return undefined;
+  if (s.length === 1) return s.keepSingleton ? s : s[0];
+  return s;
+}
+
+/** `norm` for a sub-expression written with `[]`: a singleton stays an array. */
+export function normKeep(v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  const s = v as Flagged;
+  if (s.sequence !== true || s.tupleStream) return v;
+  s.keepSingleton = true;
+  if (s.length === 0) return undefined;
+  return s;
+}
+
+/** `$append`, also used by array constructors and grouping. Always copies. */
+export function append(a: unknown, b: unknown): unknown {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const left = Array.isArray(a) ? a : seqOf(a);
+  const right = Array.isArray(b) ? b : [b];
+  return left.concat(right);
+}
+
+export function flattenDeep(arg: unknown, into: unknown[] = []): unknown[] {
+  if (Array.isArray(arg)) {
+    for (const item of arg) flattenDeep(item, into);
+  } else {
+    into.push(arg);
+  }
+  return into;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Field access: own properties of plain data only, mapped over arrays. */
+export function lookup(input: unknown, key: string): unknown {
+  if (Array.isArray(input)) {
+    const result = createSeq();
+    for (let i = 0; i < input.length; i++) {
+      const res = lookup(input[i], key);
+      if (res !== undefined) {
+        if (Array.isArray(res)) {
+          for (const v of res) result.push(v);
+        } else {
+          result.push(res);
+        }
+      }
+    }
+    return result;
+  }
+  if (input !== null && typeof input === 'object' && hasOwn.call(input, key) && !isFunction(input)) {
+    return (input as Record<string, unknown>)[key];
+  }
+  return undefined;
+}
+
+export function wildcard(input: unknown): unknown {
+  let results: unknown[] = createSeq();
+  let inp = input;
+  if (Array.isArray(inp) && (inp as Flagged).outerWrapper && inp.length > 0) inp = inp[0];
+  if (inp !== null && typeof inp === 'object' && !isFunction(inp)) {
+    const o = inp as Record<string, unknown>;
+    for (const key of Object.keys(o)) {
+      const value = o[key];
+      if (Array.isArray(value)) {
+        results = append(results, flattenDeep(value)) as unknown[];
+      } else {
+        results.push(value);
+      }
+    }
+  }
+  return results;
+}
+
+function recurseDescendants(input: unknown, results: unknown[]): void {
+  if (Array.isArray(input)) {
+    for (const member of input) recurseDescendants(member, results);
+    return;
+  }
+  results.push(input);
+  if (input !== null && typeof input === 'object' && !isFunction(input)) {
+    const o = input as Record<string, unknown>;
+    for (const key of Object.keys(o)) recurseDescendants(o[key], results);
+  }
+}
+
+export function descendants(input: unknown): unknown {
+  if (input === undefined) return undefined;
+  const results = createSeq();
+  recurseDescendants(input, results);
+  return results.length === 1 ? results[0] : results;
+}
+
+/**
+ * Gathers the values a path step produced for each input item: arrays are spread one level
+ * unless they were built by an array constructor; a lone plain array at the last step is the
+ * result itself.
+ */
+export class StepCollector {
+  out: Flagged = createSeq();
+  count = 0;
+  first: unknown = undefined;
+  add(v: unknown): void {
+    if (this.count++ === 0) this.first = v;
+    if (!Array.isArray(v) || (v as Flagged).cons) {
+      this.out.push(v);
+    } else {
+      for (const item of v) this.out.push(item);
+    }
+  }
+  finish(lastStep: boolean): Flagged {
+    if (lastStep && this.count === 1 && Array.isArray(this.first) && !isSeq(this.first)) return this.first as Flagged;
+    return this.out;
+  }
+}
+
+export function markCons(arr: unknown[]): unknown[] {
+  Object.defineProperty(arr, 'cons', { enumerable: false, configurable: false, value: true });
+  return arr;
+}

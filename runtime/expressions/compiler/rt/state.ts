@@ -1,0 +1,93 @@
+/**
+ * Per-evaluation state and guardrails. Compiled evaluation is synchronous and never re-enters
+ * itself (a call into foreign code bails out first), so the current evaluation lives in a module
+ * variable that helpers read without it being threaded through every call.
+ */
+import { JErr } from './errors.ts';
+
+export interface CompilerLimits {
+  /**
+   * Maximum evaluation depth, counted as the reference counts it for its `stack` option: one
+   * level per nested sub-expression, so recursion adds the depth of each call site. Exceeding
+   * it throws D1011. Running out of JavaScript stack first also gives D1011.
+   */
+  readonly maxDepth: number;
+  /** Wall-clock budget of one evaluation in milliseconds; exceeding it throws D1012. 0 disables. */
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: CompilerLimits = { maxDepth: 10_000, timeoutMs: 5_000 };
+
+export interface EvalState {
+  readonly maxDepth: number;
+  readonly timeoutMs: number;
+  readonly deadline: number;
+  /** Fixed for the whole evaluation: `$now()` and `$millis()` report it. */
+  readonly timestamp: number;
+  ticks: number;
+}
+
+let current: EvalState = {
+  maxDepth: DEFAULT_LIMITS.maxDepth,
+  timeoutMs: 0,
+  deadline: Infinity,
+  timestamp: 0,
+  ticks: 0,
+};
+
+export function enter(limits: CompilerLimits): { state: EvalState; previous: EvalState } {
+  const now = Date.now();
+  const state: EvalState = {
+    maxDepth: limits.maxDepth > 0 ? limits.maxDepth : Infinity,
+    timeoutMs: limits.timeoutMs,
+    deadline: limits.timeoutMs > 0 ? now + limits.timeoutMs : Infinity,
+    timestamp: now,
+    ticks: 0,
+  };
+  const previous = current;
+  current = state;
+  return { state, previous };
+}
+
+export function leave(previous: EvalState): void {
+  current = previous;
+}
+
+export function state(): EvalState {
+  return current;
+}
+
+// Reading the clock costs more than the work between two ticks, so look only now and then.
+const TICKS_PER_CLOCK_READ = 256;
+
+/** Called at every function call and loop iteration of compiled code. */
+export function tick(): void {
+  if (++current.ticks >= TICKS_PER_CLOCK_READ) checkClock();
+}
+
+export function checkClock(): void {
+  current.ticks = 0;
+  if (Date.now() > current.deadline) throw new JErr('D1012', current.timeoutMs);
+}
+
+export function depthExceeded(): never {
+  throw new JErr('D1011', current.maxDepth);
+}
+
+/**
+ * Thrown (as itself) when evaluation reaches something compiled code must not do or cannot
+ * reproduce exactly: calling a function that came from outside, or a reference behaviour that
+ * depends on the scheduling of its promises. Nothing observable has happened yet at that point,
+ * so the evaluation is redone by the reference evaluator.
+ */
+export class Bailout {
+  constructor(readonly reason: string) {}
+}
+
+export function bailout(reason: string): never {
+  throw new Bailout(reason);
+}
+
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
