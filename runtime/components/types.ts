@@ -43,6 +43,11 @@ export interface MessageMeta {
   readonly deliveryCount: number;
   /** Epoch ms at which the runner received the message. */
   readonly receivedAt: number;
+  /**
+   * Identifies this inbound message across redeliveries (`STREAM:SEQ` for JetStream, the
+   * partner's delivery id for HTTP, name and digest for files); default message ids derive from it.
+   */
+  readonly key: string;
 }
 
 /**
@@ -105,7 +110,8 @@ export interface Emission {
 export interface CompiledOutput {
   readonly name: string;
   readonly kind: string;
-  prepare(ex: Exchange, index: number): Emission | Promise<Emission>;
+  /** One emission, or several when the output splits the body (`each`). */
+  prepare(ex: Exchange, index: number): Emission | readonly Emission[] | Promise<Emission | readonly Emission[]>;
 }
 
 export interface CompiledInput {

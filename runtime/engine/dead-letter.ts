@@ -44,7 +44,7 @@ export function deadLetter(
   headers[DLQ.sourceSeq] = String(meta.streamSeq);
   return {
     subject,
-    msgId: `dlq:${pipeline}:${meta.stream}:${meta.streamSeq}`,
+    msgId: `dlq:${pipeline}:${meta.key}`,
     headers,
     data: original.data,
   };

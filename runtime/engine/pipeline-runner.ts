@@ -118,6 +118,7 @@ export class PipelineRunner implements InputDriver {
       streamSeq: info.streamSequence,
       deliveryCount: info.deliveryCount,
       receivedAt: Date.now(),
+      key: `${info.stream}:${info.streamSequence}`,
     };
     const headers = headerRecord(m.headers);
     try {

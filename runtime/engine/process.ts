@@ -117,7 +117,7 @@ function failed(err: unknown, index: number, label: string, exchange: Exchange):
 
 function emit(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outcome> {
   const targets = selectOutputs(pipeline.outputs, ex.route);
-  const emissions: (Emission | Promise<Emission>)[] = [];
+  const emissions: (Emission | readonly Emission[] | Promise<Emission | readonly Emission[]>)[] = [];
   let async = false;
   const outputStep = pipeline.steps.length;
   for (let i = 0; i < targets.length; i++) {
@@ -130,11 +130,20 @@ function emit(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outco
       return failed(err, outputStep, `output ${out.name}`, ex);
     }
   }
-  if (!async) return { kind: 'emit', emissions: emissions as Emission[], exchange: ex };
+  if (!async) return { kind: 'emit', emissions: flat(emissions as (Emission | readonly Emission[])[]), exchange: ex };
   return Promise.all(emissions).then(
-    (list) => ({ kind: 'emit' as const, emissions: list, exchange: ex }),
+    (list) => ({ kind: 'emit' as const, emissions: flat(list), exchange: ex }),
     (err: unknown) => failed(err, outputStep, 'output', ex),
   );
+}
+
+function flat(list: readonly (Emission | readonly Emission[])[]): Emission[] {
+  const out: Emission[] = [];
+  for (const e of list) {
+    if (Array.isArray(e)) out.push(...(e as readonly Emission[]));
+    else out.push(e as Emission);
+  }
+  return out;
 }
 
 function selectOutputs(outputs: readonly CompiledOutput[], route: readonly string[] | undefined): readonly CompiledOutput[] {

@@ -68,7 +68,7 @@ async function runOne(pipeline: CompiledPipeline, t: TestDoc['tests'][number], b
   }
   const subject = t.input.subject ?? (isWildcard(input.subject) ? undefined : input.subject);
   if (subject === undefined) return [`input: give a subject (the pipeline listens on the wildcard '${input.subject}')`];
-  const meta = { pipeline: pipeline.name, subject, stream: input.stream, streamSeq: 1, deliveryCount: 1, receivedAt: Date.now() };
+  const meta = { pipeline: pipeline.name, subject, stream: input.stream, streamSeq: 1, deliveryCount: 1, receivedAt: Date.now(), key: `${input.stream}:1` };
   const headers = { 'X-Correlation-Id': 'fixture-test', ...(t.input.headers ?? {}) };
   const ex = createExchange(pipeline, { data, headers, meta }, input.format);
   let outcome: Outcome;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetter, replayOf } from '../../runtime/engine/dead-letter.ts';
 
-const meta = { pipeline: 'p', subject: 'channel.x', stream: 'CHANNELS', streamSeq: 9, deliveryCount: 3, receivedAt: 0 };
+const meta = { pipeline: 'p', subject: 'channel.x', stream: 'CHANNELS', streamSeq: 9, deliveryCount: 3, receivedAt: 0, key: 'CHANNELS:9' };
 
 describe('dead letters', () => {
   it('keep the original bytes and headers and add the failure, in one line', () => {

@@ -109,4 +109,26 @@ outputs: { a: { jetstream: { subject: "'out.a'" } } }
     const o = await run(p, '{"unterminated": ');
     expect(o.kind === 'fail' && o.failure).toMatchObject({ permanent: true, stepIndex: 0, step: 'decode' });
   });
+
+  it('splits a body into one message per item with `each`, and picks a payload with `body`', async () => {
+    const p = compileInline(`${HEAD}outputs:
+  docs:
+    jetstream:
+      each: documents
+      subject: "'out.doc.' & type"
+      id: "$parent.file & ':' & n"
+  ack:
+    jetstream:
+      subject: "'out.ack'"
+      body: ack
+`);
+    const o = await run(p, { file: 'f1', ack: 'ISA*00~', documents: [{ type: '850', n: 1 }, { type: '856', n: 2 }] }, {}, 3);
+    expect(o.kind === 'emit' && o.emissions.map((e) => [e.output, e.subject, e.msgId, e.body])).toEqual([
+      ['docs', 'out.doc.850', 'f1:1', { type: '850', n: 1 }],
+      ['docs', 'out.doc.856', 'f1:2', { type: '856', n: 2 }],
+      ['ack', 'out.ack', 'p:IN:3:ack:0', 'ISA*00~'],
+    ]);
+    const none = await run(p, { file: 'f2', ack: 'x', documents: [] });
+    expect(none.kind === 'emit' && none.emissions.map((e) => e.output)).toEqual(['ack']);
+  });
 });

@@ -13,6 +13,8 @@ interface JetStreamOutputConfig {
   readonly subject: string;
   readonly id?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly each?: string;
+  readonly body?: string;
 }
 
 const VALID_SUBJECT = /^[^\s*>.]+(\.[^\s*>.]+)*$/;
@@ -35,6 +37,13 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
         description: 'Extra headers for this output only: name to JSONata expression.',
         additionalProperties: { type: 'string', minLength: 1 },
       },
+      each: {
+        type: 'string',
+        minLength: 1,
+        description: 'JSONata expression giving a list: one message per item, with subject, id, headers and body evaluated against the item (`$parent` is the whole body). Splits an EDI file into its documents.',
+        examples: ['documents'],
+      },
+      body: { type: 'string', minLength: 1, description: 'JSONata expression giving the payload (default: the body, or the item with `each`). A string is sent as text, anything else as JSON.', examples: ['ack'] },
     },
     required: ['subject'],
     additionalProperties: false,
@@ -43,84 +52,98 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
   compile(name, config, ctx) {
     const subject = ctx.expression(config.subject, ['subject']);
     const id = config.id === undefined ? undefined : ctx.expression(config.id, ['id']);
+    const each = config.each === undefined ? undefined : ctx.expression(config.each, ['each']);
+    const body = config.body === undefined ? undefined : ctx.expression(config.body, ['body']);
     const headers: [string, LocatedExpression][] = [];
-    let ok = subject !== undefined && (config.id === undefined || id !== undefined);
+    let ok = subject !== undefined && (config.id === undefined || id !== undefined) && (config.each === undefined || each !== undefined) && (config.body === undefined || body !== undefined);
     for (const [h, src] of Object.entries(config.headers ?? {})) {
       const e = ctx.expression(src, ['headers', h]);
       if (e) headers.push([h, e]);
       else ok = false;
     }
     if (!ok || !subject) return undefined;
-    const pipeline = ctx.pipeline;
+    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, body, headers };
     return {
       name,
       kind: 'jetstream',
       prepare(ex, index) {
-        const values: unknown[] = [];
-        const exprs: LocatedExpression[] = [subject];
-        if (id) exprs.push(id);
-        for (const [, e] of headers) exprs.push(e);
-        let pending: Promise<void> | undefined;
-        exprs.forEach((e, i) => {
-          let v: unknown;
-          try {
-            v = e.evaluate(ex.body, ex.bindings);
-          } catch (err) {
-            throw outputFailure(name, e, err);
-          }
-          if (isPromiseLike(v)) {
-            const p = Promise.resolve(v).then(
-              (r) => { values[i] = r; },
-              (err: unknown) => { throw outputFailure(name, e, err); },
-            );
-            pending = pending ? pending.then(() => p) : p;
-          } else {
-            values[i] = v;
-          }
-        });
-        const build = (): Emission => assemble(name, pipeline, ex, index, values, id !== undefined, headers);
-        return pending ? pending.then(build) : build();
+        if (!each) return prepareOne(plan, ex, ex.body, ex.bindings, index);
+        const list = evaluate(name, each, ex.body, ex.bindings);
+        const fan = (items: unknown): Emission[] | Promise<Emission[]> => {
+          const arr = items === undefined ? [] : Array.isArray(items) ? items : [items];
+          const bindings = { ...ex.bindings, parent: ex.body };
+          const out = arr.map((item, i) => prepareOne(plan, ex, item, bindings, i));
+          return out.some(isPromiseLike) ? Promise.all(out) : (out as Emission[]);
+        };
+        return isPromiseLike(list) ? Promise.resolve(list).then(fan) : fan(list);
       },
     };
   },
 };
+
+interface OutputPlan {
+  readonly name: string;
+  readonly pipeline: string;
+  readonly subject: LocatedExpression;
+  readonly id: LocatedExpression | undefined;
+  readonly body: LocatedExpression | undefined;
+  readonly headers: readonly [string, LocatedExpression][];
+}
+
+function evaluate(output: string, e: LocatedExpression, input: unknown, bindings: Record<string, unknown>): unknown {
+  try {
+    const v = e.evaluate(input, bindings);
+    return isPromiseLike(v) ? Promise.resolve(v).catch((err: unknown) => { throw outputFailure(output, e, err); }) : v;
+  } catch (err) {
+    throw outputFailure(output, e, err);
+  }
+}
+
+/** Evaluates subject, id, body and headers for one message; synchronous when every expression is. */
+function prepareOne(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Record<string, unknown>, index: number): Emission | Promise<Emission> {
+  const exprs: LocatedExpression[] = [plan.subject];
+  if (plan.id) exprs.push(plan.id);
+  if (plan.body) exprs.push(plan.body);
+  for (const [, e] of plan.headers) exprs.push(e);
+  const values = exprs.map((e) => evaluate(plan.name, e, input, bindings));
+  const build = (v: readonly unknown[]): Emission => assemble(plan, ex, input, index, v);
+  return values.some(isPromiseLike) ? Promise.all(values).then(build) : build(values);
+}
 
 function outputFailure(output: string, e: LocatedExpression, err: unknown): StepFailure {
   const x = toExpressionError(err);
   return new StepFailure(`output ${output}: expression failed at ${e.locate(x.position)}: ${x.code} ${x.message}`, { permanent: true, cause: err });
 }
 
-function assemble(
-  output: string,
-  pipeline: string,
-  ex: Exchange,
-  index: number,
-  values: readonly unknown[],
-  hasId: boolean,
-  headerExprs: readonly [string, LocatedExpression][],
-): Emission {
+function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number, values: readonly unknown[]): Emission {
+  const output = plan.name;
   const subject = values[0];
   if (typeof subject !== 'string' || !VALID_SUBJECT.test(subject)) {
     const hint = subject === undefined ? " (a literal subject needs quotes: 'erp.orders')" : '';
     throw new StepFailure(`output ${output}: subject expression gave ${JSON.stringify(subject) ?? 'nothing'}, not a valid subject${hint}`, { permanent: true });
   }
+  let at = 1;
   let msgId: string;
-  if (hasId) {
-    const raw = values[1];
+  if (plan.id) {
+    const raw = values[at++];
     if (typeof raw !== 'string' && typeof raw !== 'number') {
       throw new StepFailure(`output ${output}: id expression gave ${JSON.stringify(raw) ?? 'nothing'}; it must be a string or number`, { permanent: true, field: 'id' });
     }
     msgId = String(raw);
   } else {
     // Same input message, same output: same id, so a redelivery is deduplicated.
-    msgId = `${pipeline}:${ex.meta.stream}:${ex.meta.streamSeq}:${output}:${index}`;
+    msgId = `${plan.pipeline}:${ex.meta.key}:${output}:${index}`;
+  }
+  let body = input;
+  if (plan.body) {
+    body = values[at++];
+    if (body === undefined) throw new StepFailure(`output ${output}: body expression gave nothing`, { permanent: true });
   }
   const headers: Record<string, string> = { ...ex.headers };
-  const offset = hasId ? 2 : 1;
-  headerExprs.forEach(([h], i) => {
-    const s = headerValue(values[offset + i]);
+  for (const [h] of plan.headers) {
+    const s = headerValue(values[at++]);
     if (s !== undefined) headers[h] = s;
-  });
+  }
   headers[CORRELATION_ID] = ex.correlationId;
-  return { output, subject, msgId, headers, body: ex.body };
+  return { output, subject, msgId, headers, body };
 }
