@@ -10,6 +10,7 @@ import { processEnv, type EnvLookup } from '../spec/env.ts';
 import { subjectsOverlap } from '../spec/subjects.ts';
 import type { CompileOptions } from '../expressions/jsonata.ts';
 import type { JetStreamInput } from '../components/inputs/jetstream.ts';
+import type { HttpInput } from '../components/inputs/http.ts';
 import { compilePipeline, type CompiledPipeline } from './pipeline.ts';
 import { compileStreams, checkStreamSet, type StreamDeclaration } from './streams.ts';
 import { ProjectResources, displayPath, layoutFor, type ProjectLayout } from './resources.ts';
@@ -116,9 +117,22 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
 /** Checks that need every pipeline and stream at once. */
 function crossCheck(pipelines: readonly CompiledPipeline[], streams: readonly StreamDeclaration[], sources: ReadonlyMap<string, YamlSource>, diags: Diagnostics): void {
   const durables = new Map<string, CompiledPipeline>();
+  const routes = new Map<string, CompiledPipeline>();
   for (const p of pipelines) {
     const src = sources.get(p.file);
-    if (!src || p.input.kind !== 'jetstream') continue;
+    if (!src) continue;
+    if (streams.length > 0 && !streams.some((s) => s.subjects.some((sub) => subjectsOverlap(sub, p.errors.deadLetter)))) {
+      diags.error(p.file, src.locate(['errors', 'deadLetter']), 'dead-letter-uncaptured', `dead-letter subject '${p.errors.deadLetter}' is not captured by any stream; dead letters would be lost`);
+    }
+    if (p.input.kind === 'http') {
+      const input = p.input.config as HttpInput;
+      const key = `${input.method} ${input.path}`;
+      const other = routes.get(key);
+      if (other) diags.error(p.file, src.locate(['input', 'http', 'path']), 'http-path-shared', `${key} is already served by pipeline '${other.name}'`);
+      else routes.set(key, p);
+      continue;
+    }
+    if (p.input.kind !== 'jetstream') continue;
     const input = p.input.config as JetStreamInput;
     const stream = streams.find((s) => s.name === input.stream);
     if (!stream) {
@@ -132,9 +146,6 @@ function crossCheck(pipelines: readonly CompiledPipeline[], streams: readonly St
       diags.error(p.file, src.locate(['input', 'jetstream', 'durable']), 'durable-shared', `durable consumer '${input.durable}' on ${input.stream} is also used by pipeline '${other.name}'; they would take each other's messages`);
     } else {
       durables.set(key, p);
-    }
-    if (streams.length > 0 && !streams.some((s) => s.subjects.some((sub) => subjectsOverlap(sub, p.errors.deadLetter)))) {
-      diags.error(p.file, src.locate(['errors', 'deadLetter']), 'dead-letter-uncaptured', `dead-letter subject '${p.errors.deadLetter}' is not captured by any stream; dead letters would be lost`);
     }
   }
 }

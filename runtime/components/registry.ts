@@ -5,6 +5,7 @@
  */
 import type { InputSpec, OutputSpec, StepSpec } from './types.ts';
 import { jetstreamInput } from './inputs/jetstream.ts';
+import { httpInput } from './inputs/http.ts';
 import { mapStep } from './steps/map.ts';
 import { validateStep } from './steps/validate.ts';
 import { filterStep } from './steps/filter.ts';
@@ -30,7 +31,7 @@ function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<st
 // Specs are typed by their own config; the registry only hands them configuration that has
 // passed their configSchema, which is what makes the cast below sound.
 export const registry: Registry = {
-  inputs: byKind([jetstreamInput] as unknown as InputSpec<never>[]),
+  inputs: byKind([jetstreamInput, httpInput] as unknown as InputSpec<never>[]),
   steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep] as unknown as StepSpec<never>[]),
   outputs: byKind([jetstreamOutput] as unknown as OutputSpec<never>[]),
 };

@@ -64,6 +64,8 @@ export interface Exchange {
   readonly meta: MessageMeta;
   /** The original payload bytes, kept for dead letters. */
   readonly raw: Uint8Array;
+  /** The decoded original body; an output of an unchanged body sends `raw` as it came. */
+  readonly original: unknown;
   /** Variables visible to every expression as `$name` ($headers, $subject, $meta, …). */
   readonly bindings: Record<string, unknown>;
 }
@@ -105,6 +107,8 @@ export interface Emission {
   readonly msgId: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: unknown;
+  /** The exact bytes to send when the body is the unchanged input (an edge keeps the partner's payload verbatim). */
+  readonly data?: Uint8Array;
 }
 
 export interface CompiledOutput {
@@ -116,8 +120,12 @@ export interface CompiledOutput {
 
 export interface CompiledInput {
   readonly kind: string;
-  /** Kind-specific, validated configuration; the transport layer reads it. */
+  /** Kind-specific, validated configuration; the input's driver reads it. */
   readonly config: unknown;
+  /** How payloads are decoded before the first step. */
+  readonly format: 'json' | 'text';
+  /** Where messages come from, for fixture tests and docs: a stream name and, when fixed, a subject. */
+  readonly origin: { readonly stream: string; readonly subject?: string };
 }
 
 interface ComponentSpecBase<C> {

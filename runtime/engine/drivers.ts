@@ -11,6 +11,7 @@ import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { HttpServer } from '../http/server.ts';
 import type { RuntimeServices } from '../components/services.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
+import { HttpIngress } from '../edges/http-ingress.ts';
 
 export interface DriverDeps {
   readonly nc: NatsConnection;
@@ -35,7 +36,10 @@ export interface InputDriver {
 
 export type DriverFactory = (pipeline: CompiledPipeline, deps: DriverDeps) => InputDriver;
 
-const drivers = new Map<string, DriverFactory>([['jetstream', (p, d) => new PipelineRunner(p, d)]]);
+const drivers = new Map<string, DriverFactory>([
+  ['jetstream', (p, d) => new PipelineRunner(p, d)],
+  ['http', (p, d) => new HttpIngress(p, d)],
+]);
 
 export function registerDriver(kind: string, factory: DriverFactory): void {
   drivers.set(kind, factory);

@@ -60,6 +60,7 @@ export function createExchange(pipeline: CompiledPipeline, inbound: Inbound, for
     correlationId,
     meta: inbound.meta,
     raw: inbound.data,
+    original: body,
     bindings: { headers, subject: inbound.meta.subject, meta: inbound.meta, pipeline: pipeline.name },
   };
 }

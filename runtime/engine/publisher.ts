@@ -15,7 +15,7 @@ export class Publisher {
   publish(e: Emission): Promise<PubAck> {
     const h = natsHeaders();
     for (const k in e.headers) h.set(k, e.headers[k] as string);
-    const payload = typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body));
+    const payload = e.data ?? (typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body)));
     return this.js.publish(e.subject, payload, { msgID: e.msgId, headers: h });
   }
 

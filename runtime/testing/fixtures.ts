@@ -8,11 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Project } from '../compile/project.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
-import type { JetStreamInput } from '../components/inputs/jetstream.ts';
 import { compileExpression, isPromiseLike } from '../expressions/jsonata.ts';
 import type { Diagnostics } from '../spec/diagnostics.ts';
 import type { YamlSource } from '../spec/yaml-source.ts';
-import { isWildcard } from '../spec/subjects.ts';
 import { checkShape } from '../compile/shape.ts';
 import { pipelineTestSchema } from '../compile/spec-schemas.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
@@ -59,18 +57,18 @@ export async function runFixtureFile(source: YamlSource, project: Project, diags
 }
 
 async function runOne(pipeline: CompiledPipeline, t: TestDoc['tests'][number], baseDir: string): Promise<string[]> {
-  const input = pipeline.input.config as JetStreamInput;
+  const origin = pipeline.input.origin;
   let data: Uint8Array;
   try {
     data = await payload(t.input, baseDir);
   } catch (err) {
     return [`input: ${(err as Error).message}`];
   }
-  const subject = t.input.subject ?? (isWildcard(input.subject) ? undefined : input.subject);
-  if (subject === undefined) return [`input: give a subject (the pipeline listens on the wildcard '${input.subject}')`];
-  const meta = { pipeline: pipeline.name, subject, stream: input.stream, streamSeq: 1, deliveryCount: 1, receivedAt: Date.now(), key: `${input.stream}:1` };
+  const subject = t.input.subject ?? origin.subject;
+  if (subject === undefined) return [`input: give a subject (the pipeline listens on a wildcard)`];
+  const meta = { pipeline: pipeline.name, subject, stream: origin.stream, streamSeq: 1, deliveryCount: 1, receivedAt: Date.now(), key: `${origin.stream}:1` };
   const headers = { 'X-Correlation-Id': 'fixture-test', ...(t.input.headers ?? {}) };
-  const ex = createExchange(pipeline, { data, headers, meta }, input.format);
+  const ex = createExchange(pipeline, { data, headers, meta }, pipeline.input.format);
   let outcome: Outcome;
   if (isFailure(ex)) outcome = { kind: 'fail', failure: ex, exchange: undefined };
   else {

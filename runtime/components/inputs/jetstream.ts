@@ -101,6 +101,7 @@ export const jetstreamInput: InputSpec<JetStreamInputConfig> = {
       concurrency,
       format: config.format ?? INPUT_DEFAULTS.format,
     };
-    return { kind: 'jetstream', config: input };
+    const fixed = /[*>]/.test(input.subject) ? {} : { subject: input.subject };
+    return { kind: 'jetstream', config: input, format: input.format, origin: { stream: input.stream, ...fixed } };
   },
 };

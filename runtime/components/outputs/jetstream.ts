@@ -145,5 +145,6 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number,
     if (s !== undefined) headers[h] = s;
   }
   headers[CORRELATION_ID] = ex.correlationId;
-  return { output, subject, msgId, headers, body };
+  const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
+  return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}) };
 }

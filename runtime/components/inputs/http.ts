@@ -1,0 +1,136 @@
+/**
+ * `http` input: a webhook endpoint on the runner. An edge does as little as possible: check
+ * size, signature and JSON, persist into JetStream, and only then answer 202 — so nothing a
+ * partner was told is accepted can be lost. The partner's delivery id becomes the message key,
+ * so its retries are deduplicated.
+ */
+import type { InputSpec } from '../types.ts';
+
+export type HttpAuth =
+  | { readonly hmac: { readonly header: string; readonly secret: string; readonly encoding?: 'base64' | 'hex' } }
+  | { readonly apiKey: { readonly keys: string; readonly header?: string } }
+  | 'none';
+
+export interface HttpInputConfig {
+  readonly path: string;
+  readonly method?: 'POST' | 'PUT';
+  readonly auth: HttpAuth;
+  readonly deliveryId?: string;
+  readonly maxBody?: string;
+  readonly format?: 'json' | 'text';
+  readonly keepHeaders?: readonly string[];
+}
+
+/** The input as the driver needs it. */
+export interface HttpInput {
+  readonly path: string;
+  readonly method: 'POST' | 'PUT';
+  readonly auth: { readonly kind: 'hmac'; readonly header: string; readonly secret: string; readonly encoding: 'base64' | 'hex' } | { readonly kind: 'apiKey'; readonly header: string; readonly keys: readonly string[] } | { readonly kind: 'none' };
+  readonly deliveryId: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly format: 'json' | 'text';
+  /** Lower-case header names to keep; undefined: every `x-*` header except the auth header. */
+  readonly keepHeaders: readonly string[] | undefined;
+}
+
+const SIZE = '^\\d+(\\.\\d+)?\\s*(b|kb|kib|mb|mib)$';
+
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|mb|mib)$/i.exec(text.trim());
+  if (!m) throw new Error(`not a size: '${text}' (write e.g. 512kb or 1mb)`);
+  const unit = (m[2] as string).toLowerCase();
+  const factor = unit === 'b' ? 1 : unit === 'kb' || unit === 'kib' ? 1024 : 1024 * 1024;
+  return Math.floor(Number(m[1]) * factor);
+}
+
+const RESERVED_PATHS = /^\/(healthz|readyz|metrics|v1)(\/|$)/;
+
+export const httpInput: InputSpec<HttpInputConfig> = {
+  kind: 'http',
+  summary: 'Receive webhooks and partner API calls on the runner’s HTTP server.',
+  description:
+    'Serves `path` on the runner. A request is answered 202 only after every output publish is acknowledged by JetStream; ' +
+    '401 for a bad signature or key, 400 for a body that is not JSON, 413 for one larger than `maxBody`, 422 (and a dead ' +
+    'letter) for a message a step rejects, 503 while JetStream is unreachable. The `deliveryId` header (e.g. ' +
+    '`X-Shopify-Webhook-Id`) makes partner retries idempotent.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'URL path, e.g. `/webhooks/shopify`.' },
+      method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST' },
+      auth: {
+        description: 'How requests are authenticated: an HMAC signature of the body (as Shopify signs webhooks), an API key, or `none`.',
+        oneOf: [
+          { type: 'string', enum: ['none'] },
+          {
+            type: 'object',
+            properties: {
+              hmac: {
+                type: 'object',
+                properties: {
+                  header: { type: 'string', description: 'Header carrying the signature, e.g. X-Shopify-Hmac-Sha256.' },
+                  secret: { type: 'string', minLength: 1, description: 'Shared secret; write it as `${ENV_VAR}`.' },
+                  encoding: { type: 'string', enum: ['base64', 'hex'], default: 'base64' },
+                },
+                required: ['header', 'secret'],
+                additionalProperties: false,
+              },
+            },
+            required: ['hmac'],
+            additionalProperties: false,
+          },
+          {
+            type: 'object',
+            properties: {
+              apiKey: {
+                type: 'object',
+                properties: {
+                  keys: { type: 'string', minLength: 1, description: 'Comma-separated valid keys; write it as `${ENV_VAR}`.' },
+                  header: { type: 'string', default: 'X-Api-Key', description: 'Header with the key; `Authorization: Bearer <key>` is accepted too.' },
+                },
+                required: ['keys'],
+                additionalProperties: false,
+              },
+            },
+            required: ['apiKey'],
+            additionalProperties: false,
+          },
+        ],
+      },
+      deliveryId: { type: 'string', description: "Header with the partner's delivery id; retries with the same id are deduplicated.", examples: ['X-Shopify-Webhook-Id'] },
+      maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).' },
+      format: { type: 'string', enum: ['json', 'text'], default: 'json' },
+      keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).' },
+    },
+    required: ['path', 'auth'],
+    additionalProperties: false,
+  },
+  examples: [{ path: '/webhooks/shopify', auth: { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, deliveryId: 'X-Shopify-Webhook-Id' }],
+  compile(config, ctx) {
+    if (RESERVED_PATHS.test(config.path)) {
+      ctx.error(`path ${config.path} is reserved by the runner (/healthz, /readyz, /metrics, /v1/...)`, ['path'], 'http-path');
+      return undefined;
+    }
+    const a = config.auth;
+    const auth: HttpInput['auth'] =
+      a === 'none'
+        ? { kind: 'none' }
+        : 'hmac' in a
+          ? { kind: 'hmac', header: a.hmac.header.toLowerCase(), secret: a.hmac.secret, encoding: a.hmac.encoding ?? 'base64' }
+          : { kind: 'apiKey', header: (a.apiKey.header ?? 'X-Api-Key').toLowerCase(), keys: a.apiKey.keys.split(',').map((k) => k.trim()).filter(Boolean) };
+    if (auth.kind === 'apiKey' && auth.keys.length === 0) {
+      ctx.error('apiKey.keys holds no key', ['auth', 'apiKey', 'keys'], 'http-auth');
+      return undefined;
+    }
+    const input: HttpInput = {
+      path: config.path,
+      method: config.method ?? 'POST',
+      auth,
+      deliveryId: config.deliveryId?.toLowerCase(),
+      maxBodyBytes: parseSize(config.maxBody ?? '1mb'),
+      format: config.format ?? 'json',
+      keepHeaders: config.keepHeaders?.map((h) => h.toLowerCase()),
+    };
+    return { kind: 'http', config: input, format: input.format, origin: { stream: 'http', subject: `http:${input.path}` } };
+  },
+};

@@ -1,0 +1,207 @@
+/**
+ * The driver of `http` inputs: a route on the runner's HTTP server that authenticates the
+ * request, runs it through the pipeline, and answers 202 only after JetStream has stored
+ * every output (see components/inputs/http.ts for the contract).
+ */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { jetstream } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { CompiledPipeline } from '../compile/pipeline.ts';
+import type { HttpInput } from '../components/inputs/http.ts';
+import type { MessageMeta } from '../components/types.ts';
+import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
+import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
+import { deadLetter } from '../engine/dead-letter.ts';
+import { CORRELATION_ID } from '../engine/header-names.ts';
+import { Publisher } from '../engine/publisher.ts';
+import { sendJson } from '../http/server.ts';
+import { ConnectionState } from '../transport/connection-state.ts';
+
+export class HttpIngress implements InputDriver {
+  readonly pipeline: CompiledPipeline;
+  private readonly input: HttpInput;
+  private readonly deps: DriverDeps;
+  private readonly publisher: Publisher;
+  private readonly log: Logger;
+  private readonly connection: ConnectionState;
+  private accepting = false;
+  private inFlight = 0;
+  private idle: (() => void) | undefined;
+
+  constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
+    this.pipeline = pipeline;
+    this.input = pipeline.input.config as HttpInput;
+    this.deps = deps;
+    this.publisher = new Publisher(jetstream(deps.nc, { timeout: 5000 }));
+    this.log = deps.logger.child({ pipeline: pipeline.name });
+    this.connection = ConnectionState.of(deps.nc);
+  }
+
+  get ready(): boolean {
+    return this.accepting;
+  }
+
+  async start(): Promise<void> {
+    if (!this.deps.http) throw new Error(`pipeline ${this.pipeline.name} receives HTTP on ${this.input.path}: start the runner with --http HOST:PORT`);
+    this.deps.http.route(this.input.method, this.input.path, (req, res) => this.handle(req, res));
+    this.accepting = true;
+    this.log.info({ path: this.input.path, method: this.input.method, auth: this.input.auth.kind }, 'http input ready');
+  }
+
+  async stop(graceMs: number): Promise<{ unfinished: number }> {
+    this.accepting = false;
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((r) => (this.idle = r)), new Promise((r) => setTimeout(r, graceMs))]);
+    }
+    return { unfinished: this.inFlight };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.accepting) return sendJson(res, 503, { error: 'shutting down' }, { 'retry-after': '5' });
+    if (!this.connection.connected) return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
+    this.inFlight++;
+    const started = performance.now();
+    try {
+      await this.accept(req, res);
+    } finally {
+      this.deps.metrics.processing.observe((performance.now() - started) / 1000);
+      if (--this.inFlight === 0) this.idle?.();
+    }
+  }
+
+  private async accept(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > this.input.maxBodyBytes) return tooLarge(req, res, this.input.maxBodyBytes);
+    const body = await readBody(req, this.input.maxBodyBytes);
+    if (body === undefined) return tooLarge(req, res, this.input.maxBodyBytes);
+    const denied = this.authenticate(req, body);
+    if (denied) return sendJson(res, 401, { error: denied });
+    this.deps.metrics.received.inc();
+
+    const headers = this.keptHeaders(req);
+    const deliveryId = this.input.deliveryId ? headerText(req, this.input.deliveryId) : undefined;
+    const meta: MessageMeta = {
+      pipeline: this.pipeline.name,
+      subject: `http:${this.input.path}`,
+      stream: 'http',
+      streamSeq: 0,
+      deliveryCount: 1,
+      receivedAt: Date.now(),
+      key: `http:${deliveryId ?? randomUUID()}`,
+    };
+    const ex = createExchange(this.pipeline, { data: body, headers, meta }, this.input.format);
+    if (isFailure(ex)) {
+      // A body that is not JSON is the sender's mistake; there is nothing to keep.
+      return sendJson(res, 400, { error: ex.reason });
+    }
+    let outcome: Outcome;
+    try {
+      const r = processExchange(this.pipeline, ex);
+      outcome = r instanceof Promise ? await r : r;
+    } catch (err) {
+      this.log.error({ err, correlationId: ex.correlationId }, 'unexpected error in http input');
+      return sendJson(res, 500, { error: 'internal error' });
+    }
+    if (outcome.kind === 'drop') {
+      this.deps.metrics.dropped.inc();
+      return sendJson(res, 202, { accepted: true, dropped: true, correlationId: ex.correlationId });
+    }
+    if (outcome.kind === 'fail') return this.reject(res, meta, body, headers, ex.correlationId, outcome.failure);
+    try {
+      await this.publisher.publishAll(outcome.emissions);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, correlationId: ex.correlationId }, 'publish failed; asking the sender to retry');
+      return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
+    }
+    this.deps.metrics.published.inc(outcome.emissions.length);
+    sendJson(res, 202, { accepted: true, correlationId: ex.correlationId, messages: outcome.emissions.map((e) => ({ subject: e.subject, id: e.msgId })) });
+  }
+
+  private async reject(res: ServerResponse, meta: MessageMeta, body: Uint8Array, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
+    if (!failure.permanent) return sendJson(res, 503, { error: failure.reason }, { 'retry-after': '5' });
+    const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: body, headers }, correlationId, failure, 'permanent');
+    try {
+      await this.publisher.deadLetter(dl);
+    } catch {
+      return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
+    }
+    this.deps.metrics.deadLettered.inc();
+    this.log.warn({ correlationId, step: failure.step, reason: failure.reason }, 'request rejected and dead-lettered');
+    sendJson(res, 422, { error: failure.reason, step: failure.step, correlationId });
+  }
+
+  /** Returns why the request is refused, or undefined. Secrets and keys are never logged or echoed. */
+  private authenticate(req: IncomingMessage, body: Uint8Array): string | undefined {
+    const auth = this.input.auth;
+    if (auth.kind === 'none') return undefined;
+    if (auth.kind === 'hmac') {
+      const given = headerText(req, auth.header);
+      if (!given) return `missing signature header ${auth.header}`;
+      const expected = createHmac('sha256', auth.secret).update(body).digest(auth.encoding);
+      return safeEqual(given, expected) ? undefined : 'signature does not match the body';
+    }
+    const bearer = /^Bearer\s+(.+)$/i.exec(headerText(req, 'authorization') ?? '')?.[1];
+    const key = headerText(req, auth.header) ?? bearer;
+    if (!key) return `missing API key (${auth.header} or Authorization: Bearer)`;
+    return auth.keys.some((k) => safeEqual(k, key)) ? undefined : 'unknown API key';
+  }
+
+  private keptHeaders(req: IncomingMessage): Record<string, string> {
+    const out: Record<string, string> = {};
+    const skip = this.input.auth.kind === 'none' ? undefined : this.input.auth.header;
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || name === skip || name === 'authorization') continue;
+      const keep = this.input.keepHeaders ? this.input.keepHeaders.includes(name) : name.startsWith('x-');
+      if (keep) out[canonical(name)] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    const corr = headerText(req, 'x-correlation-id');
+    if (corr) out[CORRELATION_ID] = corr;
+    return out;
+  }
+}
+
+function headerText(req: IncomingMessage, lowerName: string): string | undefined {
+  const v = req.headers[lowerName];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `x-shopify-webhook-id` → `X-Shopify-Webhook-Id`, as partners write them. */
+function canonical(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The body, or undefined when it grows past `limit` (the rest is not read). */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > limit) {
+        over = true;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (!over) resolve(new Uint8Array(Buffer.concat(chunks)));
+    });
+    req.on('error', reject);
+  });
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, 413, { error: `body larger than ${limit} bytes` });
+  req.resume();
+}
