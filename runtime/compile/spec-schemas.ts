@@ -183,6 +183,19 @@ export const pipelineTestSchema: JsonSchema = {
             },
             additionalProperties: false,
           },
+          http: {
+            type: 'object',
+            description: 'Responses for the pipeline\'s `http` steps, by step name (fixture tests make no network calls).',
+            additionalProperties: {
+              type: 'object',
+              properties: {
+                status: { type: 'integer', minimum: 100, maximum: 599, default: 200 },
+                headers: headersMap,
+                body: { description: 'JSON body of the response (a string is sent as text).' },
+              },
+              additionalProperties: false,
+            },
+          },
           expect: {
             type: 'object',
             properties: {

@@ -11,6 +11,7 @@ import { validateStep } from './steps/validate.ts';
 import { filterStep } from './steps/filter.ts';
 import { routeStep } from './steps/route.ts';
 import { headersStep } from './steps/headers.ts';
+import { httpStep } from './steps/http.ts';
 import { jetstreamOutput } from './outputs/jetstream.ts';
 
 export interface Registry {
@@ -32,7 +33,7 @@ function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<st
 // passed their configSchema, which is what makes the cast below sound.
 export const registry: Registry = {
   inputs: byKind([jetstreamInput, httpInput] as unknown as InputSpec<never>[]),
-  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep] as unknown as StepSpec<never>[]),
+  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, httpStep] as unknown as StepSpec<never>[]),
   outputs: byKind([jetstreamOutput] as unknown as OutputSpec<never>[]),
 };
 

@@ -78,11 +78,14 @@ export class StepFailure extends Error {
   readonly permanent: boolean;
   /** A JSON path or field name in the message, when the failure is about one. */
   readonly field: string | undefined;
-  constructor(message: string, options: { permanent: boolean; field?: string; cause?: unknown }) {
+  /** For a transient failure: the least delay before a retry (a service's Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { permanent: boolean; field?: string; cause?: unknown; retryAfterMs?: number }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StepFailure';
     this.permanent = options.permanent;
     this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -185,7 +185,7 @@ export class PipelineRunner implements InputDriver {
       await this.deadLetter(m, meta, headers, correlationId, failure, 'exhausted');
       return;
     }
-    const delay = this.backoffFor(meta.deliveryCount);
+    const delay = Math.max(this.backoffFor(meta.deliveryCount), failure.retryAfterMs ?? 0);
     this.deps.metrics.retried.inc();
     this.log.warn({ correlationId, seq: meta.streamSeq, step: failure.step, reason: failure.reason, delivery: meta.deliveryCount, retryInMs: delay }, 'transient failure, will retry');
     m.nak(delay);

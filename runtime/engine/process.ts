@@ -22,6 +22,8 @@ export interface Failure {
   readonly step: string;
   readonly reason: string;
   readonly field?: string;
+  /** Least delay before a retry, when the failing service asked for one. */
+  readonly retryAfterMs?: number;
 }
 
 export type Outcome =
@@ -112,6 +114,7 @@ function failed(err: unknown, index: number, label: string, exchange: Exchange):
     step: label,
     reason: sf ? sf.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
     ...(sf?.field === undefined ? {} : { field: sf.field }),
+    ...(sf?.retryAfterMs === undefined ? {} : { retryAfterMs: sf.retryAfterMs }),
   };
   return { kind: 'fail', failure, exchange };
 }

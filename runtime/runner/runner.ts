@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Project } from '../compile/project.ts';
 import { driverFor, startSteps, type InputDriver } from '../engine/drivers.ts';
 import type { RuntimeServices } from '../components/services.ts';
+import { FetchHttpClient } from '../edges/http-client.ts';
 import { RunnerMetrics } from '../observability/metrics.ts';
 import { HttpServer } from '../http/server.ts';
 import { registerHealthRoutes } from '../http/health.ts';
@@ -65,7 +66,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
         metricsText: () => metrics.registry.render(),
       });
     }
-    const services: RuntimeServices = {};
+    const services: RuntimeServices = { http: new FetchHttpClient() };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
       const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, ...(http ? { http } : {}) });

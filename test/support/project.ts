@@ -36,7 +36,7 @@ export function repoFile(relative: string): string {
 
 /** The shipped Shopify flow with timings a test can wait for (short ack wait and backoff). */
 export function fastShopifyProject(): TempProject {
-  const pipeline = repoFile('pipelines/shopify-orders.yaml')
+  const pipeline = repoFile('pipelines/orders/shopify-orders.yaml')
     .replace('durable: shopify-orders', 'durable: shopify-orders\n    ackWait: 5s')
     .replace('backoff: [1s, 10s, 1m]', 'backoff: [100ms, 200ms, 500ms]')
     .replace('maxDeliver: 5', 'maxDeliver: 50');
