@@ -17,7 +17,7 @@ import { type Node, Unsupported } from './codegen/ast.ts';
 import { generate } from './codegen/program.ts';
 import { JErr, populateMessage } from './rt/errors.ts';
 import { runtime } from './rt/index.ts';
-import { Bailout, type CompilerLimits, DEFAULT_LIMITS, enter, type EvalState, isStackOverflow, leave } from './rt/state.ts';
+import { Bailout, type CompilerLimits, DEFAULT_LIMITS, enter, type EvalState, isStackOverflow, leave, newState } from './rt/state.ts';
 
 export type { CompilerLimits } from './rt/state.ts';
 export { DEFAULT_LIMITS } from './rt/state.ts';
@@ -64,8 +64,9 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
       },
     );
   };
+  const reusable = newState();
   const evaluate = (input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown => {
-    const { state, previous } = enter(limits);
+    const { state, previous } = enter(limits, reusable);
     try {
       return run(input, bindings, state);
     } catch (e) {

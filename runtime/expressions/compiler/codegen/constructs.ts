@@ -35,15 +35,16 @@ function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, 
   const e = c.e;
   const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
-  const pe = c.let(`new (${e.rt('ParallelErrors')})()`, 'pe');
+  const failed = e.id('pe');
+  e.emit(`let ${failed};`);
   const values = parts.map((p, i) => {
     const v = e.id('v');
     e.emit(`let ${v};`);
     e.block('try', () => e.emit(`${v} = ${emitPart(p, i)};`));
-    e.block('catch (err)', () => e.emit(`${pe}.fail(err);`));
+    e.block('catch (err)', () => e.emit(`${failed} = ${e.rt('concurrentFailure')}(${failed}, err);`));
     return v;
   });
-  e.emit(`${pe}.finish();`);
+  e.emit(`if (${failed} !== undefined) throw ${failed};`);
   return values;
 }
 
@@ -73,7 +74,7 @@ export function compileObject(c: Compiler, node: Node, ctx: Ctx): string {
   return compileGroupOver(c, spec, ctx.input, ctx, false);
 }
 
-const reservedKeys = new Set(['_jsonata_lambda', '_jsonata_function']);
+const reservedKeys = new Set(['_jsonata_lambda', '_jsonata_function', '__proto__']);
 
 /** Literal keys with no duplicates: the common `{"a": ..., "b": ...}` shape. */
 function literalKeys(spec: GroupSpec): string[] | undefined {
@@ -102,7 +103,7 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
   if (keys !== undefined && spec.lhs.length > 0) {
     // One input item: each key is evaluated once, so the object is built directly.
     e.block(`if (!Array.isArray(${input}))`, () => {
-      const obj = c.let('Object.create(null)', 'o');
+      const obj = c.let('{}', 'o');
       for (const [k] of spec.lhs) c.compile(k, { ...inner, input });
       const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input }));
       keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.k(key)}] = ${values[i]};`));

@@ -13,7 +13,10 @@ export class Emitter {
   private readonly helpers = new Set<string>();
 
   emit(line: string): void {
-    this.lines.push('  '.repeat(this.depth) + line);
+    const indented = '  '.repeat(this.depth) + line;
+    // The same depth check twice in a row can only fail the first time.
+    if (line.includes('depthExceeded') && this.lines[this.lines.length - 1] === indented) return;
+    this.lines.push(indented);
   }
 
   /** Emits `header {`, the body one level deeper, then `footer`. */

@@ -21,9 +21,33 @@ export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): str
   return t;
 }
 
+/** A step that is nothing but itself: no predicates, grouping, bindings or `[]`. */
+function bare(step: Node): boolean {
+  return !step.stages && !step.predicate && !step.group && !step.keepArray && !step.tuple && step.focus === undefined && step.index === undefined;
+}
+
+/** `a.b.c` or `$v.b.c`: handled by the name-path helpers. */
+function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined {
+  const steps = node.steps ?? [];
+  if (node.group || node.keepSingletonArray || !steps.every(bare)) return undefined;
+  const first = steps[0] as Node;
+  const rest = first.type === 'variable' ? steps.slice(1) : steps;
+  if (rest.length === 0 || !rest.every((s) => s.type === 'name')) return undefined;
+  const e = c.e;
+  const keys = e.k(Object.freeze(rest.map((s) => s.value as string)));
+  if (first.type === 'variable') {
+    const v = c.compile(first, c.child(ctx));
+    return c.let(`${e.rt('namePathAfter')}(${v}, ${keys})`);
+  }
+  const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+  return c.let(`${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`);
+}
+
 export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
   const steps = node.steps ?? [];
   if (steps.some((s) => s.tuple)) return compileTuplePath(c, node, ctx);
+  const named = compileNamePath(c, node, ctx);
+  if (named !== undefined) return named;
   const e = c.e;
   const inSeq = e.id('s');
   const first = steps[0] as Node;

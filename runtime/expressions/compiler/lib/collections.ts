@@ -3,7 +3,7 @@ import { JErr } from '../rt/errors.ts';
 import { Builtin } from '../rt/functions.ts';
 import { append, createSeq, lookup } from '../rt/sequence.ts';
 import { bailout } from '../rt/state.ts';
-import { type Flagged, JFunction, deepEqual, isFunction, isSeq, keysOf, typeOf } from '../rt/values.ts';
+import { type Flagged, JFunction, deepEqual, isFunction, isSeq, keysOf, newObject, setKey, typeOf } from '../rt/values.ts';
 import { type Library } from './shared.ts';
 
 function keys(arg: unknown): unknown[] {
@@ -33,8 +33,8 @@ function spread(arg: unknown): unknown {
     const result = createSeq();
     const o = arg as Record<string, unknown>;
     for (const key of Object.keys(o)) {
-      const single: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      single[key] = o[key];
+      const single = newObject();
+      setKey(single, key, o[key]);
       result.push(single);
     }
     return result;
@@ -44,10 +44,10 @@ function spread(arg: unknown): unknown {
 
 function merge(arg: unknown[] | undefined): unknown {
   if (arg === undefined) return undefined;
-  const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const result = newObject();
   for (const obj of arg) {
     const o = obj as Record<string, unknown>;
-    for (const prop of keysOf(obj)) result[prop] = o[prop];
+    for (const prop of keysOf(obj)) setKey(result, prop, o[prop]);
   }
   return result;
 }

@@ -4,7 +4,7 @@ import { arityOf, callArg, callArgDirect, hofArgs } from '../rt/functions.ts';
 import { mergeSort } from '../rt/path.ts';
 import { createSeq } from '../rt/sequence.ts';
 import { tick } from '../rt/state.ts';
-import { isArrayOfNumbers, isArrayOfStrings, keysOf, toBoolean } from '../rt/values.ts';
+import { isArrayOfNumbers, isArrayOfStrings, keysOf, newObject, setKey, toBoolean } from '../rt/values.ts';
 import { type Library } from './shared.ts';
 
 function map(arr: unknown[] | undefined, fn: unknown, depth: number): unknown {
@@ -91,12 +91,12 @@ function each(obj: unknown, fn: unknown, depth: number): unknown {
 }
 
 function sift(obj: unknown, fn: unknown, depth: number): unknown {
-  const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const result = newObject();
   const o = obj as Record<string, unknown>;
   for (const key of keysOf(obj)) {
     tick();
     const entry = o[key];
-    if (toBoolean(callArg(fn, hofArgs(fn, entry, key, obj), depth))) result[key] = entry;
+    if (toBoolean(callArg(fn, hofArgs(fn, entry, key, obj), depth))) setKey(result, key, entry);
   }
   return keysOf(result).length === 0 ? undefined : result;
 }

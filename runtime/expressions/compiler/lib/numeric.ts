@@ -3,14 +3,51 @@ import { JErr } from '../rt/errors.ts';
 import { toBoolean } from '../rt/values.ts';
 import { type Library, round } from './shared.ts';
 
-const decimalPattern = /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
+/** End of the run of ASCII digits in `s` starting at `i`. */
+function digitsEnd(s: string, i: number): number {
+  let j = i;
+  while (j < s.length) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) break;
+    j++;
+  }
+  return j;
+}
+
+/**
+ * Whether `s` matches /^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/, scanned by hand because this
+ * is hot (no nested closures either: the TypeScript loader renames each one on creation).
+ */
+function isDecimal(s: string): boolean {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  let j = digitsEnd(s, i);
+  if (j === i) return false;
+  i = j;
+  if (i < n && s.charCodeAt(i) === 46) {
+    j = digitsEnd(s, i + 1);
+    if (j === i + 1) return false;
+    i = j;
+  }
+  if (i < n && (s.charCodeAt(i) === 101 || s.charCodeAt(i) === 69)) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    j = digitsEnd(s, i);
+    if (j === i) return false;
+    i = j;
+  }
+  return i === n;
+}
+
 const radixPattern = /^(0[xX][0-9A-Fa-f]+)|(0[oO][0-7]+)|(0[bB][0-1]+)$/;
 
 export function toNumber(arg: unknown): number | undefined {
   if (arg === undefined) return undefined;
   if (typeof arg === 'number') return arg;
-  if (typeof arg === 'string' && decimalPattern.test(arg) && !isNaN(parseFloat(arg)) && isFinite(arg as unknown as number)) {
-    return parseFloat(arg);
+  if (typeof arg === 'string' && isDecimal(arg)) {
+    // For such strings parseFloat and Number agree and are never NaN; only overflow is left.
+    const n = parseFloat(arg);
+    if (isFinite(n)) return n;
   }
   if (typeof arg === 'string' && radixPattern.test(arg)) return Number(arg);
   if (arg === true) return 1;

@@ -8,7 +8,7 @@
  * expressions using these functions are simply not compiled.
  */
 import jsonata from 'jsonata';
-import { state } from '../rt/state.ts';
+import { timestamp } from '../rt/state.ts';
 import { type Library } from './shared.ts';
 
 type Impl = (this: unknown, ...args: unknown[]) => unknown;
@@ -35,7 +35,7 @@ const impls = await borrow();
 
 /** The `this` the reference gives library functions; $toMillis with a picture reads the timestamp. */
 function focus(): unknown {
-  return { environment: { timestamp: new Date(state().timestamp) } };
+  return { environment: { timestamp: new Date(timestamp()) } };
 }
 
 function call(name: Wanted, args: unknown[]): unknown {
@@ -52,7 +52,7 @@ const all: Library = {
     '<s?s?:s>',
     2,
     'picture, timezone',
-    (a) => call('fromMillis', [state().timestamp, a[0], a[1]]),
+    (a) => call('fromMillis', [timestamp(), a[0], a[1]]),
   ],
 };
 
@@ -61,5 +61,5 @@ export const picturesLibrary: Library = Object.fromEntries(
 );
 
 export const timeLibrary: Library = {
-  millis: ['<:n>', 0, '', () => state().timestamp],
+  millis: ['<:n>', 0, '', () => timestamp()],
 };

@@ -8,7 +8,8 @@ import { JErr, atOperator } from './errors.ts';
 import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
-import { ParallelErrors, filterBy, filterIndex, group, sortSeq } from './path.ts';
+import { ParallelErrors, concurrentFailure, filterBy, filterIndex, group, sortSeq } from './path.ts';
+import { namePath, namePathAfter } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, seqOf, wildcard } from './sequence.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
@@ -33,6 +34,8 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   depthExceeded,
   checkClock,
   lookup,
+  namePath,
+  namePathAfter,
   wildcard,
   descendants,
   Regex,
@@ -56,6 +59,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   sortSeq,
   group,
   ParallelErrors,
+  concurrentFailure,
   tupleSeq,
   tuplesOf,
   tupleFilter,

@@ -3,9 +3,9 @@
  * (predicate, key, value and sort-term expressions) as closures.
  */
 import { JErr } from './errors.ts';
-import { append, createSeq, seqOf } from './sequence.ts';
+import { createSeq, pushItems, seqOf } from './sequence.ts';
 import { Bailout, isStackOverflow, tick } from './state.ts';
-import { type Flagged, isArrayOfNumbers, isNumeric, toBoolean } from './values.ts';
+import { type Flagged, isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
 
 export type ItemFn = (item: unknown) => unknown;
 
@@ -82,16 +82,25 @@ export interface GroupPair {
   readonly value: ItemFn;
 }
 
+/**
+ * A group's items. The reference appends each further item with $append (copying every time);
+ * only the final value is ever read, so the items are gathered and the same value built once.
+ */
 interface GroupEntry {
-  data: unknown;
+  first: unknown;
+  rest: unknown[] | undefined;
   exprIndex: number;
+}
+
+function groupData(entry: GroupEntry): unknown {
+  return entry.rest === undefined ? entry.first : entry.rest;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Object constructor / grouping `{k: v}` over a (non-tuple) sequence. */
 export function group(input: unknown, pairs: readonly GroupPair[], position: number | undefined): Record<string, unknown> {
-  const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const result = newObject();
   const groups: Record<string, GroupEntry> = Object.create(null) as Record<string, GroupEntry>;
   const items = (Array.isArray(input) ? input : seqOf(input)) as unknown[];
   if (items.length === 0) items.push(undefined);
@@ -108,11 +117,11 @@ export function group(input: unknown, pairs: readonly GroupPair[], position: num
   const values: unknown[] = new Array<unknown>(keys.length);
   for (let k = 0; k < keys.length; k++) {
     const entry = groups[keys[k] as string] as GroupEntry;
-    values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(entry.data));
+    values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(groupData(entry)));
   }
   parallel.finish();
   for (let k = 0; k < keys.length; k++) {
-    if (values[k] !== undefined) result[keys[k] as string] = values[k];
+    if (values[k] !== undefined) setKey(result, keys[k] as string, values[k]);
   }
   return result;
 }
@@ -124,9 +133,13 @@ export function addToGroup(groups: Record<string, GroupEntry>, key: unknown, ite
   if (hasOwn.call(groups, key)) {
     const entry = groups[key] as GroupEntry;
     if (entry.exprIndex !== exprIndex) throw new JErr('D1009', key, position);
-    entry.data = append(entry.data, item);
+    if (entry.rest === undefined) {
+      entry.rest = [];
+      pushItems(entry.rest, entry.first);
+    }
+    pushItems(entry.rest, item);
   } else {
-    groups[key] = { data: item, exprIndex };
+    groups[key] = { first: item, rest: undefined, exprIndex };
   }
 }
 
@@ -202,4 +215,14 @@ export function sortSeq(input: unknown, terms: readonly SortTerm[], position: nu
   const items = input as unknown[];
   if (items.length <= 1) return items;
   return mergeSort(items, orderComparator(terms, position));
+}
+
+/**
+ * Generated code's form of ParallelErrors: `failed` is the first failure so far (or undefined);
+ * returns the failure to keep, or hands the evaluation over when there are two.
+ */
+export function concurrentFailure(failed: unknown, e: unknown): unknown {
+  if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
+  if (failed !== undefined) throw new Bailout('several concurrent parts of a constructor failed');
+  return e;
 }

@@ -38,13 +38,26 @@ export function normKeep(v: unknown): unknown {
   return s;
 }
 
-/** `$append`, also used by array constructors and grouping. Always copies. */
+/**
+ * `$append`, also used by wildcards and grouping: a new plain array of both sides' items
+ * (what Array.prototype.concat gives, without its generic machinery).
+ */
 export function append(a: unknown, b: unknown): unknown {
   if (a === undefined) return b;
   if (b === undefined) return a;
-  const left = Array.isArray(a) ? a : seqOf(a);
-  const right = Array.isArray(b) ? b : [b];
-  return left.concat(right);
+  const out: unknown[] = [];
+  pushItems(out, a);
+  pushItems(out, b);
+  return out;
+}
+
+/** Pushes the items of an array, or the value itself. */
+export function pushItems(out: unknown[], v: unknown): void {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) out.push(v[i]);
+  } else {
+    out.push(v);
+  }
 }
 
 export function flattenDeep(arg: unknown, into: unknown[] = []): unknown[] {

@@ -16,6 +16,31 @@ interface Param {
   subtype: string | undefined;
 }
 
+interface Op {
+  readonly kind: 'context' | 'pass' | 'wrap' | 'missing';
+  readonly param: number;
+  readonly argIndex: number;
+  /** Item-type check of an array argument, made just before the argument is taken. */
+  readonly check: SubtypeCheck | undefined;
+}
+
+interface SubtypeCheck {
+  readonly argIndex: number;
+  readonly single: string;
+  readonly matched: string;
+  readonly param: number;
+}
+
+interface Plan {
+  readonly supplied: string;
+  readonly fail: boolean;
+  identity: boolean;
+  readonly ops: Op[];
+  readonly subtypeChecks: SubtypeCheck[];
+}
+
+const symbolCodes: Readonly<Record<string, number>> = { s: 1, n: 2, b: 3, l: 4, o: 5, a: 6, f: 7, m: 8 };
+
 const pluralOf: Readonly<Record<string, string>> = {
   a: 'arrays',
   b: 'booleans',
@@ -48,8 +73,8 @@ function newParam(): Param {
 export class Signature {
   readonly params: Param[] = [];
   private readonly regex: RegExp;
-  /** Validation plans keyed by the argument type string; most call sites see one or two. */
-  private readonly plans = new Map<string, RegExpExecArray | null>();
+  /** Validation plans keyed by the argument types; most call sites see one or two. */
+  private readonly plans = new Map<number, Plan>();
 
   constructor(readonly definition: string) {
     let param = newParam();
@@ -126,70 +151,113 @@ export class Signature {
   }
 
   validate(args: readonly unknown[], context: unknown): unknown[] {
-    let supplied = '';
-    for (let i = 0; i < args.length; i++) supplied += typeSymbol(args[i]);
-    let match = this.plans.get(supplied);
-    if (match === undefined) {
-      match = this.regex.exec(supplied);
-      if (this.plans.size < 64) this.plans.set(supplied, match);
+    // Plans are cached per combination of argument types, encoded as a number.
+    let key = 0;
+    for (let i = 0; i < args.length; i++) key = key * 9 + (symbolCodes[typeSymbol(args[i])] as number);
+    let plan = this.plans.get(key);
+    if (plan === undefined) {
+      let supplied = '';
+      for (let i = 0; i < args.length; i++) supplied += typeSymbol(args[i]);
+      plan = this.plan(supplied);
+      if (this.plans.size < 64) this.plans.set(key, plan);
     }
-    if (match === null) return this.fail(args, supplied);
+    if (plan.fail) return this.fail(args, plan.supplied);
+    if (plan.identity) {
+      for (const check of plan.subtypeChecks) this.checkItems(args, check);
+      return args as unknown[];
+    }
     const out: unknown[] = [];
+    for (const op of plan.ops) {
+      if (op.check !== undefined) this.checkItems(args, op.check);
+      switch (op.kind) {
+        case 'context':
+          if ((this.params[op.param] as Param).contextRegex?.test(typeSymbol(context))) {
+            out.push(context);
+          } else {
+            const e = new JErr('T0411', context);
+            e.index = op.argIndex + 1;
+            throw e;
+          }
+          break;
+        case 'pass':
+          out.push(args[op.argIndex]);
+          break;
+        case 'wrap':
+          out.push([args[op.argIndex]]);
+          break;
+        case 'missing':
+          out.push(undefined);
+          break;
+      }
+    }
+    return out;
+  }
+
+  /** How arguments with these type letters are validated (the regex work, done once). */
+  private plan(supplied: string): Plan {
+    const match = this.regex.exec(supplied);
+    const plan: Plan = { supplied, fail: match === null, identity: true, ops: [], subtypeChecks: [] };
+    if (match === null) return plan;
     let argIndex = 0;
     for (let p = 0; p < this.params.length; p++) {
       const param = this.params[p] as Param;
       const matched = match[p + 1] as string;
       if (matched === '') {
         if (param.context && param.contextRegex) {
-          if (param.contextRegex.test(typeSymbol(context))) {
-            out.push(context);
-          } else {
-            const e = new JErr('T0411', context);
-            e.index = argIndex + 1;
-            throw e;
-          }
+          plan.ops.push({ kind: 'context', param: p, argIndex, check: undefined });
+          plan.identity = false;
         } else {
-          out.push(args[argIndex]);
+          plan.ops.push({ kind: 'pass', param: p, argIndex, check: undefined });
           argIndex++;
         }
         continue;
       }
       for (const single of matched) {
-        let arg = args[argIndex];
-        if (param.type === 'a') {
-          if (single === 'm') {
-            arg = undefined;
-          } else {
-            let ok = true;
-            if (param.subtype !== undefined) {
-              if (single !== 'a' && matched !== param.subtype) {
-                ok = false;
-              } else if (single === 'a') {
-                const items = arg as unknown[];
-                if (items.length > 0) {
-                  const itemType = typeSymbol(items[0]);
-                  if (itemType !== param.subtype.charAt(0)) {
-                    ok = false;
-                  } else {
-                    for (const item of items) if (typeSymbol(item) !== itemType) ok = false;
-                  }
-                }
-              }
-            }
-            if (!ok) {
-              const e = new JErr('T0412', arg);
-              e.index = argIndex + 1;
-              e.type = pluralOf[param.subtype as string];
-              throw e;
-            }
-            if (single !== 'a') arg = [arg];
+        let kind: Op['kind'] = 'pass';
+        let check: SubtypeCheck | undefined;
+        if (param.type === 'a' && single === 'm') {
+          kind = 'missing';
+        } else if (param.type === 'a') {
+          if (param.subtype !== undefined) {
+            check = { argIndex, single, matched, param: p };
+            plan.subtypeChecks.push(check);
           }
+          if (single !== 'a') kind = 'wrap';
         }
-        out.push(arg);
+        if (kind === 'wrap') plan.identity = false;
+        plan.ops.push({ kind, param: p, argIndex, check });
         argIndex++;
       }
     }
-    return out;
+    // Identity also needs one argument per op in order (no holes left by context substitution).
+    if (plan.identity && plan.ops.length !== supplied.length) plan.identity = false;
+    return plan;
+  }
+
+  private checkItems(args: readonly unknown[], check: SubtypeCheck): void {
+    const param = this.params[check.param] as Param;
+    const subtype = param.subtype as string;
+    const arg = args[check.argIndex];
+    let ok = true;
+    if (check.single !== 'a' && check.matched !== subtype) {
+      ok = false;
+    } else if (check.single === 'a') {
+      const items = arg as unknown[];
+      if (items.length > 0) {
+        const itemType = typeSymbol(items[0]);
+        if (itemType !== subtype.charAt(0)) {
+          ok = false;
+        } else {
+          for (const item of items) if (typeSymbol(item) !== itemType) ok = false;
+        }
+      }
+    }
+    if (!ok) {
+      const e = new JErr('T0412', arg);
+      e.index = check.argIndex + 1;
+      e.type = pluralOf[subtype];
+      throw e;
+    }
   }
 
   private fail(args: readonly unknown[], supplied: string): never {

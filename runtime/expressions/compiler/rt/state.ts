@@ -19,31 +19,37 @@ export interface CompilerLimits {
 export const DEFAULT_LIMITS: CompilerLimits = { maxDepth: 10_000, timeoutMs: 5_000 };
 
 export interface EvalState {
-  readonly maxDepth: number;
-  readonly timeoutMs: number;
-  readonly deadline: number;
-  /** Fixed for the whole evaluation: `$now()` and `$millis()` report it. */
-  readonly timestamp: number;
+  maxDepth: number;
+  timeoutMs: number;
+  /** When the time budget runs out; set at the first clock reading of the evaluation. */
+  deadline: number;
+  /** The evaluation's `$now()`/`$millis()` instant, read on first use (0 until then). */
+  time: number;
   ticks: number;
 }
 
-let current: EvalState = {
-  maxDepth: DEFAULT_LIMITS.maxDepth,
-  timeoutMs: 0,
-  deadline: Infinity,
-  timestamp: 0,
-  ticks: 0,
-};
+function freshState(): EvalState {
+  return { maxDepth: Infinity, timeoutMs: 0, deadline: NaN, time: 0, ticks: 0 };
+}
 
-export function enter(limits: CompilerLimits): { state: EvalState; previous: EvalState } {
-  const now = Date.now();
-  const state: EvalState = {
-    maxDepth: limits.maxDepth > 0 ? limits.maxDepth : Infinity,
-    timeoutMs: limits.timeoutMs,
-    deadline: limits.timeoutMs > 0 ? now + limits.timeoutMs : Infinity,
-    timestamp: now,
-    ticks: 0,
-  };
+let current: EvalState = freshState();
+
+/** A state object an expression can reuse for each of its evaluations. */
+export function newState(): EvalState {
+  return freshState();
+}
+
+/**
+ * Starts an evaluation. The clock is not read here (that costs as much as a small expression):
+ * the time budget starts at the first clock check, a few hundred calls or iterations in.
+ */
+export function enter(limits: CompilerLimits, reuse: EvalState): { state: EvalState; previous: EvalState } {
+  const state = reuse === current ? freshState() : reuse;
+  state.maxDepth = limits.maxDepth > 0 ? limits.maxDepth : Infinity;
+  state.timeoutMs = limits.timeoutMs;
+  state.deadline = NaN;
+  state.time = 0;
+  state.ticks = 0;
   const previous = current;
   current = state;
   return { state, previous };
@@ -57,6 +63,12 @@ export function state(): EvalState {
   return current;
 }
 
+/** The evaluation's fixed instant for `$now()` and `$millis()`. */
+export function timestamp(): number {
+  if (current.time === 0) current.time = Date.now();
+  return current.time;
+}
+
 // Reading the clock costs more than the work between two ticks, so look only now and then.
 const TICKS_PER_CLOCK_READ = 256;
 
@@ -67,7 +79,10 @@ export function tick(): void {
 
 export function checkClock(): void {
   current.ticks = 0;
-  if (Date.now() > current.deadline) throw new JErr('D1012', current.timeoutMs);
+  if (current.timeoutMs <= 0) return;
+  const now = Date.now();
+  if (current.deadline !== current.deadline) current.deadline = now + current.timeoutMs;
+  else if (now > current.deadline) throw new JErr('D1012', current.timeoutMs);
 }
 
 export function depthExceeded(): never {

@@ -8,7 +8,7 @@ import { JErr } from './errors.ts';
 import { ParallelErrors, type SortTerm, mergeSort, orderComparator } from './path.ts';
 import { append, createSeq } from './sequence.ts';
 import { tick } from './state.ts';
-import { type Flagged, isArrayOfNumbers, isNumeric, toBoolean } from './values.ts';
+import { type Flagged, isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
 
 export type Tuple = unknown[];
 
@@ -115,9 +115,9 @@ export function groupTuples(input: Tuple[], pairs: readonly TupleGroupPair[], sl
     return parallel.run(() => (pairs[(groups[key] as ReduceGroup).exprIndex] as TupleGroupPair).value(context, tuple));
   });
   parallel.finish();
-  const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const result = newObject();
   keys.forEach((key, k) => {
-    if (values[k] !== undefined) result[key] = values[k];
+    if (values[k] !== undefined) setKey(result, key, values[k]);
   });
   return result;
 }

@@ -123,8 +123,14 @@ function jsonReplacer(_key: string, val: unknown): unknown {
 export function stringify(arg: unknown, prettify = false): string | undefined {
   if (arg === undefined) return undefined;
   if (typeof arg === 'string') return arg;
+  if (typeof arg === 'number') {
+    if (!isFinite(arg)) throw err('D3001', arg);
+    // What JSON.stringify gives for a number after the replacer's rounding, without calling it.
+    return String(Number.isInteger(arg) ? arg : Number(arg.toPrecision(15)));
+  }
+  if (typeof arg === 'boolean') return arg ? 'true' : 'false';
+  if (arg === null) return 'null';
   if (isFunction(arg)) return '';
-  if (typeof arg === 'number' && !isFinite(arg)) throw err('D3001', arg);
   let v = arg;
   if (Array.isArray(v) && (v as Flagged).outerWrapper) v = v[0];
   return JSON.stringify(v, jsonReplacer, prettify ? 2 : 0) as string;
@@ -161,4 +167,18 @@ export function typeSymbol(value: unknown): string {
 /** Number of characters as the reference counts them (code points). */
 export function codePoints(str: string): string[] {
   return Array.from(str);
+}
+
+/**
+ * Result objects are plain objects (the reference makes them without a prototype; JSONata only
+ * ever looks at own properties, and plain objects are many times faster to build and read).
+ * The one key where that would show, `__proto__`, is defined as an own property.
+ */
+export function newObject(): Record<string, unknown> {
+  return {};
+}
+
+export function setKey(o: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, writable: true, enumerable: true, configurable: true });
+  else o[key] = value;
 }
