@@ -6,13 +6,18 @@
 import type { InputSpec, OutputSpec, StepSpec } from './types.ts';
 import { jetstreamInput } from './inputs/jetstream.ts';
 import { httpInput } from './inputs/http.ts';
+import { filesInput } from './inputs/files.ts';
 import { mapStep } from './steps/map.ts';
 import { validateStep } from './steps/validate.ts';
 import { filterStep } from './steps/filter.ts';
 import { routeStep } from './steps/route.ts';
 import { headersStep } from './steps/headers.ts';
 import { httpStep } from './steps/http.ts';
+import { rejectStep } from './steps/reject.ts';
+import { x12ReadStep } from './steps/x12-read.ts';
+import { x12WriteStep } from './steps/x12-write.ts';
 import { jetstreamOutput } from './outputs/jetstream.ts';
+import { fileOutput } from './outputs/file.ts';
 
 export interface Registry {
   readonly inputs: ReadonlyMap<string, InputSpec<never>>;
@@ -32,9 +37,9 @@ function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<st
 // Specs are typed by their own config; the registry only hands them configuration that has
 // passed their configSchema, which is what makes the cast below sound.
 export const registry: Registry = {
-  inputs: byKind([jetstreamInput, httpInput] as unknown as InputSpec<never>[]),
-  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, httpStep] as unknown as StepSpec<never>[]),
-  outputs: byKind([jetstreamOutput] as unknown as OutputSpec<never>[]),
+  inputs: byKind([jetstreamInput, httpInput, filesInput] as unknown as InputSpec<never>[]),
+  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, rejectStep, httpStep, x12ReadStep, x12WriteStep] as unknown as StepSpec<never>[]),
+  outputs: byKind([jetstreamOutput, fileOutput] as unknown as OutputSpec<never>[]),
 };
 
 /** The closest known name, for "did you mean" hints. */

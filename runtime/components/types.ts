@@ -112,6 +112,8 @@ export interface Emission {
   readonly body: unknown;
   /** The exact bytes to send when the body is the unchanged input (an edge keeps the partner's payload verbatim). */
   readonly data?: Uint8Array;
+  /** Where it goes when not to JetStream (the `file` output). */
+  readonly target?: { readonly kind: 'file'; readonly path: string };
 }
 
 export interface CompiledOutput {

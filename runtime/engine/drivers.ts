@@ -12,6 +12,7 @@ import type { HttpServer } from '../http/server.ts';
 import type { RuntimeServices } from '../components/services.ts';
 import { PipelineRunner } from './pipeline-runner.ts';
 import { HttpIngress } from '../edges/http-ingress.ts';
+import { FileDrop } from '../edges/file-drop.ts';
 
 export interface DriverDeps {
   readonly nc: NatsConnection;
@@ -39,6 +40,7 @@ export type DriverFactory = (pipeline: CompiledPipeline, deps: DriverDeps) => In
 const drivers = new Map<string, DriverFactory>([
   ['jetstream', (p, d) => new PipelineRunner(p, d)],
   ['http', (p, d) => new HttpIngress(p, d)],
+  ['files', (p, d) => new FileDrop(p, d)],
 ]);
 
 export function registerDriver(kind: string, factory: DriverFactory): void {

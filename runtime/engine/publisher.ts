@@ -3,6 +3,16 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import type { Emission } from '../components/types.ts';
 import type { DeadLetter } from './dead-letter.ts';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** The file appears whole or not at all: written under a hidden name, then renamed. */
+async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
 
 export class Publisher {
   private readonly js: JetStreamClient;
@@ -12,11 +22,15 @@ export class Publisher {
     this.js = js;
   }
 
-  publish(e: Emission): Promise<PubAck> {
+  publish(e: Emission): Promise<unknown> {
+    if (e.target?.kind === 'file') return writeAtomically(e.target.path, this.payload(e));
     const h = natsHeaders();
     for (const k in e.headers) h.set(k, e.headers[k] as string);
-    const payload = e.data ?? (typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body)));
-    return this.js.publish(e.subject, payload, { msgID: e.msgId, headers: h });
+    return this.js.publish(e.subject, this.payload(e), { msgID: e.msgId, headers: h });
+  }
+
+  private payload(e: Emission): Uint8Array {
+    return e.data ?? (typeof e.body === 'string' ? this.encoder.encode(e.body) : this.encoder.encode(JSON.stringify(e.body)));
   }
 
   /** Resolves when JetStream has stored every emission; rejects if any publish failed. */

@@ -27,7 +27,7 @@ export function compileInline(pipelineYaml: string, files: Record<string, string
 
 export async function run(pipeline: CompiledPipeline, body: unknown, headers: Record<string, string> = {}, seq = 1): Promise<Outcome> {
   const data = new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body));
-  const ex = createExchange(pipeline, { data, headers, meta: { pipeline: pipeline.name, subject: 'in.x', stream: 'IN', streamSeq: seq, deliveryCount: 1, receivedAt: 0, key: `IN:${seq}` } }, 'json');
+  const ex = createExchange(pipeline, { data, headers, meta: { pipeline: pipeline.name, subject: 'in.x', stream: 'IN', streamSeq: seq, deliveryCount: 1, receivedAt: 0, key: `IN:${seq}` } }, pipeline.input.format);
   if (isFailure(ex)) return { kind: 'fail', failure: ex, exchange: undefined };
   return await processExchange(pipeline, ex);
 }

@@ -1,0 +1,74 @@
+/**
+ * `files` input: a folder a partner's SFTP server (or an older system) writes into. Only
+ * complete files are taken (unchanged for `stableFor`); each is claimed by an atomic rename,
+ * published, then moved to `processed/` — or, when the pipeline rejects it, dead-lettered and
+ * moved to `failed/` with the reason beside it.
+ */
+import type { InputSpec } from '../types.ts';
+import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import { parseSize } from './http.ts';
+
+interface FilesInputConfig {
+  readonly dir: string;
+  readonly pattern?: string;
+  readonly stableFor?: string;
+  readonly pollEvery?: string;
+  readonly maxSize?: string;
+  readonly format?: 'json' | 'text';
+  readonly reclaimAfter?: string;
+}
+
+export interface FilesInput {
+  readonly dir: string;
+  readonly pattern: RegExp;
+  readonly patternText: string;
+  readonly stableForMs: number;
+  readonly pollMs: number;
+  readonly maxSizeBytes: number;
+  readonly format: 'json' | 'text';
+  readonly reclaimAfterMs: number;
+}
+
+/** `*.edi`, `PO_*.x12` → a regular expression over file names. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  return new RegExp(`^${body}$`);
+}
+
+export const filesInput: InputSpec<FilesInputConfig> = {
+  kind: 'files',
+  summary: 'Pick up complete files from a drop folder.',
+  description:
+    'Polls `dir` for files matching `pattern`. A file is taken once its size and modification time have not changed for ' +
+    '`stableFor`; it is claimed by renaming it into `.claimed/` (so several runners never take the same file), published, ' +
+    'and moved to `processed/`; a file the pipeline rejects is dead-lettered and moved to `failed/` with a `.reason.txt`. ' +
+    'The message key is the SHA-256 of the content, so a file re-read after a crash, or re-sent under another name, is deduplicated downstream.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      dir: { type: 'string', minLength: 1, description: 'The drop folder (created if missing); usually `${EDI_INBOX}`.' },
+      pattern: { type: 'string', default: '*', description: 'File name glob (`*` and `?`).' },
+      stableFor: { ...durationSchema, default: '2s', description: 'How long a file must stay unchanged to count as complete.' },
+      pollEvery: { ...durationSchema, default: '1s' },
+      maxSize: { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(b|kb|kib|mb|mib)$', default: '20mb', description: 'Larger files go to failed/ unread.' },
+      format: { type: 'string', enum: ['json', 'text'], default: 'text' },
+      reclaimAfter: { ...durationSchema, default: '5m', description: 'A claimed file left this long (its runner died) is taken again.' },
+    },
+    required: ['dir'],
+    additionalProperties: false,
+  },
+  examples: [{ dir: '${EDI_INBOX:-.crossdock/inbox}', pattern: '*.edi' }],
+  compile(config) {
+    const input: FilesInput = {
+      dir: config.dir,
+      pattern: globToRegExp(config.pattern ?? '*'),
+      patternText: config.pattern ?? '*',
+      stableForMs: parseDuration(config.stableFor ?? '2s'),
+      pollMs: parseDuration(config.pollEvery ?? '1s'),
+      maxSizeBytes: parseSize(config.maxSize ?? '20mb'),
+      format: config.format ?? 'text',
+      reclaimAfterMs: parseDuration(config.reclaimAfter ?? '5m'),
+    };
+    return { kind: 'files', config: input, format: input.format, origin: { stream: 'files', subject: `file:${config.dir}` } };
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * `reserve`: reserves stock for every line of an order, all or nothing, idempotently by the
+ * order id. The request goes through the inventory stream and is decided in stream order, so
+ * runners scaled out never sell the same last unit twice (see the availability README notes).
+ */
+import type { StepSpec } from '../types.ts';
+import { StepFailure } from '../types.ts';
+import type { Availability } from '../../availability/api.ts';
+import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from '../../availability/step-support.ts';
+
+interface ReserveConfig {
+  readonly id?: string;
+  readonly channel?: string;
+  readonly region?: string;
+  readonly lines?: string;
+  readonly expiresIn?: string;
+  readonly field?: string;
+  readonly timeout?: string;
+}
+
+export const reserveStep: StepSpec<ReserveConfig> = {
+  kind: 'reserve',
+  summary: 'Reserve stock for every order line, all or none.',
+  description:
+    'Asks the availability service to reserve every line (`sku`, `quantity`) against what the channel may promise: ' +
+    'either all lines are reserved (allocated to the channel\'s locations) or none is, and the decision is written to the body under `field`: ' +
+    '`{ id, status: accepted | rejected, lines, shortages }`, with the shortage per SKU when rejected. Route on ' +
+    '`reservation.status` to send shortages to an exceptions output. The same id always gets the first decision, so ' +
+    'redeliveries and retries never reserve twice. Needs `crossdock run` with an availability policy.',
+  configSchema: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', minLength: 1, default: "channel & ':' & externalId", description: 'JSONata expression giving the reservation id (the order id).' },
+      channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel.' },
+      region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region." },
+      lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.' },
+      expiresIn: { ...durationSchema, description: 'The reservation stops counting this long after the message arrived (unset: until released or consumed).' },
+      field: { type: 'string', pattern: FIELD_NAME, default: 'reservation', description: 'Property of the body the decision is written to.' },
+      timeout: { ...durationSchema, default: '10s', description: 'How long to wait for the decision before retrying the message.' },
+    },
+    additionalProperties: false,
+  },
+  examples: [{ id: "channel & ':' & externalId", expiresIn: '30m' }, {}],
+  compile(config, ctx) {
+    const id = ctx.expression(config.id ?? "channel & ':' & externalId", config.id === undefined ? undefined : ['id']);
+    const channel = ctx.expression(config.channel ?? 'channel', config.channel === undefined ? undefined : ['channel']);
+    const region = ctx.expression(config.region ?? 'region', config.region === undefined ? undefined : ['region']);
+    if (!id || !channel || !region) return undefined;
+    const linesPath = config.lines ?? 'lines';
+    const field = config.field ?? 'reservation';
+    const expiresInMs = config.expiresIn === undefined ? undefined : parseDuration(config.expiresIn);
+    const timeoutMs = parseDuration(config.timeout ?? '10s');
+    let service: Availability | undefined;
+    return {
+      label: 'reserve',
+      start(services) {
+        service = availabilityFrom(services, 'reserve');
+      },
+      async run(ex) {
+        const s = service;
+        if (!s) throw new StepFailure('step reserve was not started', { permanent: false });
+        const rid = await requiredString(id, ex, 'id');
+        const ch = await requiredString(channel, ex, 'channel');
+        const rg = await optionalString(region, ex, 'region');
+        if (!s.channels.includes(ch)) throw new StepFailure(`channel '${ch}' is not in the availability policy (known: ${s.channels.join(', ')})`, { permanent: true, field: 'channel' });
+        const lines = orderLines(ex.body, linesPath).map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineNumber === undefined ? {} : { lineNumber: l.lineNumber }) }));
+        let decision;
+        try {
+          decision = await s.reserve(
+            { id: rid, channel: ch, lines, ...(rg === undefined ? {} : { region: rg }), ...(expiresInMs === undefined ? {} : { expiresAt: ex.meta.receivedAt + expiresInMs }) },
+            { timeoutMs },
+          );
+        } catch (err) {
+          // A request the stream would not take is the message's fault; anything else (NATS down, slow view) is retried.
+          const permanent = err instanceof RangeError;
+          throw new StepFailure(`reservation ${rid}: ${(err as Error).message}`, { permanent, cause: err });
+        }
+        (ex.body as Record<string, unknown>)[field] = decision;
+        return undefined;
+      },
+    };
+  },
+};
