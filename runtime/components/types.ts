@@ -114,6 +114,11 @@ export interface Emission {
   readonly data?: Uint8Array;
   /** Where it goes when not to JetStream (the `file` output). */
   readonly target?: { readonly kind: 'file'; readonly path: string };
+  /**
+   * Where to report it when the stream already holds its message id (a business duplicate,
+   * e.g. the same order sent twice), with the exception message to publish.
+   */
+  readonly onDuplicate?: { readonly subject: string; readonly msgId: string; readonly body: unknown };
 }
 
 export interface CompiledOutput {

@@ -26,7 +26,16 @@ export class Publisher {
     if (e.target?.kind === 'file') return writeAtomically(e.target.path, this.payload(e));
     const h = natsHeaders();
     for (const k in e.headers) h.set(k, e.headers[k] as string);
-    return this.js.publish(e.subject, this.payload(e), { msgID: e.msgId, headers: h });
+    const stored = this.js.publish(e.subject, this.payload(e), { msgID: e.msgId, headers: h });
+    const dup = e.onDuplicate;
+    if (!dup) return stored;
+    return stored.then(async (ack) => {
+      if (!ack.duplicate) return ack;
+      const dh = natsHeaders();
+      for (const k in e.headers) dh.set(k, e.headers[k] as string);
+      dh.set('Crossdock-Duplicate-Of', `${ack.stream}:${ack.seq}`);
+      return this.js.publish(dup.subject, this.encoder.encode(JSON.stringify(dup.body)), { msgID: dup.msgId, headers: dh });
+    });
   }
 
   private payload(e: Emission): Uint8Array {

@@ -90,4 +90,21 @@ describe('crossdock run, end to end', () => {
     expect(JSON.parse(replayed!.body)).toMatchObject({ currency: 'USD', externalId: '1000007' });
     expect(await streamCount(nats.jsm, 'DLQ')).toBe(0);
   });
+
+  it('posts an order sent twice once, and reports the second copy as a duplicate-order exception', async () => {
+    const before = await streamCount(nats.jsm, 'ERP');
+    await nats.js.publish('channel.shopify.orders.created', shopifyOrder(42), { headers: hdrs({ 'X-Correlation-Id': 'first' }) });
+    await waitFor('the first copy posted', async () => (await streamCount(nats.jsm, 'ERP')) === before + 1);
+    await nats.js.publish('channel.shopify.orders.created', shopifyOrder(42), { headers: hdrs({ 'X-Correlation-Id': 'second' }) });
+    await waitFor('the duplicate reported', async () => (await streamCount(nats.jsm, 'EXCEPTIONS')) === 1);
+    expect(await streamCount(nats.jsm, 'ERP')).toBe(before + 1);
+    const [dup] = await readStream(nats.jsm, 'EXCEPTIONS');
+    expect(dup?.subject).toBe('exceptions.duplicate-order.shopify');
+    expect(dup?.headers['X-Correlation-Id']).toBe('second');
+    expect(dup?.headers['Crossdock-Duplicate-Of']).toMatch(/^ERP:\d+$/);
+    const body = JSON.parse(dup!.body) as { type: string; reason: string; documents: { externalId: string }[] };
+    expect(body.type).toBe('duplicate');
+    expect(body.reason).toMatch(/erp\.salesorders\.shopify already holds message shopify:1000042/);
+    expect(body.documents[0]?.externalId).toBe('1000042');
+  });
 });

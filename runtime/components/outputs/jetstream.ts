@@ -15,6 +15,7 @@ interface JetStreamOutputConfig {
   readonly headers?: Readonly<Record<string, string>>;
   readonly each?: string;
   readonly body?: string;
+  readonly duplicate?: string;
 }
 
 const VALID_SUBJECT = /^[^\s*>.]+(\.[^\s*>.]+)*$/;
@@ -44,6 +45,13 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
         examples: ['documents'],
       },
       body: { type: 'string', minLength: 1, description: 'JSONata expression giving the payload (default: the body, or the item with `each`). A string is sent as text, anything else as JSON.', examples: ['ack'] },
+      duplicate: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Redeliveries after a crash are not reported.',
+        examples: ["'exceptions.duplicate-order.' & channel"],
+      },
     },
     required: ['subject'],
     additionalProperties: false,
@@ -54,15 +62,16 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
     const id = config.id === undefined ? undefined : ctx.expression(config.id, ['id']);
     const each = config.each === undefined ? undefined : ctx.expression(config.each, ['each']);
     const body = config.body === undefined ? undefined : ctx.expression(config.body, ['body']);
+    const duplicate = config.duplicate === undefined ? undefined : ctx.expression(config.duplicate, ['duplicate']);
     const headers: [string, LocatedExpression][] = [];
-    let ok = subject !== undefined && (config.id === undefined || id !== undefined) && (config.each === undefined || each !== undefined) && (config.body === undefined || body !== undefined);
+    let ok = subject !== undefined && (config.id === undefined || id !== undefined) && (config.each === undefined || each !== undefined) && (config.body === undefined || body !== undefined) && (config.duplicate === undefined || duplicate !== undefined);
     for (const [h, src] of Object.entries(config.headers ?? {})) {
       const e = ctx.expression(src, ['headers', h]);
       if (e) headers.push([h, e]);
       else ok = false;
     }
     if (!ok || !subject) return undefined;
-    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, body, headers };
+    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, body, duplicate, headers };
     return {
       name,
       kind: 'jetstream',
@@ -87,6 +96,7 @@ interface OutputPlan {
   readonly subject: LocatedExpression;
   readonly id: LocatedExpression | undefined;
   readonly body: LocatedExpression | undefined;
+  readonly duplicate: LocatedExpression | undefined;
   readonly headers: readonly [string, LocatedExpression][];
 }
 
@@ -104,9 +114,12 @@ function prepareOne(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Re
   const exprs: LocatedExpression[] = [plan.subject];
   if (plan.id) exprs.push(plan.id);
   if (plan.body) exprs.push(plan.body);
+  // Only a first delivery can be a business duplicate; a redelivery repeats our own publish.
+  const reportDuplicates = plan.duplicate !== undefined && ex.meta.deliveryCount === 1;
+  if (reportDuplicates && plan.duplicate) exprs.push(plan.duplicate);
   for (const [, e] of plan.headers) exprs.push(e);
   const values = exprs.map((e) => evaluate(plan.name, e, input, bindings));
-  const build = (v: readonly unknown[]): Emission => assemble(plan, ex, input, index, v);
+  const build = (v: readonly unknown[]): Emission => assemble(plan, ex, input, index, v, reportDuplicates);
   return values.some(isPromiseLike) ? Promise.all(values).then(build) : build(values);
 }
 
@@ -115,7 +128,7 @@ function outputFailure(output: string, e: LocatedExpression, err: unknown): Step
   return new StepFailure(`output ${output}: expression failed at ${e.locate(x.position)}: ${x.code} ${x.message}`, { permanent: true, cause: err });
 }
 
-function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number, values: readonly unknown[]): Emission {
+function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number, values: readonly unknown[], reportDuplicates: boolean): Emission {
   const output = plan.name;
   const subject = values[0];
   if (typeof subject !== 'string' || !VALID_SUBJECT.test(subject)) {
@@ -139,6 +152,18 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number,
     body = values[at++];
     if (body === undefined) throw new StepFailure(`output ${output}: body expression gave nothing`, { permanent: true });
   }
+  let onDuplicate: Emission['onDuplicate'];
+  if (reportDuplicates) {
+    const dupSubject = values[at++];
+    if (typeof dupSubject !== 'string' || !VALID_SUBJECT.test(dupSubject)) {
+      throw new StepFailure(`output ${output}: duplicate expression gave ${JSON.stringify(dupSubject) ?? 'nothing'}, not a valid subject`, { permanent: true });
+    }
+    onDuplicate = {
+      subject: dupSubject,
+      msgId: `duplicate:${msgId}:${ex.meta.key}`,
+      body: { type: 'duplicate', reason: `${subject} already holds message ${msgId}; this copy (${ex.meta.subject}, ${ex.meta.key}) was not posted again`, messageId: msgId, documents: [body] },
+    };
+  }
   const headers: Record<string, string> = { ...ex.headers };
   for (const [h] of plan.headers) {
     const s = headerValue(values[at++]);
@@ -146,5 +171,5 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number,
   }
   headers[CORRELATION_ID] = ex.correlationId;
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
-  return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}) };
+  return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
 }
