@@ -44,11 +44,21 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   const args: string[] = applyTo === undefined ? [] : [applyTo];
   for (const arg of node.arguments ?? []) {
     const v = c.compile(arg, c.child(ctx));
-    args.push(neverFunction.has(arg.type) ? v : c.let(`${e.rt('wrapArg')}(${v})`));
+    args.push(
+      neverFunction.has(arg.type)
+        ? v
+        : c.let(`((typeof ${v} === 'object' && ${v} !== null) || typeof ${v} === 'function') ? ${e.rt('wrapArg')}(${v}) : ${v}`),
+    );
   }
   const list = `[${args.join(', ')}]`;
   const depth = calleeDepth(ctx);
   const lib = proc.type === 'variable' && name !== undefined ? libraryFunctionAt(c, ctx, name) : undefined;
+  if (lib !== undefined && args.length === 1 && builtin(name as string)?.fast1 !== undefined) {
+    return c.let(
+      `${p} === ${lib} ? ${e.rt('callBuiltin1')}(${lib}, ${args[0]}, ${ctx.input}, ${depth}, ${pos}, ${nameK}) : ` +
+        `${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`,
+    );
+  }
   if (lib !== undefined) {
     return c.let(
       `${p} === ${lib} ? ${e.rt('callBuiltin')}(${lib}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK}) : ` +

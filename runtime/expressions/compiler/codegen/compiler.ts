@@ -37,6 +37,8 @@ export class Compiler {
   readonly e = new Emitter();
   readonly root = new RootNames(this.e);
   readonly unbound: string;
+  /** Identifiers whose values are known to be collapsed already (no sequence to collapse). */
+  readonly collapsed = new Set<string>();
 
   constructor() {
     this.unbound = this.e.rt('UNBOUND');
@@ -82,8 +84,10 @@ export class Compiler {
       v = compileGroupOver(this, node.group, v, ctx, false);
       mayBeSeq = false;
     }
-    if (mayBeSeq || (node.keepArray && node.type !== 'unary')) {
-      v = this.let(`${this.e.rt(node.keepArray ? 'normKeep' : 'norm')}(${v})`);
+    if (node.keepArray && node.type !== 'unary') {
+      v = this.let(`${this.e.rt('normKeep')}(${v})`);
+    } else if (mayBeSeq && !this.collapsed.has(v)) {
+      v = this.let(`Array.isArray(${v}) ? ${this.e.rt('norm')}(${v}) : ${v}`);
     }
     return v;
   }
@@ -164,7 +168,7 @@ export class Compiler {
     const c = this.compile(node.condition as Node, this.child(ctx));
     const t = this.e.id();
     this.e.emit(`let ${t};`);
-    this.e.block(`if (${this.e.rt('truthy')}(${c}))`, () => {
+    this.e.block(`if (${c} === true || (${c} !== false && ${this.e.rt('truthy')}(${c})))`, () => {
       this.e.emit(`${t} = ${this.compile(node.then as Node, this.child(ctx))};`);
     });
     if (node.else !== undefined) {

@@ -16,10 +16,10 @@ export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
     const t = e.id();
     e.emit(`let ${t};`);
     e.block('try', () => {
-      e.emit(`${t} = ${e.rt('truthy')}(${lhs});`);
+      e.emit(`${t} = typeof ${lhs} === 'boolean' ? ${lhs} : ${e.rt('truthy')}(${lhs});`);
       e.block(op === 'and' ? `if (${t})` : `if (!${t})`, () => {
         const rhs = c.compile(node.rhs as Node, c.child(ctx));
-        e.emit(`${t} = ${e.rt('truthy')}(${rhs});`);
+        e.emit(`${t} = typeof ${rhs} === 'boolean' ? ${rhs} : ${e.rt('truthy')}(${rhs});`);
       });
     });
     e.block('catch (err)', () => e.emit(`throw ${e.rt('atOperator')}(err, ${pos}, ${tok});`));

@@ -13,12 +13,18 @@ import { Frame } from './scope.ts';
 export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): string {
   const e = c.e;
   if (pred.type === 'number') return c.let(`${e.rt('filterIndex')}(${v}, ${e.literal(pred.value)})`);
-  const t = e.id();
-  const item = e.id('x');
-  e.block(`const ${t} = ${e.rt('filterBy')}(${v}, (${item}) =>`, () => {
-    e.emit(`return ${c.compile(pred, { ...ctx, input: item })};`);
-  }, '});');
-  return t;
+  const items = c.let(`Array.isArray(${v}) ? ${v} : ${e.rt('seqOf')}(${v})`, 's');
+  const out = c.let(`${e.rt('createSeq')}()`, 'o');
+  const i = e.id('i');
+  e.block(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++)`, () => {
+    const item = c.let(`${items}[${i}]`, 'x');
+    c.tick();
+    const res = c.compile(pred, { ...ctx, input: item });
+    // A boolean keeps or drops the item; numbers select by index (see filterTimes).
+    e.emit(`if (${res} === true) ${out}.push(${item});`);
+    e.emit(`else if (${res} !== false) for (let n = ${e.rt('filterTimes')}(${res}, ${i}, ${items}.length); n > 0; n--) ${out}.push(${item});`);
+  });
+  return out;
 }
 
 /** A step that is nothing but itself: no predicates, grouping, bindings or `[]`. */
@@ -35,12 +41,16 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   if (rest.length === 0 || !rest.every((s) => s.type === 'name')) return undefined;
   const e = c.e;
   const keys = e.k(Object.freeze(rest.map((s) => s.value as string)));
+  let result: string;
   if (first.type === 'variable') {
     const v = c.compile(first, c.child(ctx));
-    return c.let(`${e.rt('namePathAfter')}(${v}, ${keys})`);
+    result = c.let(`${e.rt('namePathAfter')}(${v}, ${keys})`);
+  } else {
+    const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+    result = c.let(`${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`);
   }
-  const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-  return c.let(`${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`);
+  c.collapsed.add(result);
+  return result;
 }
 
 export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {

@@ -105,7 +105,7 @@ function raise(code: 'D3137' | 'D3141', message: unknown, fallback: string): nev
 
 export const collectionsLibrary: Library = {
   append: ['<xx:a>', 2, 'arg1, arg2', (a) => append(a[0], a[1])],
-  exists: ['<x:b>', 1, 'arg', (a) => a[0] !== undefined],
+  exists: ['<x:b>', 1, 'arg', (a) => a[0] !== undefined, (a) => a !== undefined],
   keys: ['<x-:a<s>>', 1, 'arg', (a) => keys(a[0])],
   lookup: ['<x-s:x>', 2, 'input, key', (a) => lookup(a[0], a[1] as string)],
   spread: ['<x-:a<o>>', 1, 'arg', (a) => spread(a[0])],
@@ -114,7 +114,7 @@ export const collectionsLibrary: Library = {
   shuffle: ['<a:a>', 1, 'arr', (a) => shuffle(a[0] as unknown[] | undefined)],
   distinct: ['<x:x>', 1, 'arr', (a) => distinct(a[0])],
   zip: ['<a+>', 0, '', (a) => zip(a)],
-  type: ['<x:s>', 1, 'value', (a) => typeOf(a[0])],
+  type: ['<x:s>', 1, 'value', (a) => typeOf(a[0]), typeOf],
   error: ['<s?:x>', 1, 'message', (a) => raise('D3137', a[0], '$error() function evaluated')],
   assert: [
     '<bs?:x>',

@@ -9,7 +9,7 @@ import { hofLibrary } from './hof.ts';
 import { numericLibrary } from './numeric.ts';
 import { picturesLibrary, timeLibrary } from './pictures.ts';
 import { regexLibrary } from './regex.ts';
-import { type Library } from './shared.ts';
+import { type Library, UNHANDLED } from './shared.ts';
 import { stringLibrary } from './string.ts';
 
 const libraries: readonly Library[] = [
@@ -24,9 +24,9 @@ const libraries: readonly Library[] = [
 
 const builtins = new Map<string, Builtin>();
 for (const library of libraries) {
-  for (const [name, [sig, arity, params, impl]] of Object.entries(library)) {
+  for (const [name, [sig, arity, params, impl, fast1]] of Object.entries(library)) {
     const paramNames = params === '' ? [] : params.split(',').map((p) => p.trim());
-    builtins.set(name, new Builtin(name, arity, signature(sig), impl, paramNames));
+    builtins.set(name, new Builtin(name, arity, signature(sig), impl, paramNames, fast1, UNHANDLED));
   }
 }
 

@@ -1,7 +1,7 @@
 /** Numeric, aggregate and boolean functions. */
 import { JErr } from '../rt/errors.ts';
 import { toBoolean } from '../rt/values.ts';
-import { type Library, round } from './shared.ts';
+import { type Library, UNHANDLED, round } from './shared.ts';
 
 /** End of the run of ASCII digits in `s` starting at `i`. */
 function digitsEnd(s: string, i: number): number {
@@ -61,6 +61,23 @@ function num(f: (n: number) => number): (a: unknown[]) => unknown {
   return (a) => (a[0] === undefined ? undefined : f(a[0] as number));
 }
 
+function num1(f: (n: number) => number): (a: unknown) => unknown {
+  return (a) => (typeof a === 'number' ? f(a) : a === undefined ? undefined : UNHANDLED);
+}
+
+function sum1(a: unknown): unknown {
+  if (typeof a === 'number') return 0 + a;
+  if (a === undefined) return undefined;
+  if (!Array.isArray(a)) return UNHANDLED;
+  let t = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v: unknown = a[i];
+    if (typeof v !== 'number') return UNHANDLED;
+    t += v;
+  }
+  return t;
+}
+
 /**
  * Math.max/min over an argument list, as the reference calls them: a list too long for one
  * call fails in JavaScript, and must fail here as an ordinary (code-less) error too.
@@ -80,10 +97,16 @@ function total(args: number[]): number {
 }
 
 export const numericLibrary: Library = {
-  number: ['<(nsb)-:n>', 1, 'arg', (a) => toNumber(a[0])],
-  floor: ['<n-:n>', 1, 'arg', num(Math.floor)],
-  ceil: ['<n-:n>', 1, 'arg', num(Math.ceil)],
-  abs: ['<n-:n>', 1, 'arg', num(Math.abs)],
+  number: [
+    '<(nsb)-:n>',
+    1,
+    'arg',
+    (a) => toNumber(a[0]),
+    (a) => (typeof a === 'number' || typeof a === 'string' || typeof a === 'boolean' || a === undefined ? toNumber(a) : UNHANDLED),
+  ],
+  floor: ['<n-:n>', 1, 'arg', num(Math.floor), num1(Math.floor)],
+  ceil: ['<n-:n>', 1, 'arg', num(Math.ceil), num1(Math.ceil)],
+  abs: ['<n-:n>', 1, 'arg', num(Math.abs), num1(Math.abs)],
   round: ['<n-n?:n>', 2, 'arg, precision', (a) => round(a[0] as number | undefined, a[1] as number | undefined)],
   sqrt: [
     '<n-:n>',
@@ -118,8 +141,8 @@ export const numericLibrary: Library = {
     },
   ],
   random: ['<:n>', 0, '', () => Math.random()],
-  sum: ['<a<n>:n>', 1, 'args', (a) => (a[0] === undefined ? undefined : total(a[0] as number[]))],
-  count: ['<a:n>', 1, 'args', (a) => (a[0] === undefined ? 0 : (a[0] as unknown[]).length)],
+  sum: ['<a<n>:n>', 1, 'args', (a) => (a[0] === undefined ? undefined : total(a[0] as number[])), sum1],
+  count: ['<a:n>', 1, 'args', (a) => (a[0] === undefined ? 0 : (a[0] as unknown[]).length), (a) => (a === undefined ? 0 : Array.isArray(a) ? a.length : 1)],
   max: [
     '<a<n>:n>',
     1,
@@ -147,6 +170,6 @@ export const numericLibrary: Library = {
       return args === undefined || args.length === 0 ? undefined : total(args) / args.length;
     },
   ],
-  boolean: ['<x-:b>', 1, 'arg', (a) => toBoolean(a[0])],
-  not: ['<x-:b>', 1, 'arg', (a) => (a[0] === undefined ? undefined : !toBoolean(a[0]))],
+  boolean: ['<x-:b>', 1, 'arg', (a) => toBoolean(a[0]), toBoolean],
+  not: ['<x-:b>', 1, 'arg', (a) => (a[0] === undefined ? undefined : !toBoolean(a[0])), (a) => (a === undefined ? undefined : !toBoolean(a))],
 };

@@ -5,7 +5,15 @@ import type { NativeImpl } from '../rt/functions.ts';
  * [signature, arity of the reference implementation, its parameter list as written (used by
  * partial application), implementation over validated arguments].
  */
-export type LibraryEntry = readonly [signature: string, arity: number, params: string, impl: NativeImpl];
+export type LibraryEntry = readonly [signature: string, arity: number, params: string, impl: NativeImpl, fast1?: Fast1];
+
+/**
+ * Optional shortcut for a call with exactly one argument: the result for the common argument
+ * types (exactly what checking the signature and calling `impl` would give), or UNHANDLED.
+ */
+export type Fast1 = (arg: unknown) => unknown;
+
+export const UNHANDLED: unique symbol = Symbol('unhandled');
 
 export type Library = Readonly<Record<string, LibraryEntry>>;
 

@@ -1,8 +1,8 @@
 /** String functions: $string, $substring*, case, $length, $trim, $pad, $join, encodings. */
 import { Buffer } from 'node:buffer';
 import { JErr } from '../rt/errors.ts';
-import { codePoints, stringify } from '../rt/values.ts';
-import { type Library, round } from './shared.ts';
+import { codePointCount, codePoints, stringify } from '../rt/values.ts';
+import { type Library, UNHANDLED, round } from './shared.ts';
 
 export function substring(str: string, start: number, length?: number): string {
   const chars = codePoints(str);
@@ -26,7 +26,7 @@ function trim(str: string): string {
 function pad(str: string, width: number, char: string | undefined): string {
   const padChar = char === undefined || char.length === 0 ? ' ' : char;
   const w = Math.trunc(width);
-  const padLength = Math.abs(w) - codePoints(str).length;
+  const padLength = Math.abs(w) - codePointCount(str);
   if (padLength <= 0) return str;
   let padding = new Array(padLength + 1).join(padChar);
   if (padChar.length > 1) padding = substring(padding, 0, padLength);
@@ -57,8 +57,13 @@ function onString(f: (s: string) => unknown): (a: unknown[]) => unknown {
   return (a) => (a[0] === undefined ? undefined : f(a[0] as string));
 }
 
+/** Its one-argument shortcut: strings and undefined need no signature check. */
+function onString1(f: (s: string) => unknown): (a: unknown) => unknown {
+  return (a) => (typeof a === 'string' ? f(a) : a === undefined ? undefined : UNHANDLED);
+}
+
 export const stringLibrary: Library = {
-  string: ['<x-b?:s>', 1, 'arg, prettify = false', (a) => stringify(a[0], a[1] === true ? true : false)],
+  string: ['<x-b?:s>', 1, 'arg, prettify = false', (a) => stringify(a[0], a[1] === true ? true : false), (a) => stringify(a)],
   substring: [
     '<s-nn?:s>',
     3,
@@ -89,10 +94,10 @@ export const stringLibrary: Library = {
       return pos > -1 ? str.substr(pos + chars.length) : str;
     },
   ],
-  lowercase: ['<s-:s>', 1, 'str', onString((s) => s.toLowerCase())],
-  uppercase: ['<s-:s>', 1, 'str', onString((s) => s.toUpperCase())],
-  length: ['<s-:n>', 1, 'str', onString((s) => codePoints(s).length)],
-  trim: ['<s-:s>', 1, 'str', onString(trim)],
+  lowercase: ['<s-:s>', 1, 'str', onString((s) => s.toLowerCase()), onString1((s) => s.toLowerCase())],
+  uppercase: ['<s-:s>', 1, 'str', onString((s) => s.toUpperCase()), onString1((s) => s.toUpperCase())],
+  length: ['<s-:n>', 1, 'str', onString(codePointCount), onString1(codePointCount)],
+  trim: ['<s-:s>', 1, 'str', onString(trim), onString1(trim)],
   pad: [
     '<s-ns?:s>',
     3,

@@ -69,6 +69,9 @@ export class Builtin extends Callable {
     readonly impl: NativeImpl,
     /** Parameter names of the reference implementation, for partial application. */
     readonly nativeParams: readonly string[] | undefined,
+    /** One-argument shortcut (see lib/shared.ts Fast1); returns `unhandled` when it does not apply. */
+    readonly fast1: ((arg: unknown) => unknown) | undefined = undefined,
+    readonly unhandled: unknown = undefined,
   ) {
     super();
   }
@@ -237,6 +240,27 @@ export function callBuiltin(b: Builtin, args: unknown[], input: unknown, depth: 
   b.pos = position;
   try {
     return b.impl(b.sig.validate(args, input), input, depth);
+  } catch (e) {
+    if (typeof e === 'object' && e !== null) {
+      const a = e as Annotatable;
+      if (a.token === undefined) a.token = name;
+      a.position = position || a.position;
+      if (!a.token) a.token = name;
+    }
+    throw e;
+  }
+}
+
+/** callBuiltin for a one-argument call, trying the function's shortcut first. */
+export function callBuiltin1(b: Builtin, arg: unknown, input: unknown, depth: number, position: number | undefined, name: string): unknown {
+  b.tok = name;
+  b.pos = position;
+  try {
+    if (b.fast1 !== undefined) {
+      const r = b.fast1(arg);
+      if (r !== b.unhandled) return r;
+    }
+    return b.impl(b.sig.validate([arg], input), input, depth);
   } catch (e) {
     if (typeof e === 'object' && e !== null) {
       const a = e as Annotatable;

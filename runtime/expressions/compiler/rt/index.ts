@@ -5,10 +5,10 @@
 import { builtin } from '../lib/index.ts';
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
-import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, tailEscape, wrapArg } from './functions.ts';
+import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
-import { ParallelErrors, concurrentFailure, filterBy, filterIndex, group, sortSeq } from './path.ts';
+import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, group, sortSeq } from './path.ts';
 import { namePath, namePathAfter } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, seqOf, wildcard } from './sequence.ts';
 import { checkClock, depthExceeded } from './state.ts';
@@ -56,6 +56,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   markCons,
   filterIndex,
   filterBy,
+  filterTimes,
   sortSeq,
   group,
   ParallelErrors,
@@ -72,6 +73,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   wrapArg,
   callAt,
   callBuiltin,
+  callBuiltin1,
   apply,
   Lambda,
   Thunk,

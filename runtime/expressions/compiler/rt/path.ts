@@ -23,6 +23,25 @@ export function filterIndex(input: unknown, n: number): unknown {
   return results;
 }
 
+/**
+ * How many times a predicate's non-boolean result keeps item `index` (of `length`): numbers
+ * select by index (negative from the end), once per matching number; anything else by truth.
+ */
+export function filterTimes(res: unknown, index: number, length: number): number {
+  let r = res;
+  if (isNumeric(r)) r = [r];
+  if (isArrayOfNumbers(r)) {
+    let times = 0;
+    for (const ires of r as number[]) {
+      let ii = Math.floor(ires);
+      if (ii < 0) ii = length + ii;
+      if (ii === index) times++;
+    }
+    return times;
+  }
+  return toBoolean(r) ? 1 : 0;
+}
+
 /** `[expr]`: keeps items for which the predicate is true, or whose index it names. */
 export function filterBy(input: unknown, pred: ItemFn): Flagged {
   const results = createSeq();

@@ -5,7 +5,7 @@
  * it; the error index for a mismatch is found the same way.
  */
 import { JErr } from './errors.ts';
-import { typeSymbol } from './values.ts';
+import { isFunction, typeSymbol } from './values.ts';
 
 interface Param {
   regex: string;
@@ -39,7 +39,27 @@ interface Plan {
   readonly subtypeChecks: SubtypeCheck[];
 }
 
-const symbolCodes: Readonly<Record<string, number>> = { s: 1, n: 2, b: 3, l: 4, o: 5, a: 6, f: 7, m: 8 };
+/** typeSymbol as a number 1-8 (s n b l o a f m), without building a string. */
+function symbolCode(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+      return 1;
+    case 'number':
+      return 2;
+    case 'boolean':
+      return 3;
+    case 'undefined':
+      return 8;
+    case 'function':
+      return 7;
+    case 'object':
+      if (v === null) return 4;
+      if (isFunction(v)) return 7;
+      return Array.isArray(v) ? 6 : 5;
+    default:
+      return 8;
+  }
+}
 
 const pluralOf: Readonly<Record<string, string>> = {
   a: 'arrays',
@@ -75,6 +95,7 @@ export class Signature {
   private readonly regex: RegExp;
   /** Validation plans keyed by the argument types; most call sites see one or two. */
   private readonly plans = new Map<number, Plan>();
+  private readonly plans1: (Plan | undefined)[] = new Array<Plan | undefined>(9).fill(undefined);
 
   constructor(readonly definition: string) {
     let param = newParam();
@@ -152,14 +173,21 @@ export class Signature {
 
   validate(args: readonly unknown[], context: unknown): unknown[] {
     // Plans are cached per combination of argument types, encoded as a number.
+    let plan: Plan | undefined;
     let key = 0;
-    for (let i = 0; i < args.length; i++) key = key * 9 + (symbolCodes[typeSymbol(args[i])] as number);
-    let plan = this.plans.get(key);
+    if (args.length === 1) {
+      key = symbolCode(args[0]);
+      plan = this.plans1[key];
+    } else {
+      for (let i = 0; i < args.length; i++) key = key * 9 + symbolCode(args[i]);
+      plan = this.plans.get(key);
+    }
     if (plan === undefined) {
       let supplied = '';
       for (let i = 0; i < args.length; i++) supplied += typeSymbol(args[i]);
       plan = this.plan(supplied);
-      if (this.plans.size < 64) this.plans.set(key, plan);
+      if (args.length === 1) this.plans1[key] = plan;
+      else if (this.plans.size < 64) this.plans.set(key, plan);
     }
     if (plan.fail) return this.fail(args, plan.supplied);
     if (plan.identity) {

@@ -164,9 +164,23 @@ export function typeSymbol(value: unknown): string {
   }
 }
 
-/** Number of characters as the reference counts them (code points). */
+/** The characters of a string as the reference splits them (code points). */
 export function codePoints(str: string): string[] {
   return Array.from(str);
+}
+
+/** Number of code points, counted without splitting. */
+export function codePointCount(str: string): number {
+  let n = 0;
+  for (let i = 0; i < str.length; i++) {
+    const c = str.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < str.length) {
+      const d = str.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 /**
