@@ -11,8 +11,9 @@ import { tailCommand } from './commands/tail.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { docsCommand } from './commands/docs.ts';
+import { demoCommand } from './commands/demo.ts';
 
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand, demoCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
