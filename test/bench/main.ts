@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { benchRelay } from './relay.ts';
+import { benchIngress } from './edges.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -24,6 +25,22 @@ const sections: Section[] = [
         `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}`,
       ].join('\n');
       return { data: r, text };
+    },
+  },
+  {
+    name: 'ingress',
+    async run(quick) {
+      const rows = await benchIngress({ quick });
+      const ceiling = rows.find((r) => r.variant === 'ceiling');
+      const text = [
+        'Webhook ingress: Shopify orders/create (7.6 kB), 32 keep-alive connections, load generator in its own process',
+        table(
+          ['variant', 'requests', 'req/s', 'p50', 'p99', 'non-202'],
+          rows.map((r) => [r.label, fmt(r.requests), fmt(r.rps), ms(r.p50Ms), ms(r.p99Ms), fmt(r.non202)]),
+        ),
+        `ratio: crossdock/ceiling = ${ceiling ? ((rows.find((r) => r.variant === 'crossdock')?.rps ?? 0) / ceiling.rps).toFixed(2) : '-'}`,
+      ].join('\n');
+      return { data: rows, text };
     },
   },
 ];
