@@ -14,6 +14,7 @@ import type { HttpInput } from '../components/inputs/http.ts';
 import { compilePipeline, type CompiledPipeline } from './pipeline.ts';
 import { compileStreams, checkStreamSet, type StreamDeclaration } from './streams.ts';
 import { ProjectResources, displayPath, layoutFor, type ProjectLayout } from './resources.ts';
+import { compileAvailabilityPolicy, checkAvailabilityStreams, type AvailabilityPolicy } from '../availability/policy.ts';
 
 export interface LoadOptions {
   readonly env?: EnvLookup;
@@ -26,6 +27,8 @@ export interface Project {
   readonly layout: ProjectLayout;
   readonly pipelines: readonly CompiledPipeline[];
   readonly streams: readonly StreamDeclaration[];
+  /** The availability policy (a file with a top-level `availability:` key), when the project has one. */
+  readonly availability?: AvailabilityPolicy;
   /** Fixture test files (`*.test.yaml`), parsed but not yet run. */
   readonly testFiles: readonly YamlSource[];
   readonly sources: ReadonlyMap<string, YamlSource>;
@@ -64,6 +67,7 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
   const pipelineSources: YamlSource[] = [];
   const testFiles: YamlSource[] = [];
   const streams: StreamDeclaration[] = [];
+  const policySources: YamlSource[] = [];
 
   if (!existsSync(layout.pipelinesDir)) {
     diags.error(displayPath(layout.pipelinesDir), { line: 1, col: 1 }, 'no-pipelines', 'pipelines folder not found');
@@ -82,11 +86,22 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
       pipelineSources.push(source);
     } else if (isRecord(value) && 'streams' in value) {
       streams.push(...compileStreams(source, diags));
+    } else if (isRecord(value) && 'availability' in value) {
+      policySources.push(source);
     } else {
       diags.error(file, { line: 1, col: 1 }, 'unknown-document', 'not a Crossdock file: expected a top-level `pipeline:` or `streams:` key (fixture tests end in .test.yaml)');
     }
   }
   checkStreamSet(streams, sources, diags);
+  let availability: AvailabilityPolicy | undefined;
+  for (const source of policySources) {
+    if (policySources[0] !== source) {
+      diags.error(source.file, source.locate(['availability'], 'key'), 'availability-duplicate', `a project has one availability policy (the first is ${policySources[0]!.file})`);
+      continue;
+    }
+    availability = compileAvailabilityPolicy(source, diags);
+    if (availability) checkAvailabilityStreams(availability, streams, source, diags);
+  }
 
   const only = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
   const pipelines: CompiledPipeline[] = [];
@@ -111,7 +126,7 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
     }
   }
   crossCheck(pipelines, streams, sources, diags);
-  return { layout, pipelines, streams, testFiles, sources, resources, diagnostics: diags };
+  return { layout, pipelines, streams, ...(availability ? { availability } : {}), testFiles, sources, resources, diagnostics: diags };
 }
 
 /** Checks that need every pipeline and stream at once. */

@@ -36,12 +36,13 @@ describe('generated schemas', () => {
       pipeline: ajv.compile(JSON.parse(files['crossdock/pipeline.schema.json'] as string) as object),
       streams: ajv.compile(JSON.parse(files['crossdock/streams.schema.json'] as string) as object),
       test: ajv.compile(JSON.parse(files['crossdock/pipeline-test.schema.json'] as string) as object),
+      availability: ajv.compile(JSON.parse(files['crossdock/availability.schema.json'] as string) as object),
     };
     const checked: string[] = [];
     for (const file of listYamlFiles(join(REPO, 'pipelines'))) {
       const text = readFileSync(file, 'utf8');
       const doc = parse(text) as Record<string, unknown>;
-      const kind = isTestFile(file) ? 'test' : 'pipeline' in doc ? 'pipeline' : 'streams';
+      const kind = isTestFile(file) ? 'test' : 'pipeline' in doc ? 'pipeline' : 'availability' in doc ? 'availability' : 'streams';
       const v = validators[kind];
       expect(v(doc), `${file}: ${JSON.stringify(v.errors)}`).toBe(true);
       expect(text.split('\n')[0], `${file} has a yaml-language-server modeline`).toMatch(/^# yaml-language-server: \$schema=.*schemas\/crossdock\//);
