@@ -75,7 +75,10 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
   const params = (node.arguments ?? []).map((a) => a.value as string);
   if (new Set(params).size !== params.length) throw new Unsupported('lambda with a repeated parameter name is not compiled', node.position);
   const def = node.signature?.definition;
-  const sig = def === undefined ? 'undefined' : e.k(signature(def));
+  // Inside the left operand of ?: and ?? the parser works on a JSON copy of the AST, whose
+  // signatures have lost their checking function: calling such a lambda fails.
+  const broken = node.signature !== undefined && typeof (node.signature as { validate?: unknown }).validate !== 'function';
+  const sig = node.signature === undefined ? 'undefined' : broken ? e.rt('brokenSignature') : e.k(signature(def as string));
   const t = e.id('l');
   e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function (A, D)`, () => {
     const frame = new Frame('lambda', ctx.frame);

@@ -118,6 +118,10 @@ export class Compiler {
         this.leaf(ctx);
         return this.variableNode(node, ctx);
       case 'regex':
+        if (!(node.value instanceof RegExp)) {
+          // The JSON copy of the AST the parser makes for ?: and ?? turns regexes into {}.
+          throw new Unsupported('regular expression inside the left operand of ?: or ?? is not compiled', node.position);
+        }
         this.leaf(ctx);
         return this.let(`new (${this.e.rt('Regex')})(${this.e.k(node.value)}, ${this.e.literal(node.position)})`);
       case 'condition':

@@ -27,7 +27,7 @@ function pad(str: string, width: number, char: string | undefined): string {
   const padChar = char === undefined || char.length === 0 ? ' ' : char;
   const w = Math.trunc(width);
   const padLength = Math.abs(w) - codePointCount(str);
-  if (padLength <= 0) return str;
+  if (!(padLength > 0)) return str;
   let padding = new Array(padLength + 1).join(padChar);
   if (padChar.length > 1) padding = substring(padding, 0, padLength);
   return w > 0 ? str + padding : padding + str;

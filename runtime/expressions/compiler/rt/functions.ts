@@ -242,9 +242,12 @@ export function callBuiltin(b: Builtin, args: unknown[], input: unknown, depth: 
     return b.impl(b.sig.validate(args, input), input, depth);
   } catch (e) {
     if (typeof e === 'object' && e !== null) {
+      // The position is read back from the (shared) function object: a nested call of the
+      // same function in between has moved it, exactly as in the reference.
       const a = e as Annotatable;
-      if (a.token === undefined) a.token = name;
-      a.position = position || a.position;
+      if (a.token === undefined && b.tok !== undefined) a.token = b.tok;
+      a.position = b.pos || a.position;
+      if (!a.position) a.position = position;
       if (!a.token) a.token = name;
     }
     throw e;
@@ -263,9 +266,12 @@ export function callBuiltin1(b: Builtin, arg: unknown, input: unknown, depth: nu
     return b.impl(b.sig.validate([arg], input), input, depth);
   } catch (e) {
     if (typeof e === 'object' && e !== null) {
+      // The position is read back from the (shared) function object: a nested call of the
+      // same function in between has moved it, exactly as in the reference.
       const a = e as Annotatable;
-      if (a.token === undefined) a.token = name;
-      a.position = position || a.position;
+      if (a.token === undefined && b.tok !== undefined) a.token = b.tok;
+      a.position = b.pos || a.position;
+      if (!a.position) a.position = position;
       if (!a.token) a.token = name;
     }
     throw e;

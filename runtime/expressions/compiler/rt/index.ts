@@ -11,6 +11,7 @@ import { Chain, HOLE, partial } from './partial.ts';
 import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, group, sortSeq } from './path.ts';
 import { namePath, namePathAfter } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, seqOf, wildcard } from './sequence.ts';
+import { brokenSignature } from './signature.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
 import { deepEqual, isFunction, truthy } from './values.ts';
@@ -83,4 +84,5 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   Chain,
   isFunction,
   Builtin,
+  brokenSignature,
 });

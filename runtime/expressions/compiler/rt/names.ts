@@ -29,7 +29,9 @@ function general(items: unknown, keys: readonly string[], from: number): unknown
       const v = norm(lookup(inSeq[j], key));
       if (v !== undefined) collect.add(v);
     }
-    rs = collect.finish(i === keys.length - 1);
+    const last = i === keys.length - 1;
+    rs = collect.finish(last);
+    if (last) break;
     if (rs.length === 0) return undefined;
     inSeq = rs;
   }

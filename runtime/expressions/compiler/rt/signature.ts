@@ -313,3 +313,10 @@ export function signature(definition: string): Signature {
   }
   return sig;
 }
+
+/** A signature that was lost in the parser's JSON copy of part of the AST (see calls.ts). */
+export const brokenSignature = {
+  validate(): never {
+    throw new TypeError('signature.validate is not a function');
+  },
+} as unknown as Signature;
