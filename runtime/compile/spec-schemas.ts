@@ -148,6 +148,30 @@ export const streamsSchema: JsonSchema = {
         additionalProperties: false,
       },
     },
+    external: {
+      type: 'array',
+      description:
+        'Subjects that systems outside Crossdock read or write (ERP, WMS and channel adapters, EDI transport, people\'s inboxes). ' +
+        '`crossdock lint` counts them as consumers and producers, so a subject read only outside Crossdock is not reported as unconsumed; `crossdock graph` draws them.',
+      items: {
+        type: 'object',
+        description: 'One subject pattern and the outside system that consumes or produces it.',
+        properties: {
+          subject: { type: 'string', pattern: '^[^\\s]+$', description: 'Subject pattern; wildcards `*` (one token) and `>` (the rest) allowed.', examples: ['erp.>', 'wms.orders.*'] },
+          direction: {
+            type: 'string',
+            enum: ['consumed', 'produced', 'both'],
+            description: '`consumed`: the outside system reads these messages; `produced`: it publishes them for Crossdock; `both`.',
+            examples: ['consumed'],
+          },
+          system: { type: 'string', minLength: 1, description: 'The outside system, as people call it.', examples: ['ERP adapter'] },
+          description: { type: 'string', minLength: 1, description: 'What the system does with these messages, for reviewers.', examples: ['Posts purchase-order acknowledgments and ASNs to the ERP.'] },
+        },
+        required: ['subject', 'direction', 'system', 'description'],
+        additionalProperties: false,
+      },
+      examples: [[{ subject: 'erp.>', direction: 'consumed', system: 'ERP adapter', description: 'Posts ERP-bound documents.' }]],
+    },
   },
   required: ['streams'],
   additionalProperties: false,

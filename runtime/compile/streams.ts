@@ -56,6 +56,35 @@ export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDe
   }));
 }
 
+/** A subject pattern read or written by a system outside Crossdock (the `external:` section). */
+export interface ExternalSubject {
+  readonly subject: string;
+  readonly direction: 'consumed' | 'produced' | 'both';
+  readonly system: string;
+  readonly description: string;
+  readonly file: string;
+  /** Index in the file's `external:` list, for positions. */
+  readonly index: number;
+}
+
+/**
+ * The `external:` section of a streams file. compileStreams has already checked its shape
+ * (same schema) and reported mistakes, so entries that do not fit are skipped silently here.
+ */
+export function compileExternals(source: YamlSource): ExternalSubject[] {
+  const doc = source.value as { external?: unknown };
+  if (!Array.isArray(doc.external)) return [];
+  const out: ExternalSubject[] = [];
+  doc.external.forEach((e: unknown, index) => {
+    if (typeof e !== 'object' || e === null) return;
+    const { subject, direction, system, description } = e as Record<string, unknown>;
+    if (typeof subject !== 'string' || typeof system !== 'string' || typeof description !== 'string') return;
+    if (direction !== 'consumed' && direction !== 'produced' && direction !== 'both') return;
+    out.push({ subject, direction, system, description, file: source.file, index });
+  });
+  return out;
+}
+
 /**
  * JetStream refuses two streams whose subjects overlap; say so at load, naming both, rather
  * than when the runner starts against a server.
