@@ -1,0 +1,178 @@
+/**
+ * The projection: the inventory stream, read in order by an ordered consumer (no durable
+ * state on the server; the position lives in LMDB), folded into the view in batches. A batch
+ * is whatever arrived in one turn of the event loop (at most `maxBatch` events), committed
+ * with its last sequence in one transaction: exactly once across crashes and restarts.
+ */
+import { DeliverPolicy, type JetStreamClient, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import type { AvailabilityPolicy } from './policy.ts';
+import type { AtpDb } from './lmdb-store.ts';
+import type { LocationMaster, ReservationRecord } from './state.ts';
+import { decodeEvent, InvalidEvent } from './events.ts';
+import { applyEvent } from './fold.ts';
+
+export interface CommitInfo {
+  readonly lastSeq: number;
+  readonly events: number;
+  /** SKU → the last sequence that changed it in this batch. */
+  readonly skus: ReadonlyMap<string, number>;
+  readonly decisions: readonly ReservationRecord[];
+  readonly locations: readonly LocationMaster[];
+  /** Expiry instants of reservations that started counting in this batch, by SKU. */
+  readonly expiries: readonly { readonly at: number; readonly sku: string }[];
+}
+
+export interface ProjectionOptions {
+  readonly js: JetStreamClient;
+  readonly db: AtpDb;
+  readonly policy: AvailabilityPolicy;
+  readonly logger: Logger;
+  readonly onCommit?: (info: CommitInfo) => void;
+  readonly maxBatch?: number;
+}
+
+interface Waiter {
+  readonly seq: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+export class Projection {
+  private readonly o: ProjectionOptions;
+  private last: number;
+  private pending: JsMsg[] = [];
+  private scheduled = false;
+  private messages: ConsumerMessages | undefined;
+  private waiters: Waiter[] = [];
+  private failure: Error | undefined;
+  private invalidLogged = 0;
+  readonly stats = { applied: 0, invalid: 0, batches: 0 };
+
+  constructor(options: ProjectionOptions) {
+    this.o = options;
+    this.last = options.db.lastSeq;
+  }
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  async start(): Promise<void> {
+    const from = this.last + 1;
+    const consumer = await this.o.js.consumers.get(this.o.policy.stream, from <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+    this.messages = await consumer.consume({ max_messages: 2000, callback: (m) => this.receive(m) });
+  }
+
+  async stop(): Promise<void> {
+    const m = this.messages;
+    this.messages = undefined;
+    if (m) {
+      m.stop();
+      await m.closed().catch(() => undefined);
+    }
+    if (!this.failure && this.pending.length > 0) this.flush();
+  }
+
+  /** Resolves once `seq` is applied; rejects after `timeoutMs` or if the projection failed. */
+  waitForSeq(seq: number, timeoutMs = 10_000): Promise<void> {
+    if (this.last >= seq) return Promise.resolve();
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        seq,
+        resolve: () => {
+          if (timer) clearTimeout(timer);
+          resolve();
+        },
+        reject: (err) => {
+          if (timer) clearTimeout(timer);
+          reject(err);
+        },
+      };
+      if (Number.isFinite(timeoutMs)) {
+        timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== waiter);
+          reject(new Error(`the availability view has not applied stream sequence ${seq} within ${timeoutMs} ms (it is at ${this.last})`));
+        }, timeoutMs);
+      }
+      this.waiters.push(waiter);
+    });
+  }
+
+  private receive(m: JsMsg): void {
+    if (this.failure) return;
+    this.pending.push(m);
+    if (this.pending.length >= (this.o.maxBatch ?? 1000)) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const msgs = this.pending;
+    if (msgs.length === 0 || this.failure) return;
+    this.pending = [];
+    const { db, policy, logger } = this.o;
+    const batch = db.batch();
+    // Read inside the commit's own view: another process sharing the files may have moved on.
+    let last = Math.max(this.last, db.lastSeq);
+    const skus = new Map<string, number>();
+    const decisions: ReservationRecord[] = [];
+    const locations: LocationMaster[] = [];
+    const expiries: { at: number; sku: string }[] = [];
+    let events = 0;
+    for (const m of msgs) {
+      const seq = m.seq;
+      if (seq <= last) continue;
+      last = seq;
+      events++;
+      let applied;
+      try {
+        const ev = decodeEvent(m.subject, m.data);
+        applied = applyEvent(batch, ev, { seq, time: Math.floor(m.info.timestampNanos / 1e6) }, policy);
+        if ((ev.type === 'reservation.created' || ev.type === 'reservation.requested') && ev.expiresAt !== undefined) {
+          for (const sku of applied.skus) expiries.push({ at: ev.expiresAt, sku });
+        }
+      } catch (err) {
+        if (!(err instanceof InvalidEvent)) throw err;
+        // Skipped the same way on every replica and rebuild; the sequence still counts as applied.
+        this.stats.invalid++;
+        if (this.invalidLogged++ < 100) logger.warn({ seq, subject: m.subject, reason: err.message }, 'inventory event skipped');
+        continue;
+      }
+      for (const sku of applied.skus) skus.set(sku, seq);
+      if (applied.decision) decisions.push(applied.decision);
+      if (applied.location) locations.push(applied.location);
+    }
+    if (last === this.last) return;
+    try {
+      db.commit(batch, last);
+    } catch (err) {
+      this.failure = new Error(`the availability view could not be written: ${(err as Error).message}`);
+      logger.error({ err: (err as Error).message, seq: last }, 'availability projection stopped');
+      this.messages?.stop();
+      for (const w of this.waiters) w.reject(this.failure);
+      this.waiters = [];
+      return;
+    }
+    this.last = last;
+    this.stats.applied += events;
+    this.stats.batches++;
+    if (this.waiters.length > 0) {
+      const ready = this.waiters.filter((w) => w.seq <= last);
+      if (ready.length > 0) {
+        this.waiters = this.waiters.filter((w) => w.seq > last);
+        for (const w of ready) w.resolve();
+      }
+    }
+    this.o.onCommit?.({ lastSeq: last, events, skus, decisions, locations, expiries });
+  }
+}

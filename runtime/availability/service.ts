@@ -1,0 +1,192 @@
+/**
+ * The availability service of one runner: the LMDB view, the projection keeping it current,
+ * change events, and the lookups and reservations steps and the HTTP API use.
+ */
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import type { Availability, LookupQuery, ReservationDecision, ReservationRequest, SkuAvailability } from './api.ts';
+import type { AvailabilityPolicy } from './policy.ts';
+import type { MetricsRegistry } from '../observability/metrics.ts';
+import { AtpDb } from './lmdb-store.ts';
+import { Projection, type CommitInfo } from './projection.ts';
+import { ChangePublisher, type ChangeEvent } from './changes.ts';
+import { ExpiryTimer, DaySweep } from './timers.ts';
+import { calendarOf, dateOfDay, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
+import { skuAvailability } from './figures.ts';
+import { SUBJECTS, validateEventBody } from './events.ts';
+import { decisionOf } from './decisions.ts';
+
+export interface AvailabilityOptions {
+  readonly nc: NatsConnection;
+  readonly policy: AvailabilityPolicy;
+  /** The runner's data folder; the view lives in `<data>/availability/`. */
+  readonly dataDir: string;
+  readonly logger: Logger;
+  readonly metrics?: MetricsRegistry;
+  /** "Now" for lookups and expiry (tests inject one). */
+  readonly clock?: () => number;
+  /** Publish change events (default: the policy's `changes.enabled`). */
+  readonly changes?: boolean;
+  /** Resolve only once the view has caught up with the stream as it was at start (default true). */
+  readonly catchUp?: boolean;
+  readonly onChange?: (event: ChangeEvent) => void;
+  readonly onCommit?: (info: CommitInfo) => void;
+}
+
+export class AvailabilityService implements Availability {
+  readonly name = 'availability' as const;
+  readonly policy: AvailabilityPolicy;
+  readonly db: AtpDb;
+  readonly projection: Projection;
+  readonly changes: ChangePublisher | undefined;
+  private readonly js: JetStreamClient;
+  private readonly clock: () => number;
+  private readonly logger: Logger;
+  private readonly calendars = new Map<string, LocationCalendar>();
+  private readonly calendar = (id: string): LocationCalendar => this.calendars.get(id) ?? DEFAULT_CALENDAR;
+  private readonly expiry: ExpiryTimer;
+  private sweep: DaySweep | undefined;
+  private readonly counters: { decisions(kind: string): void; applied(n: number): void };
+
+  private constructor(o: AvailabilityOptions, js: JetStreamClient, db: AtpDb) {
+    this.policy = o.policy;
+    this.db = db;
+    this.js = js;
+    this.logger = o.logger.child({ component: 'availability' });
+    this.clock = o.clock ?? Date.now;
+    for (const { value } of db.locations.getRange()) this.calendars.set(value.id, calendarOf(value));
+    this.counters = registerMetrics(o.metrics, this);
+    const changesOn = o.changes ?? o.policy.changes.enabled;
+    this.changes = changesOn
+      ? new ChangePublisher({ js, db, policy: o.policy, logger: this.logger, clock: this.clock, calendar: this.calendar, ...(o.onChange ? { onPublished: o.onChange } : {}) })
+      : undefined;
+    this.expiry = new ExpiryTimer(this.clock, (skus) => {
+      for (const sku of skus) this.changes?.mark(sku, this.projection.lastSeq, true);
+    });
+    this.projection = new Projection({
+      js,
+      db,
+      policy: o.policy,
+      logger: this.logger,
+      onCommit: (info) => {
+        this.committed(info);
+        o.onCommit?.(info);
+      },
+    });
+  }
+
+  static async start(o: AvailabilityOptions): Promise<AvailabilityService> {
+    const jsm = await jetstreamManager(o.nc);
+    const js = jetstream(o.nc, { timeout: 10_000 });
+    const db = AtpDb.open(o.dataDir);
+    const log = o.logger.child({ component: 'availability' });
+    const state = (await jsm.streams.info(o.policy.stream)).state;
+    if (db.lastSeq > state.last_seq) {
+      log.warn({ stream: o.policy.stream, viewSeq: db.lastSeq, streamSeq: state.last_seq }, 'the stream is behind the view (it was recreated or purged): rebuilding the view from it');
+      db.clearFigures();
+    } else if (db.lastSeq > 0 && state.first_seq > db.lastSeq + 1) {
+      log.error({ stream: o.policy.stream, viewSeq: db.lastSeq, firstSeq: state.first_seq }, 'events between the view and the stream are gone (max age or limits); figures miss them until fresh snapshots arrive');
+    }
+    const service = new AvailabilityService(o, js, db);
+    service.loadExpiries();
+    await service.projection.start();
+    if (o.catchUp !== false && state.last_seq > service.projection.lastSeq) {
+      const target = state.last_seq;
+      log.info({ from: service.projection.lastSeq, to: target }, 'availability view catching up with the stream');
+      const progress = setInterval(() => log.info({ at: service.projection.lastSeq, to: target }, 'availability view catching up'), 5000);
+      try {
+        await service.projection.waitForSeq(target, Infinity);
+      } finally {
+        clearInterval(progress);
+      }
+    }
+    if (service.changes) service.sweep = new DaySweep(db, o.policy, service.calendar, service.clock, (skus) => skus.forEach((s) => service.changes?.mark(s, service.seq, true)));
+    log.info({ seq: service.seq, stream: o.policy.stream }, 'availability view ready');
+    return service;
+  }
+
+  get channels(): readonly string[] {
+    return this.policy.channels.map((c) => c.name);
+  }
+
+  get seq(): number {
+    return this.projection.lastSeq;
+  }
+
+  lookup(sku: string, query: LookupQuery = {}): SkuAvailability {
+    return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now: this.clock(), calendar: this.calendar }, this.projection.lastSeq);
+  }
+
+  reservation(id: string): ReservationDecision | undefined {
+    const r = this.db.reservations.get(id);
+    return r ? decisionOf(r) : undefined;
+  }
+
+  waitForSeq(seq: number, timeoutMs?: number): Promise<void> {
+    return this.projection.waitForSeq(seq, timeoutMs);
+  }
+
+  async reserve(request: ReservationRequest, options: { timeoutMs?: number } = {}): Promise<ReservationDecision> {
+    const body = {
+      schemaVersion: 1,
+      id: request.id,
+      channel: request.channel,
+      ...(request.region === undefined ? {} : { region: request.region }),
+      lines: request.lines.map((l) => ({ ...(l.lineNumber === undefined ? {} : { lineNumber: l.lineNumber }), sku: l.sku, quantity: l.quantity })),
+      ...(request.expiresAt === undefined ? {} : { expiresAt: new Date(request.expiresAt).toISOString() }),
+      ...(request.needBy === undefined ? {} : { needBy: request.needBy }),
+      requestedAt: new Date(this.clock()).toISOString(),
+    };
+    // A request the projection would skip must not reach the stream: say what is wrong now.
+    const problem = validateEventBody(SUBJECTS.reservationRequested, body);
+    if (problem) throw new RangeError(`reservation ${request.id}: ${problem}`);
+    const existing = this.reservation(request.id);
+    if (existing) return existing;
+    const ack = await this.js.publish(SUBJECTS.reservationRequested, JSON.stringify(body), { msgID: `reserve:${request.id}`, expect: { streamName: this.policy.stream } });
+    await this.projection.waitForSeq(ack.seq, options.timeoutMs ?? 10_000);
+    const decision = this.reservation(request.id);
+    if (!decision) throw new Error(`reservation ${request.id}: the view applied sequence ${ack.seq} but holds no decision for it`);
+    return decision;
+  }
+
+  async stop(): Promise<void> {
+    await this.projection.stop();
+    this.expiry.stop();
+    this.sweep?.stop();
+    await this.changes?.stop();
+    await this.db.close();
+  }
+
+  private committed(info: CommitInfo): void {
+    this.counters.applied(info.events);
+    for (const m of info.locations) this.calendars.set(m.id, calendarOf(m));
+    for (const d of info.decisions) this.counters.decisions(d.status === 'active' ? 'accepted' : d.status);
+    for (const e of info.expiries) this.expiry.add(e.at, e.sku);
+    if (this.changes) for (const [sku, seq] of info.skus) this.changes.mark(sku, seq);
+  }
+
+  private loadExpiries(): void {
+    const now = this.clock();
+    for (const { value } of this.db.reservations.getRange()) {
+      if (value.status !== 'active' || value.expiresAt === undefined || value.expiresAt <= now) continue;
+      for (const l of value.lines) this.expiry.add(value.expiresAt, l.sku);
+    }
+  }
+
+  /** For logs and explain: the view's position and today's date in UTC. */
+  describe(): { seq: number; today: string; failed?: string } {
+    const failed = this.projection.failed?.message;
+    return { seq: this.seq, today: dateOfDay(Math.floor(this.clock() / 86_400_000)), ...(failed ? { failed } : {}) };
+  }
+}
+
+function registerMetrics(registry: MetricsRegistry | undefined, service: AvailabilityService): { decisions(kind: string): void; applied(n: number): void } {
+  if (!registry) return { decisions: () => undefined, applied: () => undefined };
+  const applied = registry.counter('crossdock_atp_events_applied_total', 'Inventory events applied to the availability view.').labels({});
+  const decisions = registry.counter('crossdock_atp_reservations_total', 'Reservation requests decided, by decision.');
+  registry.gauge('crossdock_atp_last_seq', 'Last inventory stream sequence applied to the availability view.', () => [[{}, service.seq]]);
+  registry.gauge('crossdock_atp_change_events_total', 'Change events published (availability.<channel>.<sku>).', () => [[{}, service.changes?.stats.published ?? 0]]);
+  registry.gauge('crossdock_atp_events_invalid_total', 'Inventory events skipped because they did not match their canonical schema.', () => [[{}, service.projection.stats.invalid]]);
+  return { decisions: (kind) => decisions.labels({ decision: kind }).inc(), applied: (n) => applied.inc(n) };
+}

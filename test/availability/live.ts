@@ -1,0 +1,62 @@
+/**
+ * Support for the availability integration tests: streams on a test nats-server, services on
+ * real LMDB files in temporary folders, publishing inventory events.
+ */
+import { pino } from 'pino';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connect } from '@nats-io/transport-node';
+import { Diagnostics } from '../../runtime/spec/diagnostics.ts';
+import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
+import { compileStreams } from '../../runtime/compile/streams.ts';
+import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { AvailabilityService, type AvailabilityOptions } from '../../runtime/availability/service.ts';
+import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
+import { tempDir } from '../support/nats.ts';
+
+export const STREAMS_YAML = `streams:
+  INVENTORY: { subjects: [inventory.>], duplicateWindow: 10m }
+  AVAILABILITY: { subjects: [availability.>] }
+  CHANNELS: { subjects: [channel.>] }
+  ERP: { subjects: [erp.>] }
+  EXCEPTIONS: { subjects: [exceptions.>] }
+  DLQ: { subjects: [dlq.>] }
+`;
+
+export async function ensureTestStreams(jsm: JetStreamManager): Promise<void> {
+  const diags = new Diagnostics();
+  const source = parseYamlSource('streams.yaml', STREAMS_YAML, diags, () => undefined);
+  await ensureStreams(jsm, compileStreams(source!, diags));
+}
+
+export const quietLogger = pino({ level: 'silent' });
+
+export interface Replica {
+  readonly service: AvailabilityService;
+  readonly nc: NatsConnection;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** An availability service with its own connection and data folder, as one runner has. */
+export async function startReplica(url: string, policy: AvailabilityPolicy, options: Partial<AvailabilityOptions> & { dataDir?: string } = {}): Promise<Replica> {
+  const nc = await connect({ servers: url, noAsyncTraces: true });
+  const dataDir = options.dataDir ?? tempDir('atp');
+  const service = await AvailabilityService.start({ nc, policy, dataDir, logger: quietLogger, ...options });
+  return {
+    service,
+    nc,
+    dataDir,
+    async stop() {
+      await service.stop();
+      await nc.drain();
+    },
+  };
+}
+
+/** Publishes events in order, each acknowledged before the next (the stream order is the call order). */
+export async function publishAll(js: JetStreamClient, events: readonly (readonly [string, unknown])[]): Promise<number> {
+  let seq = 0;
+  for (const [subject, body] of events) seq = (await js.publish(subject, JSON.stringify(body))).seq;
+  return seq;
+}

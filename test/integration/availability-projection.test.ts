@@ -1,0 +1,121 @@
+/**
+ * The availability view on a real nats-server and real LMDB files: events applied in stream
+ * order, resumed after a restart without applying anything twice, the same figures from a
+ * rebuild, and change events only when a channel's figure changes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import { startTestNats, tempDir, waitFor, type TestNats } from '../support/nats.ts';
+import { ensureTestStreams, publishAll, quietLogger, startReplica, type Replica } from '../availability/live.ts';
+import { POLICY, T0, ev, policyOf } from '../availability/helpers.ts';
+import { rebuildView } from '../../runtime/availability/rebuild.ts';
+import { AtpDb } from '../../runtime/availability/lmdb-store.ts';
+import type { ChangeEvent } from '../../runtime/availability/changes.ts';
+
+let nats: TestNats;
+const policy = policyOf(POLICY.replace('availability:\n', 'availability:\n  changes: { debounce: 20ms }\n'));
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  await ensureTestStreams(nats.jsm);
+});
+afterAll(async () => {
+  await nats.close();
+});
+
+function collect(subject: string): { events: ChangeEvent[]; sub: Subscription } {
+  const events: ChangeEvent[] = [];
+  const sub = nats.nc.subscribe(subject, { callback: (_e, m: Msg) => events.push(m.json<ChangeEvent>()) });
+  return { events, sub };
+}
+
+const web = (r: Replica, sku: string): number => r.service.lookup(sku, { channel: 'web' }).channels[0]!.available;
+
+describe('the availability view', () => {
+  let replica: Replica;
+
+  it('applies events in order and answers lookups from LMDB', async () => {
+    replica = await startReplica(nats.url, policy);
+    const seq = await publishAll(nats.js, [
+      ev.position('P1', 'A', 31, 1), // 30 after safety stock
+      ev.position('P1', 'B', 10, 1),
+      ev.hold('h1', 'P1', 'B', 4),
+      ev.reservation('r1', [{ sku: 'P1', location: 'B', quantity: 1 }]),
+      ev.reservation('r1', [{ sku: 'P1', location: 'B', quantity: 1 }]),
+    ]);
+    await replica.service.waitForSeq(seq);
+    expect(replica.service.seq).toBe(seq);
+    expect(web(replica, 'P1')).toBe(30); // A 30 + B 5 − 5 ring-fenced for b2b at A
+    const explain = replica.service.lookup('P1', { channel: 'web', explain: true }).channels[0]!.explain!;
+    expect(explain.perLocation.find((l) => l.location === 'B')!.explain!.sources.map((s) => [s.kind, s.seq])).toEqual([
+      ['position', 2],
+      ['reservation', 4],
+      ['hold', 3],
+    ]);
+  });
+
+  it('publishes a change event only when the figure a channel sees changes, once per burst', async () => {
+    const { events, sub } = collect('availability.*.P2');
+    await publishAll(nats.js, [ev.position('P2', 'B', 5, 1)]);
+    await waitFor('the first change events (web and market; b2b sells only from A)', () => events.length >= 2);
+    await new Promise((r) => setTimeout(r, 200));
+    events.length = 0;
+    // 20 snapshots in a burst, then two that change nothing a channel sees.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => nats.js.publish('inventory.position.B', JSON.stringify(ev.position('P2', 'B', 6 + i, 2 + i)[1]))));
+    await publishAll(nats.js, [ev.position('P2', 'B', 25, 1), ev.position('P2', 'C', 0, 1)]);
+    await waitFor('the figure of the burst', () => events.some((e) => e.channel === 'web' && e.available === 25));
+    await new Promise((r) => setTimeout(r, 300));
+    sub.unsubscribe();
+    const webEvents = events.filter((e) => e.channel === 'web');
+    expect(webEvents.length).toBeGreaterThanOrEqual(1);
+    expect(webEvents.length).toBeLessThan(20);
+    expect(webEvents.at(-1)!.available).toBe(25);
+    expect(events.find((e) => e.channel === 'web')!.regions).toEqual({ EU: 0 });
+    // market: floor(min(25, 12.5, 40)) − 1; b2b sells only from A.
+    expect(events.filter((e) => e.channel === 'market').at(-1)!.available).toBe(11);
+    expect(events.filter((e) => e.channel === 'b2b')).toEqual([]);
+  });
+
+  it('publishes when a reservation expires, with no event behind it', async () => {
+    const { events, sub } = collect('availability.web.P3');
+    await publishAll(nats.js, [ev.position('P3', 'B', 10, 1)]);
+    await waitFor('the first figure', () => events.some((e) => e.available === 10));
+    await publishAll(nats.js, [ev.reservation('cart-1', [{ sku: 'P3', location: 'B', quantity: 4 }], { expiresAt: Date.now() + 1500 })]);
+    await waitFor('the reservation counted', () => events.some((e) => e.available === 6));
+    await waitFor('the reservation expired', () => events.at(-1)!.available === 10, 10_000);
+    sub.unsubscribe();
+    expect(web(replica, 'P3')).toBe(10);
+  });
+
+  it('resumes after the last applied sequence when restarted', async () => {
+    await replica.stop();
+    const before = AtpDb.open(replica.dataDir, { readOnly: true });
+    const stoppedAt = before.lastSeq;
+    await before.close();
+    const last = await publishAll(nats.js, [ev.position('P1', 'B', 20, 2), ev.receipt('rc1', 'P1', 'B', 3, T0), ev.receipt('rc1', 'P1', 'B', 3, T0)]);
+    replica = await startReplica(nats.url, policy, { dataDir: replica.dataDir });
+    expect(replica.service.seq).toBe(last);
+    expect(replica.service.projection.stats.applied).toBe(last - stoppedAt);
+    expect(web(replica, 'P1')).toBe(30 + 20 - 4 - 1 + 3 - 5);
+  });
+
+  it('gives the same figures and decisions from a clean rebuild', async () => {
+    await publishAll(nats.js, [
+      ev.request('o1', 'web', [{ sku: 'P1', quantity: 40 }]),
+      ev.request('o2', 'web', [{ sku: 'P1', quantity: 9 }]),
+      ev.inbound('po1', 'P2', 'B', 7, '2031-01-01'),
+    ]);
+    await waitFor('the requests decided', () => replica.service.reservation('o2') !== undefined);
+    const dir = tempDir('atp-rebuild');
+    const result = await rebuildView({ nc: nats.nc, policy, dataDir: dir, logger: quietLogger });
+    expect(result.lastSeq).toBe(replica.service.seq);
+    const rebuilt = await startReplica(nats.url, policy, { dataDir: dir, changes: false });
+    expect(rebuilt.service.projection.stats.applied).toBe(0);
+    for (const sku of ['P1', 'P2', 'P3']) expect(rebuilt.service.lookup(sku, { explain: true })).toEqual(replica.service.lookup(sku, { explain: true }));
+    for (const id of ['o1', 'o2', 'r1', 'cart-1']) expect(rebuilt.service.reservation(id)).toEqual(replica.service.reservation(id));
+    expect(replica.service.reservation('o1')!.status).toBe('accepted');
+    expect(replica.service.reservation('o2')).toMatchObject({ status: 'rejected', shortages: [{ sku: 'P1', requested: 9, available: 3 }] });
+    await rebuilt.stop();
+    await replica.stop();
+  });
+});
