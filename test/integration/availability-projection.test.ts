@@ -25,7 +25,7 @@ afterAll(async () => {
 
 function collect(subject: string): { events: ChangeEvent[]; sub: Subscription } {
   const events: ChangeEvent[] = [];
-  const sub = nats.nc.subscribe(subject, { callback: (_e, m: Msg) => events.push(m.json<ChangeEvent>()) });
+  const sub = nats.nc.subscribe(subject, { callback: (_e, m: Msg) => void events.push(m.json<ChangeEvent>()) });
   return { events, sub };
 }
 
