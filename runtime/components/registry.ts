@@ -16,6 +16,8 @@ import { httpStep } from './steps/http.ts';
 import { rejectStep } from './steps/reject.ts';
 import { x12ReadStep } from './steps/x12-read.ts';
 import { x12WriteStep } from './steps/x12-write.ts';
+import { atpStep } from './steps/atp.ts';
+import { reserveStep } from './steps/reserve.ts';
 import { jetstreamOutput } from './outputs/jetstream.ts';
 import { fileOutput } from './outputs/file.ts';
 
@@ -38,7 +40,7 @@ function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<st
 // passed their configSchema, which is what makes the cast below sound.
 export const registry: Registry = {
   inputs: byKind([jetstreamInput, httpInput, filesInput] as unknown as InputSpec<never>[]),
-  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, rejectStep, httpStep, x12ReadStep, x12WriteStep] as unknown as StepSpec<never>[]),
+  steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, rejectStep, httpStep, x12ReadStep, x12WriteStep, atpStep, reserveStep] as unknown as StepSpec<never>[]),
   outputs: byKind([jetstreamOutput, fileOutput] as unknown as OutputSpec<never>[]),
 };
 

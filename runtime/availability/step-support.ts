@@ -1,0 +1,64 @@
+/** What the `atp` and `reserve` steps share: finding the service, the order lines, expression values. */
+import type { RuntimeServices } from '../components/services.ts';
+import { StepFailure, type Exchange, type LocatedExpression } from '../components/types.ts';
+import { expressionFailure } from '../components/steps/expression-failure.ts';
+import type { Availability } from './api.ts';
+
+export const FIELD_NAME = '^[A-Za-z_$][A-Za-z0-9_$]*$';
+export const PROPERTY_PATH = '^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$';
+
+export function availabilityFrom(services: RuntimeServices, kind: string): Availability {
+  if (services.availability) return services.availability;
+  throw new Error(
+    `step ${kind} needs the availability service, which \`crossdock run\` starts when the project has an availability policy ` +
+      '(a YAML file in pipelines/ with a top-level `availability:` key). Fixture tests run offline without it: ' +
+      'cover pipelines with atp or reserve steps with an integration test (see runtime/availability/README-notes.md).',
+  );
+}
+
+export async function evaluate(expr: LocatedExpression, ex: Exchange, what: string): Promise<unknown> {
+  try {
+    return await expr.evaluate(ex.body, ex.bindings);
+  } catch (err) {
+    throw expressionFailure(what, expr, err);
+  }
+}
+
+export async function requiredString(expr: LocatedExpression, ex: Exchange, what: string): Promise<string> {
+  const v = await evaluate(expr, ex, what);
+  if (typeof v !== 'string' || v.length === 0) throw new StepFailure(`${what} (${expr.locate()}) gave ${v === undefined ? 'nothing' : JSON.stringify(v)}, not a text`, { permanent: true, field: what });
+  return v;
+}
+
+export async function optionalString(expr: LocatedExpression | undefined, ex: Exchange, what: string): Promise<string | undefined> {
+  if (!expr) return undefined;
+  const v = await evaluate(expr, ex, what);
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw new StepFailure(`${what} (${expr.locate()}) gave ${JSON.stringify(v)}, not a text`, { permanent: true, field: what });
+  return v;
+}
+
+export interface OrderLine {
+  readonly line: Record<string, unknown>;
+  readonly sku: string;
+  readonly quantity: number;
+  readonly lineNumber?: number;
+}
+
+/**
+ * The order lines at a property path of the body (`lines`, `order.lines`): the objects
+ * themselves, so a step can annotate them in place. Each needs `sku` and `quantity` > 0.
+ */
+export function orderLines(body: unknown, path: string): OrderLine[] {
+  let node: unknown = body;
+  for (const key of path.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  if (!Array.isArray(node) || node.length === 0) throw new StepFailure(`the message has no order lines at '${path}'`, { permanent: true, field: path });
+  return node.map((line: unknown, i) => {
+    const at = `${path}[${i}]`;
+    if (typeof line !== 'object' || line === null) throw new StepFailure(`${at} is not an object`, { permanent: true, field: at });
+    const l = line as Record<string, unknown>;
+    if (typeof l.sku !== 'string' || l.sku.length === 0) throw new StepFailure(`${at}.sku is missing`, { permanent: true, field: `${at}.sku` });
+    if (typeof l.quantity !== 'number' || !(l.quantity > 0)) throw new StepFailure(`${at}.quantity must be a number above 0`, { permanent: true, field: `${at}.quantity` });
+    return { line: l, sku: l.sku, quantity: l.quantity, ...(typeof l.lineNumber === 'number' ? { lineNumber: l.lineNumber } : {}) };
+  });
+}
