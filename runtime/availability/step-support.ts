@@ -39,16 +39,12 @@ export async function optionalString(expr: LocatedExpression | undefined, ex: Ex
 }
 
 export interface OrderLine {
-  readonly line: Record<string, unknown>;
   readonly sku: string;
   readonly quantity: number;
   readonly lineNumber?: number;
 }
 
-/**
- * The order lines at a property path of the body (`lines`, `order.lines`): the objects
- * themselves, so a step can annotate them in place. Each needs `sku` and `quantity` > 0.
- */
+/** The order lines at a property path of the body (`lines`, `order.lines`); each needs `sku` and `quantity` > 0. */
 export function orderLines(body: unknown, path: string): OrderLine[] {
   let node: unknown = body;
   for (const key of path.split('.')) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
@@ -59,6 +55,21 @@ export function orderLines(body: unknown, path: string): OrderLine[] {
     const l = line as Record<string, unknown>;
     if (typeof l.sku !== 'string' || l.sku.length === 0) throw new StepFailure(`${at}.sku is missing`, { permanent: true, field: `${at}.sku` });
     if (typeof l.quantity !== 'number' || !(l.quantity > 0)) throw new StepFailure(`${at}.quantity must be a number above 0`, { permanent: true, field: `${at}.quantity` });
-    return { line: l, sku: l.sku, quantity: l.quantity, ...(typeof l.lineNumber === 'number' ? { lineNumber: l.lineNumber } : {}) };
+    return { sku: l.sku, quantity: l.quantity, ...(typeof l.lineNumber === 'number' ? { lineNumber: l.lineNumber } : {}) };
   });
+}
+
+/**
+ * A copy of `body` with each line at `path` extended by `add(i)`. Steps never change the body
+ * in place: outputs send the original bytes when the body is still the object they received.
+ */
+export function withLineField(body: unknown, path: string, field: string, add: (index: number) => unknown): unknown {
+  const keys = path.split('.');
+  const copy = (node: unknown, depth: number): unknown => {
+    const record = node as Record<string, unknown>;
+    const key = keys[depth] as string;
+    if (depth === keys.length - 1) return { ...record, [key]: (record[key] as Record<string, unknown>[]).map((line, i) => ({ ...line, [field]: add(i) })) };
+    return { ...record, [key]: copy(record[key], depth + 1) };
+  };
+  return copy(body, 0);
 }

@@ -12,8 +12,9 @@ import { dlqCommand } from './commands/dlq.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { docsCommand } from './commands/docs.ts';
 import { demoCommand } from './commands/demo.ts';
+import { atpCommand } from './commands/atp.ts';
 
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand, demoCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand, demoCommand, atpCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

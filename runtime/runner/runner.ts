@@ -17,6 +17,8 @@ import { connectNats } from '../transport/connection.ts';
 import { ensureStreams } from '../transport/streams.ts';
 import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
+import { AvailabilityService } from '../availability/service.ts';
+import { apiKeysFromEnv, registerAvailabilityRoutes } from '../availability/http.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -51,6 +53,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const http = options.http ? new HttpServer(logger) : undefined;
   const runners: InputDriver[] = [];
   const metrics = new RunnerMetrics();
+  let availability: AvailabilityService | undefined;
   try {
     nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
     const jsm: JetStreamManager = await jetstreamManager(nc);
@@ -66,7 +69,12 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
         metricsText: () => metrics.registry.render(),
       });
     }
-    const services: RuntimeServices = { http: new FetchHttpClient() };
+    if (project.availability) {
+      // Caught up with the stream before any step or request can read it.
+      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: options.dataDir, logger, metrics: metrics.registry });
+      if (http) registerAvailabilityRoutes(http, availability, { keys: apiKeysFromEnv(), rate: project.availability.api, logger, metrics: metrics.registry });
+    }
+    const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
       const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, ...(http ? { http } : {}) });
@@ -94,12 +102,13 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       runners,
       metrics,
       stop() {
-        stopping ??= shutdown(runners, conn, http, embedded, options, logger);
+        stopping ??= shutdown(runners, conn, http, embedded, options, logger, availability);
         return stopping;
       },
     };
   } catch (err) {
     await Promise.allSettled(runners.map((r) => r.stop(0)));
+    await availability?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
     await embedded?.stop();
@@ -114,11 +123,14 @@ async function shutdown(
   embedded: NatsServer | undefined,
   options: RunnerOptions,
   logger: Logger,
+  availability?: AvailabilityService,
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
   const results = await Promise.all(runners.map((r) => r.stop(graceMs)));
   const unfinished = results.reduce((n, r) => n + r.unfinished, 0);
+  // Its last change events go out while the connection is still up.
+  await availability?.stop().catch((err: unknown) => logger.error({ err }, 'availability service did not stop cleanly'));
   // drain() flushes the acks still in the outgoing buffer before closing.
   await nc.drain().catch(() => undefined);
   await http?.close();

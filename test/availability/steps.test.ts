@@ -37,6 +37,7 @@ describe('atp and reserve steps', () => {
     expect(out.kind).toBe('emit');
     if (out.kind !== 'emit') return;
     expect(out.emissions.map((e) => e.subject)).toEqual(['out.erp']);
+    expect(out.emissions[0]!.data).toBeUndefined(); // a new body, not the received bytes
     const body = out.emissions[0]!.body as { lines: { availability: unknown }[]; reservation: { id: string; status: string; lines: unknown[] } };
     expect(body.lines[0]!.availability).toEqual({ available: 10, promiseDate: '2030-01-07', shipDate: '2030-01-07', seq: 2 });
     expect(body.reservation).toMatchObject({ id: 'web:1001', status: 'accepted', lines: [{ sku: 'X', quantity: 4, allocations: [{ location: 'B', quantity: 4 }] }] });

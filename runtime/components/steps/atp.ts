@@ -5,7 +5,7 @@
 import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
-import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from '../../availability/step-support.ts';
+import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString, withLineField } from '../../availability/step-support.ts';
 
 interface AtpConfig {
   readonly channel?: string;
@@ -56,12 +56,13 @@ export const atpStep: StepSpec<AtpConfig> = {
         const rg = await optionalString(region, ex, 'region');
         if (!s.channels.includes(ch)) throw new StepFailure(`channel '${ch}' is not in the availability policy (known: ${s.channels.join(', ')})`, { permanent: true, field: 'channel' });
         const lines = orderLines(ex.body, linesPath);
-        lines.forEach((l, i) => {
+        const figures = lines.map((l, i) => {
           const a = s.lookup(l.sku, { channel: ch, quantity: l.quantity, ...(rg === undefined ? {} : { region: rg }) });
           if (!a.known && failUnknown) throw new StepFailure(`unknown SKU '${l.sku}': no inventory event has mentioned it`, { permanent: true, field: `${linesPath}[${i}].sku` });
           const f = a.channels[0];
-          l.line[field] = { available: f?.available ?? 0, promiseDate: f?.promiseDate ?? null, shipDate: f?.shipDate ?? null, seq: a.seq };
+          return { available: f?.available ?? 0, promiseDate: f?.promiseDate ?? null, shipDate: f?.shipDate ?? null, seq: a.seq };
         });
+        ex.body = withLineField(ex.body, linesPath, field, (i) => figures[i]);
         return undefined;
       },
     };

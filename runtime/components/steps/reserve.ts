@@ -76,7 +76,8 @@ export const reserveStep: StepSpec<ReserveConfig> = {
           const permanent = err instanceof RangeError;
           throw new StepFailure(`reservation ${rid}: ${(err as Error).message}`, { permanent, cause: err });
         }
-        (ex.body as Record<string, unknown>)[field] = decision;
+        // A new object: outputs send the original bytes when the body is still the one received.
+        ex.body = { ...(ex.body as Record<string, unknown>), [field]: decision };
         return undefined;
       },
     };

@@ -1,0 +1,134 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandSpec, ParsedArgs } from '../command.ts';
+import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
+import { loadOrReport } from '../project-loading.ts';
+import { Progress } from '../progress.ts';
+import { readRuntimeInfo } from '../../runner/runtime-file.ts';
+import { connectNats } from '../../transport/connection.ts';
+import { startNatsServer, NatsServerNotFound, type NatsServer } from '../../transport/nats-server.ts';
+import { createLogger } from '../../observability/logger.ts';
+import type { AvailabilityPolicy } from '../../availability/policy.ts';
+import type { ChannelFigure, LocationFigure, SkuAvailability } from '../../availability/api.ts';
+import { atpDir } from '../../availability/lmdb-store.ts';
+import { lookupFromFiles } from '../../availability/read-only.ts';
+import { rebuildView } from '../../availability/rebuild.ts';
+
+export const atpCommand: CommandSpec = {
+  name: 'atp',
+  summary: 'Show availability for a SKU, or rebuild the availability view',
+  usage: 'crossdock atp SKU [--channel C] [--region R] [--qty N] [--explain] [--json] | crossdock atp rebuild',
+  details:
+    'atp SKU reads the availability view in the data folder directly (read-only; safe while the runner\n' +
+    'writes it) with the project\'s policy: every channel and location, or one channel. --explain adds\n' +
+    'each component and the stream sequence behind it.\n\n' +
+    'atp rebuild empties the view and replays the inventory stream into it, with a progress bar. Stop the\n' +
+    'runner first. Without --nats it starts the embedded server on the data folder\'s store.',
+  options: {
+    pipelines: commonOptions.pipelines,
+    data: commonOptions.data,
+    nats: commonOptions.nats,
+    channel: { type: 'string', value: 'C', description: 'Only this channel' },
+    region: { type: 'string', value: 'R', description: "The customer's region" },
+    qty: { type: 'string', value: 'N', description: 'Quantity the promise date is for', default: '1' },
+    explain: { type: 'boolean', description: 'Show how each figure is made up' },
+    json: { type: 'boolean', description: 'Print JSON' },
+  },
+  positionals: { min: 1, max: 1 },
+  async run(args) {
+    const project = loadOrReport(str(args, 'pipelines') as string);
+    if (!project) return 1;
+    const policy = project.availability;
+    if (!policy) throw new CommandError(`the project in ${str(args, 'pipelines')} has no availability policy (a YAML file with a top-level \`availability:\` key)`);
+    const data = str(args, 'data') as string;
+    if (args.positionals[0] === 'rebuild') return rebuild(args, policy, data);
+    return lookup(args, policy, data, args.positionals[0] as string);
+  },
+};
+
+async function lookup(args: ParsedArgs, policy: AvailabilityPolicy, data: string, sku: string): Promise<number> {
+  const channel = str(args, 'channel');
+  if (channel !== undefined && !policy.channelByName.has(channel)) throw new UsageError(`unknown channel '${channel}' (known: ${[...policy.channelByName.keys()].join(', ')})`);
+  const quantity = Number(str(args, 'qty'));
+  if (!(quantity > 0) || !Number.isFinite(quantity)) throw new UsageError(`--qty takes a number above 0, not '${str(args, 'qty')}'`);
+  if (!existsSync(join(atpDir(data), 'atp.mdb'))) throw new CommandError(`no availability view in ${atpDir(data)}: start \`crossdock run\` with an availability policy, or run \`crossdock atp rebuild\``);
+  const region = str(args, 'region');
+  const a = await lookupFromFiles(data, policy, sku, { quantity, explain: flag(args, 'explain'), ...(channel ? { channel } : {}), ...(region ? { region } : {}) });
+  process.stdout.write(flag(args, 'json') ? JSON.stringify(a, null, 2) + '\n' : render(a, flag(args, 'explain')));
+  return 0;
+}
+
+function render(a: SkuAvailability, explain: boolean): string {
+  const out = [`${a.sku}${a.known ? '' : '  (no inventory event has mentioned this SKU)'}  — view at stream sequence ${a.seq}`, ''];
+  const row = (cells: (string | number | null)[]): string => cells.map((c, i) => String(c ?? '-').padEnd(i === 0 ? 14 : 12)).join('').trimEnd();
+  out.push(row(['channel', 'region', 'available', `promise ×${a.channels[0]?.quantity ?? 1}`, 'ships']));
+  for (const c of a.channels) out.push(row([c.channel, c.region ?? '', c.available, c.promiseDate, c.shipDate]));
+  const locations: readonly LocationFigure[] = a.locations ?? a.channels.flatMap((c: ChannelFigure) => c.explain?.perLocation ?? []);
+  if (locations.length > 0) {
+    out.push('', row(['location', '', 'available', 'promise', 'ships']));
+    for (const l of locations) out.push(row([l.location, '', l.available, l.promiseDate, l.shipDate]));
+  }
+  if (explain) {
+    for (const c of a.channels) {
+      const e = c.explain;
+      if (e) out.push('', `${c.channel}: pool ${e.pool} over ${e.locations.join(', ')}; ring-fenced for others ${e.ringFencedForOthers}; share ${e.share ?? '-'}%; cap ${e.cap ?? '-'}; buffer ${e.buffer}`);
+    }
+    for (const l of locations) {
+      const x = l.explain;
+      if (!x) continue;
+      out.push('', `${l.location} (${x.timeZone}, today ${x.today}): on hand ${x.onHand} + received ${x.receivedSinceSnapshot} − committed ${x.committed} − reserved ${x.reserved} − held ${x.qualityHold} − safety ${x.safetyStock} = ${x.physical}${x.backlog ? ` (backlog ${x.backlog})` : ''}; inbound ${x.inbound}`);
+      out.push(`  ATP by day: ${x.atpByDay.map((d) => `${d.day} ${d.atp}`).join(', ')}`);
+      for (const s of x.sources) out.push(`  seq ${String(s.seq).padEnd(8)} ${s.kind.padEnd(12)} ${String(s.quantity).padEnd(8)} ${s.id ?? ''}${s.day ? ` on ${s.day}` : ''}${s.expiresAt ? ` until ${s.expiresAt}` : ''}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+async function rebuild(args: ParsedArgs, policy: AvailabilityPolicy, data: string): Promise<number> {
+  const running = readRuntimeInfo(data);
+  if (running) throw new CommandError(`a runner (pid ${running.pid}) is using ${data}: stop it before rebuilding its availability view`);
+  let embedded: NatsServer | undefined;
+  let url = str(args, 'nats') ?? process.env.NATS_URL;
+  if (!url) {
+    const store = join(data, 'nats');
+    if (!existsSync(store)) throw new CommandError(`no NATS server to read from: pass --nats URL, set NATS_URL, or run in the folder whose ${store} holds the embedded server's streams`);
+    try {
+      embedded = await startNatsServer({ storeDir: store });
+    } catch (err) {
+      if (err instanceof NatsServerNotFound) throw new CommandError(err.message);
+      throw err;
+    }
+    url = embedded.url;
+  }
+  const logger = createLogger({ level: 'warn' });
+  const nc = await connectNats({ url, name: 'crossdock-atp-rebuild', connectTimeoutMs: 5000 }).catch((err: unknown) => {
+    throw new CommandError(`cannot connect to NATS at ${url}: ${(err as Error).message}`);
+  });
+  try {
+    let progress: Progress | undefined;
+    let ticks = 0;
+    const result = await rebuildView({
+      nc,
+      policy,
+      dataDir: data,
+      logger,
+      onProgress: (applied, total) => {
+        // One tick per thousand events keeps the terminal from being the bottleneck.
+        progress ??= new Progress(Math.ceil(total / 1000));
+        while (ticks < Math.floor(applied / 1000)) {
+          progress.tick();
+          ticks++;
+        }
+      },
+    });
+    progress?.done();
+    process.stdout.write(
+      `rebuilt ${atpDir(data)} from ${policy.stream}: ${result.events} events up to sequence ${result.lastSeq}, ${result.skus} SKUs, in ${(result.ms / 1000).toFixed(1)} s` +
+        `${result.invalid ? `; ${result.invalid} events skipped (not matching their schema)` : ''}\n`,
+    );
+    return 0;
+  } finally {
+    await nc.drain().catch(() => undefined);
+    await embedded?.stop();
+  }
+}
