@@ -8,7 +8,7 @@
  * `engine` (and by speed).
  */
 import jsonata from 'jsonata';
-import { tryCompile } from './compiler/index.ts';
+import { type CompilerLimits, DEFAULT_LIMITS, tryCompile } from './compiler/index.ts';
 
 export type Bindings = Readonly<Record<string, unknown>>;
 
@@ -48,6 +48,14 @@ export interface CompileOptions {
   readonly strictCompile?: boolean;
   /** Force the reference evaluator (for differential tests and benchmarks). */
   readonly engine?: Engine;
+  /**
+   * Guardrails for compiled evaluation (depth of nested sub-expressions, D1011; wall-clock time
+   * per evaluation, D1012); omitted fields take DEFAULT_LIMITS. When given, the time limit also
+   * applies to the reference evaluator. (Its depth limit is not passed on: the reference counts
+   * concurrently evaluated object values and array items as nested, so a wide grouping would
+   * trip it.)
+   */
+  readonly limits?: Partial<CompilerLimits>;
 }
 
 interface JsonataLikeError {
@@ -77,14 +85,15 @@ export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * position is an offset into `source`).
  */
 export function compileExpression(source: string, options: CompileOptions = {}): Expression {
+  const limits: CompilerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   let reference: jsonata.Expression;
   try {
-    reference = jsonata(source);
+    reference = options.limits ? jsonata(source, { timeout: limits.timeoutMs }) : jsonata(source);
   } catch (err) {
     throw toExpressionError(err);
   }
   if (options.engine !== 'reference') {
-    const compiled = tryCompile(reference.ast(), source);
+    const compiled = tryCompile(reference.ast(), source, { limits });
     if (compiled.ok) {
       const fn = compiled.evaluate;
       return { source, engine: 'compiled', evaluate: fn };

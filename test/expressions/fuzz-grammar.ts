@@ -10,7 +10,7 @@ export const fieldNames = ['a', 'b', 'c', 'name', 'price', 'qty', 'items', 'tags
 
 const oddFieldNames = ['`__proto__`', '`constructor`', '`toString`', '`hasOwnProperty`', '`prototype`', '`x y`', '`0`', '`1`'];
 
-export function jsonValue(maxDepth = 3): fc.Arbitrary<unknown> {
+export function jsonValue(maxDepth = 4): fc.Arbitrary<unknown> {
   const { value } = fc.letrec<{ value: unknown; leaf: unknown }>((tie) => ({
     leaf: fc.oneof(
       fc.integer({ min: -3, max: 12 }),
@@ -30,6 +30,44 @@ export function jsonValue(maxDepth = 3): fc.Arbitrary<unknown> {
     ),
   }));
   return value;
+}
+
+/**
+ * Documents with the shape the grammar's paths look for (orders with products, items with
+ * names and prices), so that most paths find something; values still vary.
+ */
+export function structuredDocument(): fc.Arbitrary<unknown> {
+  const scalar = fc.oneof(
+    fc.integer({ min: -2, max: 20 }),
+    fc.constantFrom(1.5, 0.1, 2.25, 1e21),
+    fc.constantFrom('a', 'b', 'ab', '', '10', 'x y'),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const product = fc.record(
+    { name: fc.constantFrom('a', 'b', 'Aa', 'hat', ''), price: fc.oneof(fc.integer({ min: 0, max: 50 }), fc.constantFrom(1.5, '9.99', 0.1)), qty: fc.integer({ min: 0, max: 4 }), tags: fc.array(fc.constantFrom('a', 'b', 'c'), { maxLength: 3 }) },
+    { requiredKeys: ['name', 'price'] },
+  );
+  const order = fc.record({ a: scalar, Product: fc.oneof(fc.array(product, { maxLength: 4 }), product) }, { requiredKeys: ['Product'] });
+  return fc.record(
+    {
+      a: scalar,
+      b: fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })),
+      c: fc.record({ a: scalar, b: fc.array(scalar, { maxLength: 3 }), c: fc.record({ a: scalar, name: scalar }) }),
+      name: fc.constantFrom('a', 'B', 'x y', ''),
+      price: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constant('12.50')),
+      qty: fc.integer({ min: -1, max: 5 }),
+      items: fc.array(product, { maxLength: 5 }),
+      tags: fc.array(fc.constantFrom('a', 'b', 'c', 'a'), { maxLength: 4 }),
+      Order: fc.array(order, { maxLength: 3 }),
+    },
+    { requiredKeys: ['items', 'Order'] },
+  );
+}
+
+/** Inputs: mostly structured documents, sometimes anything at all. */
+export function fuzzInput(): fc.Arbitrary<unknown> {
+  return fc.oneof({ arbitrary: structuredDocument(), weight: 3 }, { arbitrary: jsonValue(), weight: 2 });
 }
 
 /** Functions the compiler supports, with deterministic results. */
@@ -57,15 +95,24 @@ const variable = fc.constantFrom('$', '$$', '$x', '$v', '$i', '$acc', '$y');
 
 const binaryOp = fc.constantFrom('+', '-', '*', '/', '%', '=', '!=', '<', '<=', '>', '>=', '&', 'and', 'or', 'in');
 
-export function expression(maxDepth = 4): fc.Arbitrary<string> {
+export function expression(maxDepth = 5): fc.Arbitrary<string> {
   const { expr } = fc.letrec<{ expr: string; leaf: string; path: string }>((tie) => {
     const e = tie('expr');
     return {
       leaf: fc.oneof(literal, field, variable),
-      path: fc.array(fc.oneof({ arbitrary: field, weight: 6 }, { arbitrary: fc.constant('*'), weight: 1 }, { arbitrary: e.map((x) => `(${x})`), weight: 1 }), {
+      path: fc.oneof(
+        {
+          arbitrary: fc.constantFrom(
+            'Order.Product', 'Order.Product.price', 'Order.Product.name', 'items', 'items.price', 'items.name', 'items.tags',
+            'Order.Product.tags', 'c.b', 'c.c.a', 'Order.a', 'tags', 'Order[0].Product', 'items[price > 5]', 'Order.Product[0].qty',
+          ),
+          weight: 2,
+        },
+        { arbitrary: fc.array(fc.oneof({ arbitrary: field, weight: 6 }, { arbitrary: fc.constant('*'), weight: 1 }, { arbitrary: e.map((x) => `(${x})`), weight: 1 }), {
         minLength: 1,
         maxLength: 3,
-      }).map((steps) => steps.join('.')),
+      }).map((steps) => steps.join('.')), weight: 2 },
+      ),
       expr: fc.oneof(
         { depthSize: 'small', maxDepth, withCrossShrink: true },
         { arbitrary: tie('leaf'), weight: 6 },
@@ -116,6 +163,50 @@ export function expression(maxDepth = 4): fc.Arbitrary<string> {
         { arbitrary: fc.tuple(e, fc.constantFrom('/a/', '/[0-9]+/', '/b(.)/i')).map(([a, r]) => `$match(${a}, ${r})`), weight: 1 },
         { arbitrary: fc.tuple(e, fc.constantFrom('/a/', '/[0-9]+/', '/,/')).map(([a, r]) => `$split(${a}, ${r})`), weight: 1 },
         { arbitrary: e.map((a) => `**.${'a'}[${a}]`), weight: 1 },
+        // Functions as path steps (context substitution) and chained steps with predicates.
+        {
+          arbitrary: fc.tuple(tie('path'), fc.constantFrom('$uppercase()', '$string()', '$length()', '$number()', '$keys()', '$count($)', '$substring(1)', '$exists($)', '$type()')).map(
+            ([p, f]) => `${p}.${f}`,
+          ),
+          weight: 2,
+        },
+        { arbitrary: fc.tuple(tie('path'), e, tie('path')).map(([p, q, r]) => `${p}[${q}].${r}`), weight: 2 },
+        { arbitrary: fc.tuple(tie('path'), e, e).map(([p, a, b]) => `${p}^(${a}, >${b})`), weight: 1 },
+        { arbitrary: fc.tuple(tie('path'), e).map(([p, a]) => `${p}#$i[${a}]`), weight: 1 },
+        { arbitrary: fc.tuple(tie('path'), tie('path'), e).map(([p, q, a]) => `${p}@$v.${q}[${a}].{"v": $v, "x": $}`), weight: 1 },
+        { arbitrary: fc.tuple(tie('path'), e, e).map(([p, k, v]) => `${p}#$i{${k}: $i & ${v}}`), weight: 1 },
+        // Variables bound before use, closures over them, and reads before the bind.
+        {
+          arbitrary: fc.tuple(e, e, e).map(([a, b, c]) => `($g := function($x) { $x & $y }; $y := ${a}; [$g(${b}), $y, ${c}])`),
+          weight: 1,
+        },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `($x := ${a}; $y := $x; ($x := ${b}; [$x, $y]))`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `(function($a, $b) { $a ? $b : $a })(${a}, ${b})`), weight: 1 },
+        // Tail calls and bounded recursion.
+        {
+          arbitrary: fc.tuple(fc.integer({ min: -1, max: 6 }), e).map(
+            ([n, b]) => `($r := function($n, $acc) { $n <= 0 ? $acc : $r($n - 1, $append($acc, ${b})) }; $r(${n}, []))`,
+          ),
+          weight: 1,
+        },
+        {
+          arbitrary: fc.integer({ min: 0, max: 8 }).map((n) => `($fib := function($n) { $n < 2 ? $n : $fib($n - 1) + $fib($n - 2) }; $fib(${n}))`),
+          weight: 1,
+        },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `($add := function($p, $q) { $p + $q }; $inc := $add(?, ${a}); $inc(${b}))`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `${a} ~> $map(function($v) { ${b} }) ~> $count()`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `$each(${a}, function($v, $k) { $k & ":" & $string(${b}) })`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `$sift(${a}, function($v, $k) { ${b} })`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `$merge([${a}, ${b}])`), weight: 1 },
+        { arbitrary: fc.tuple(e, e, e).map(([a, b, c]) => `$substring(${a}, ${b}, ${c})`), weight: 1 },
+        { arbitrary: fc.tuple(e, e, e).map(([a, b, c]) => `$replace(${a}, ${b}, ${c})`), weight: 1 },
+        { arbitrary: fc.tuple(e, fc.constantFrom('"#,##0.00"', '"0.0e0"', '"#%"', '"00"', '"#.##"'), e).map(([a, p]) => `$formatNumber(${a}, ${p})`), weight: 1 },
+        { arbitrary: fc.tuple(e, fc.constantFrom('"w"', '"I"', '"0001"', '"#,##0"', '"Ww"')).map(([a, p]) => `$formatInteger(${a}, ${p})`), weight: 1 },
+        { arbitrary: e.map((a) => `$fromMillis(${a})`), weight: 1 },
+        { arbitrary: e.map((a) => `$toMillis(${a})`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `${a}.*[${b}]`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `$lookup(${a}, ${b})`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `{"a": ${a}, "b": [${b}]}.(a & b)`), weight: 1 },
       ),
     };
   });

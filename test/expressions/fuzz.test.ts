@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareEngines } from './differential.ts';
-import { expression, jsonValue } from './fuzz-grammar.ts';
+import { expression, fuzzInput, jsonValue } from './fuzz-grammar.ts';
 
 const SEED = 20260611;
 
@@ -23,7 +23,7 @@ async function fuzz(runs: number, seed: number, withBindings: boolean): Promise<
   const tally: Tally = { pairs: 0, compiled: 0, errors: 0, redone: 0, fallback: 0 };
   const bindings = withBindings ? fc.option(fc.record({ x: jsonValue(2), y: jsonValue(1) }), { nil: undefined }) : fc.constant(undefined);
   await fc.assert(
-    fc.asyncProperty(expression(), jsonValue(), bindings, async (source, input, b) => {
+    fc.asyncProperty(expression(), fuzzInput(), bindings, async (source, input, b) => {
       const r = await compareEngines(source, input, b);
       tally.pairs++;
       if (r.kind === 'different') throw new Error(`${source}\ninput: ${JSON.stringify(input)}\n${r.detail}`);

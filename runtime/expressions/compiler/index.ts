@@ -56,7 +56,8 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
   const limits: CompilerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   let reference: jsonata.Expression | undefined;
   const redo = (input: unknown, bindings: Readonly<Record<string, unknown>> | undefined): Promise<unknown> => {
-    reference ??= jsonata(source, { timeout: limits.timeoutMs, stack: limits.maxDepth });
+    // The time limit carries over; the depth limit does not (see CompileOptions.limits).
+    reference ??= jsonata(source, { timeout: limits.timeoutMs });
     return reference.evaluate(input, bindings as Record<string, unknown> | undefined).then(
       (v) => v,
       (err: unknown) => {

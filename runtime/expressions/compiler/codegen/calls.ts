@@ -107,14 +107,15 @@ function compileTailCall(c: Compiler, node: Node, ctx: Ctx): string {
   const p = e.id('tp');
   const a = e.id('ta');
   e.emit(`let ${p}, ${a};`);
+  const tok = proc.type === 'variable' ? e.k(proc.value) : 'undefined';
+  const procPos = e.literal(proc.position);
   e.block('try', () => {
-    e.emit(`${p} = ${c.compile(proc, tailCtx)};`);
+    e.emit(`${p} = ${e.rt('tailCallee')}(${c.compile(proc, tailCtx)}, ${procPos}, ${tok});`);
     const args = (call.arguments ?? []).map((arg) => c.compile(arg, tailCtx));
     e.emit(`${a} = [${args.join(', ')}];`);
   });
   e.block('catch (err)', () => e.emit(`throw ${e.rt('tailEscape')}(err);`));
-  const tok = proc.type === 'variable' ? e.k(proc.value) : 'undefined';
-  return c.let(`new (${e.rt('Thunk')})(${p}, ${a}, ${e.literal(proc.position)}, ${tok})`);
+  return c.let(`new (${e.rt('Thunk')})(${p}, ${a}, ${procPos}, ${tok})`);
 }
 
 export function compilePartial(c: Compiler, node: Node, ctx: Ctx): string {

@@ -84,7 +84,7 @@ export class Compiler {
       v = compileGroupOver(this, node.group, v, ctx, false);
       mayBeSeq = false;
     }
-    if (node.keepArray && node.type !== 'unary') {
+    if (node.keepArray) {
       v = this.let(`${this.e.rt('normKeep')}(${v})`);
     } else if (mayBeSeq && !this.collapsed.has(v)) {
       v = this.let(`Array.isArray(${v}) ? ${this.e.rt('norm')}(${v}) : ${v}`);

@@ -60,8 +60,7 @@ export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
     if (item.value === '[') {
       e.emit(`if (${v} !== undefined) ${result}.push(${v});`);
     } else {
-      const y = e.id('y');
-      e.emit(`if (${v} !== undefined) { if (Array.isArray(${v})) { for (const ${y} of ${v}) ${result}.push(${y}); } else ${result}.push(${v}); }`);
+      e.emit(`if (${v} !== undefined) ${e.rt('pushItems')}(${result}, ${v});`);
     }
   });
   if (node.consarray) e.emit(`${e.rt('markCons')}(${result});`);

@@ -25,7 +25,11 @@ export abstract class Callable extends JFunction {
   }
 }
 
-/** A tail call, applied by the caller's trampoline (the reference's thunk lambda). */
+/**
+ * A tail call, applied by the caller's trampoline (the reference's thunk lambda). The callee
+ * has been through tailCallee already, which stamps it as the reference's trampoline does
+ * before evaluating the arguments.
+ */
 export class Thunk {
   constructor(
     readonly proc: unknown,
@@ -34,6 +38,23 @@ export class Thunk {
     /** Set only when the callee was named by a variable, as in the reference. */
     readonly procToken: string | undefined,
   ) {}
+}
+
+/**
+ * The callee of a tail call, just evaluated: the reference's trampoline stamps its name and
+ * position on it now (failing on values that cannot take properties), before the arguments
+ * are evaluated, which may move them again.
+ */
+export function tailCallee(proc: unknown, position: number | undefined, token: string | undefined): unknown {
+  if (proc === null || (typeof proc !== 'object' && typeof proc !== 'function')) {
+    throw cannotSet(proc, token !== undefined ? 'token' : 'position');
+  }
+  if (isForeignFunction(proc)) bailout('tail call of a function supplied from outside the expression');
+  if (proc instanceof JFunction) {
+    if (token !== undefined) proc.tok = token;
+    proc.pos = position;
+  }
+  return proc;
 }
 
 export class Lambda extends Callable {
@@ -160,15 +181,8 @@ export function apply(proc: unknown, args: unknown[], input: unknown, depth: num
   while (result instanceof Thunk) {
     tick();
     const next = result.proc;
-    if (next === null || (typeof next !== 'object' && typeof next !== 'function')) {
-      throw cannotSet(next, result.procToken !== undefined ? 'token' : 'position');
-    }
-    if (isForeignFunction(next)) bailout('tail call of a function supplied from outside the expression');
     let objTok: string | undefined;
-    if (next instanceof JFunction) {
-      if (result.procToken !== undefined) next.tok = result.procToken;
-      next.pos = result.procPosition;
-    } else {
+    if (!(next instanceof JFunction)) {
       const existing = (next as { token?: unknown }).token;
       objTok = result.procToken ?? (typeof existing === 'string' ? existing : undefined);
     }

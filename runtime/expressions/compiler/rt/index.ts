@@ -5,12 +5,12 @@
 import { builtin } from '../lib/index.ts';
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
-import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailEscape, wrapArg } from './functions.ts';
+import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, group, sortSeq } from './path.ts';
 import { namePath, namePathAfter } from './names.ts';
-import { createSeq, descendants, lookup, markCons, norm, normKeep, seqOf, wildcard } from './sequence.ts';
+import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
@@ -53,6 +53,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   norm,
   normKeep,
   seqOf,
+  pushItems,
   createSeq,
   markCons,
   filterIndex,
@@ -79,6 +80,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   Lambda,
   Thunk,
   tailEscape,
+  tailCallee,
   HOLE,
   partial,
   Chain,

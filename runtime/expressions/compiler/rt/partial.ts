@@ -6,7 +6,7 @@
  */
 import jsonata from 'jsonata';
 import { JErr } from './errors.ts';
-import { Builtin, Callable, Lambda, Thunk, apply, callAt, tailEscape, wrapArg } from './functions.ts';
+import { Builtin, Callable, Lambda, Thunk, apply, callAt, tailCallee, tailEscape, wrapArg } from './functions.ts';
 import { bailout, depthExceeded, state, tick } from './state.ts';
 import { JFunction, isForeignFunction } from './values.ts';
 
@@ -151,6 +151,7 @@ export class Chain extends Callable {
     let fx: unknown;
     try {
       checkDepth(depth);
+      tailCallee(this.g, positions.g, 'g');
       checkDepth(depth + 1);
       checkDepth(depth + 1);
       fx = callAt(this.f, [wrapArg(args[0])], null, depth + 1, positions.fCall, 'f');
