@@ -39,7 +39,7 @@ export interface JetStreamInput {
   readonly format: 'json' | 'text';
 }
 
-export const INPUT_DEFAULTS = { batch: 128, maxAckPending: 1024, ackWait: '30s', concurrency: 64, format: 'json' } as const;
+export const INPUT_DEFAULTS = { batch: 256, maxAckPending: 1024, ackWait: '30s', concurrency: 256, format: 'json' } as const;
 
 const NAME = '^[A-Za-z0-9_-]+$';
 const SUBJECT = '^[^\\s]+$';
