@@ -54,6 +54,8 @@ describe('compiled results', () => {
     '$replace("2024-01-31", /(\\d+)-(\\d+)-(\\d+)/, "$3/$2/$1")',
     '$formatNumber(1234.5, "#,##0.00")',
     '$fromMillis(0, "[Y0001]-[M01]-[D01]")',
+    '$ ~> |lines|{"total": qty * $number(price)}, ["price"]|',
+    '($f := |customer|{"full": first & " " & last}|; $f($).customer)',
   ])('%s: same as the reference', async (source) => {
     const [expected, actual] = await both(source);
     expect(sameValue(actual, expected, true)).toBe(true);
@@ -77,7 +79,7 @@ describe('compiled results', () => {
 describe('what is declined, and why', () => {
   it.each([
     ['Account.Order.Product.%.OrderID', 'parent operator % is not compiled'],
-    ['$ ~> |Account|{"x": 1}|', 'transform expression |...| is not compiled'],
+    ['Account.Order#$i^(OrderID)[$i = 0]', 'order-by over a tuple stream followed by a predicate'],
     ['$eval("1+1")', 'function $eval is not compiled'],
     ['[$x := 1, $x]', 'variable binding inside array constructor items'],
   ])('%s', (source, reason) => {

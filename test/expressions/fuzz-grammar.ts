@@ -207,6 +207,10 @@ export function expression(maxDepth = 5): fc.Arbitrary<string> {
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `${a}.*[${b}]`), weight: 1 },
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `$lookup(${a}, ${b})`), weight: 1 },
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `{"a": ${a}, "b": [${b}]}.(a & b)`), weight: 1 },
+        // Transforms.
+        { arbitrary: fc.tuple(tie('path'), e).map(([p, u]) => `$ ~> |${p}|{"t": ${u}}|`), weight: 1 },
+        { arbitrary: fc.tuple(tie('path'), e, e).map(([p, u, d]) => `$ ~> |${p}|${u}, ${d}|`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([a, u]) => `${a} ~> |$|{"u": ${u}}, ["name", "a"]|`), weight: 1 },
       ),
     };
   });

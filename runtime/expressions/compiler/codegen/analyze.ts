@@ -5,7 +5,7 @@
 import { type Node, Unsupported, pairsOf } from './ast.ts';
 import { collectBinds } from './scope.ts';
 
-const uncompiledFunctions = new Set(['eval', 'clone']);
+const uncompiledFunctions = new Set(['eval']);
 
 /** Every sub-node of `node`, in all positions (steps, stages, terms, groups, bodies...). */
 function allChildren(node: Node): Node[] {
@@ -50,7 +50,8 @@ export function analyze(node: Node): void {
     case 'parent':
       throw new Unsupported('parent operator % is not compiled', node.position);
     case 'transform':
-      throw new Unsupported('transform expression |...| is not compiled', node.position);
+      noBinds([node.pattern, node.update, node.delete].filter((n): n is Node => n !== undefined), 'a transform');
+      break;
     case 'variable':
       if (uncompiledFunctions.has(node.value as string)) {
         throw new Unsupported(`function $${String(node.value)} is not compiled`, node.position);

@@ -151,3 +151,30 @@ export function compileApply(c: Compiler, node: Node, ctx: Ctx): string {
   e.block('else', () => e.emit(`${t} = ${e.rt('apply')}(${fn}, [${lhs}], null, ${calleeDepth(ctx)});`));
   return t;
 }
+
+/**
+ * `|pattern|update, delete|`. Its parts run when the transform is applied, with the copy (or
+ * each match) as context, at the depth the callee's body would start at, in the frame where
+ * the transform was written.
+ */
+export function compileTransform(c: Compiler, node: Node, ctx: Ctx): string {
+  const e = c.e;
+  c.leaf(ctx);
+  const part = (n: Node | undefined): string => {
+    if (n === undefined) return 'undefined';
+    const t = e.id('tf');
+    const x = e.id('x');
+    e.block(`const ${t} = function (${x}, D)`, () => {
+      e.emit(`return ${c.compile(n, { frame: ctx.frame, input: x, depth: 0, fn: { base: 'D' } })};`);
+    }, '};');
+    return t;
+  };
+  const pattern = part(node.pattern);
+  const update = part(node.update);
+  const remove = part(node.delete);
+  const clone = e.id('tf');
+  e.emit(`const ${clone} = () => ${c.variable(ctx, 'clone')};`);
+  return c.let(
+    `new (${e.rt('Transform')})(${e.literal(node.position)}, ${clone}, ${pattern}, ${update}, ${e.literal(node.update?.position)}, ${remove}, ${e.literal(node.delete?.position)})`,
+  );
+}

@@ -9,7 +9,7 @@
  * per-node check would first fail.
  */
 import { type Node, Unsupported } from './ast.ts';
-import { compileApply, compileCall, compileLambda, compilePartial } from './calls.ts';
+import { compileApply, compileCall, compileLambda, compilePartial, compileTransform } from './calls.ts';
 import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
 import { Emitter } from './emitter.ts';
 import { compileBinary } from './operators.ts';
@@ -31,7 +31,7 @@ export interface Ctx {
 }
 
 /** Node types whose own value can never be a sequence (so need no collapsing). */
-const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind']);
+const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind', 'transform']);
 
 export class Compiler {
   readonly e = new Emitter();
@@ -141,7 +141,7 @@ export class Compiler {
       case 'parent':
         throw new Unsupported('parent operator % is not compiled', node.position);
       case 'transform':
-        throw new Unsupported('transform expression |...| is not compiled', node.position);
+        return compileTransform(this, node, ctx);
       default:
         throw new Unsupported(`expression type ${node.type} is not compiled`, node.position);
     }

@@ -273,8 +273,10 @@ function compileTupleStep(
       e.emit(`${tb} = ${e.rt('sortedToTuples')}(${sorted}, ${indexSlot});`);
     } else {
       // Sorting a tuple stream returns a plain array, which later predicates and grouping
-      // no longer treat as tuples; that corner is left to the reference.
-      if ((step.stages ?? []).length > 0 || groupFollows) {
+      // no longer treat as tuples; index predicates work the same on both, the rest is left
+      // to the reference.
+      const onlyIndexes = (step.stages ?? []).every((st) => st.type === 'filter' && st.expr?.type === 'number');
+      if (!onlyIndexes || groupFollows) {
         throw new Unsupported('order-by over a tuple stream followed by a predicate or grouping is not compiled', step.position);
       }
       const terms = sortTerms(c, step.terms ?? [], stepCtx, snapshot(layout, bound));

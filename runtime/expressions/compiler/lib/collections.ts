@@ -1,9 +1,8 @@
 /** Array and object functions, plus $type, $exists, $error and $assert. */
 import { JErr } from '../rt/errors.ts';
-import { Builtin } from '../rt/functions.ts';
 import { append, createSeq, lookup } from '../rt/sequence.ts';
 import { bailout } from '../rt/state.ts';
-import { type Flagged, JFunction, deepEqual, isFunction, isSeq, keysOf, newObject, setKey, typeOf } from '../rt/values.ts';
+import { type Flagged, JFunction, deepEqual, isFunction, isSeq, keysOf, newObject, setKey, stringify, typeOf } from '../rt/values.ts';
 import { type Library } from './shared.ts';
 
 function keys(arg: unknown): unknown[] {
@@ -24,8 +23,8 @@ function spread(arg: unknown): unknown {
     return result;
   }
   if (arg instanceof JFunction) {
-    // The reference spreads the properties of its built-in function objects.
-    if (arg instanceof Builtin) bailout('$spread of a built-in function');
+    // The reference spreads the properties of its function-definition objects.
+    if (arg.objectLike && !arg.isLambda) bailout('$spread of a built-in function');
     return arg;
   }
   if (arg !== null && typeof arg === 'object' && (arg as { _jsonata_lambda?: unknown })._jsonata_lambda !== true) {
@@ -115,6 +114,7 @@ export const collectionsLibrary: Library = {
   distinct: ['<x:x>', 1, 'arr', (a) => distinct(a[0])],
   zip: ['<a+>', 0, '', (a) => zip(a)],
   type: ['<x:s>', 1, 'value', (a) => typeOf(a[0]), typeOf],
+  clone: ['<(oa)-:o>', 1, 'arg', (a) => (a[0] === undefined ? undefined : (JSON.parse(stringify(a[0]) as string) as unknown))],
   error: ['<s?:x>', 1, 'message', (a) => raise('D3137', a[0], '$error() function evaluated')],
   assert: [
     '<bs?:x>',

@@ -33,7 +33,6 @@ for (const library of libraries) {
 /** Names the reference binds in its static and per-expression frames but compiled code does not provide. */
 const uncompiled: Readonly<Record<string, string>> = {
   eval: 'function $eval is not compiled',
-  clone: 'function $clone is not compiled',
 };
 
 export function builtin(name: string): Builtin | undefined {

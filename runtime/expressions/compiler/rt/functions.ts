@@ -59,6 +59,7 @@ export function tailCallee(proc: unknown, position: number | undefined, token: s
 
 export class Lambda extends Callable {
   readonly objectLike = true;
+  override readonly isLambda = true;
   constructor(
     readonly arity: number,
     readonly sig: Signature | undefined,

@@ -12,6 +12,7 @@ import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, 
 import { namePath, namePathAfter } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
+import { Transform } from './transform.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
 import { deepEqual, isFunction, truthy } from './values.ts';
@@ -87,4 +88,5 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   isFunction,
   Builtin,
   brokenSignature,
+  Transform,
 });

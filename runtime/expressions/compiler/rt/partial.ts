@@ -53,6 +53,7 @@ function nativeTarget(b: Builtin): Target {
 
 export class Partial extends Callable {
   readonly objectLike = true;
+  override readonly isLambda = true;
   readonly arity: number;
   constructor(
     readonly target: Target,
@@ -137,6 +138,7 @@ function checkDepth(depth: number): void {
 /** `$f ~> $g` for two functions: a function applying $f, then $g. */
 export class Chain extends Callable {
   readonly objectLike = true;
+  override readonly isLambda = true;
   readonly arity = 1;
   readonly input = null;
   constructor(

@@ -17,6 +17,8 @@ export abstract class JFunction {
   abstract readonly arity: number;
   /** True when the reference's counterpart is an object (so calls stamp position/token on it). */
   abstract readonly objectLike: boolean;
+  /** True when that object is a lambda (`_jsonata_lambda`) rather than a function definition. */
+  readonly isLambda: boolean = false;
 }
 
 /** The shape of arrays as the reference marks them: flags are plain (enumerable) properties. */
