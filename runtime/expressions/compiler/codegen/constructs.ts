@@ -1,8 +1,9 @@
 /**
  * Array and object constructors and grouping. The reference evaluates array items and object
  * values concurrently; compiled code evaluates them in order, which gives the same values
- * because binding variables inside them is refused at compile time, and the same error because
- * a second failing part hands the evaluation back to the reference (see ParallelErrors).
+ * because binding variables inside them is refused at compile time. When one of several such
+ * parts fails, the reference's error depends on the interleaving, so that evaluation is handed
+ * to the reference (see concurrentFailure).
  */
 import { type GroupSpec, type Node } from './ast.ts';
 import { type Compiler, type Ctx } from './compiler.ts';
@@ -28,23 +29,21 @@ export function quiet(node: Node): boolean {
 }
 
 /**
- * Evaluates `parts` as concurrent parts: returns the identifiers of their values.
- * `emitPart` compiles one part and returns its value identifier.
+ * Evaluates `parts`, which the reference evaluates concurrently: returns the identifiers of
+ * their values. A failure in one of several parts that can fail hands the evaluation to the
+ * reference (see concurrentFailure). `emitPart` compiles one part and returns its value.
  */
 function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, index: number) => string): string[] {
   const e = c.e;
   const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
-  const failed = e.id('pe');
-  e.emit(`let ${failed};`);
   const values = parts.map((p, i) => {
     const v = e.id('v');
     e.emit(`let ${v};`);
     e.block('try', () => e.emit(`${v} = ${emitPart(p, i)};`));
-    e.block('catch (err)', () => e.emit(`${failed} = ${e.rt('concurrentFailure')}(${failed}, err);`));
+    e.block('catch (err)', () => e.emit(`${e.rt('concurrentFailure')}(err);`));
     return v;
   });
-  e.emit(`if (${failed} !== undefined) throw ${failed};`);
   return values;
 }
 

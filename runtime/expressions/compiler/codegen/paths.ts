@@ -32,24 +32,49 @@ function bare(step: Node): boolean {
   return !step.stages && !step.predicate && !step.group && !step.keepArray && !step.tuple && step.focus === undefined && step.index === undefined;
 }
 
+/**
+ * `x.key` when x is a single object whose field is not an array; `general` otherwise. `check`
+ * is the step's depth check, made only when the step is evaluated (general makes its own).
+ */
+function inlineField(c: Compiler, x: string, key: string, general: string, check?: Ctx): string {
+  const e = c.e;
+  const t = e.id('f');
+  e.emit(`let ${t};`);
+  e.block(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}))`, () => {
+    if (check !== undefined) c.leaf(check);
+    e.emit(`${t} = ${e.rt('plainField')}(${x}, ${key});`);
+    e.emit(`if (Array.isArray(${t})) ${t} = ${general};`);
+  });
+  e.emit(`else ${t} = ${general};`);
+  return t;
+}
+
 /** `a.b.c` or `$v.b.c`: handled by the name-path helpers. */
 function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined {
   const steps = node.steps ?? [];
-  if (node.group || node.keepSingletonArray || !steps.every(bare)) return undefined;
+  if (node.keepSingletonArray || !steps.every(bare)) return undefined;
   const first = steps[0] as Node;
   const rest = first.type === 'variable' ? steps.slice(1) : steps;
   if (rest.length === 0 || !rest.every((s) => s.type === 'name')) return undefined;
   const e = c.e;
   const keys = e.k(Object.freeze(rest.map((s) => s.value as string)));
   let result: string;
+  // One field of one object (the most common case of all) is read inline; anything else (an
+  // array on either side, more steps) goes through the helpers.
+  const single = rest.length === 1 ? e.k(rest[0]?.value) : undefined;
   if (first.type === 'variable') {
     const v = c.compile(first, c.child(ctx));
-    result = c.let(`${e.rt('namePathAfter')}(${v}, ${keys})`);
+    const general = `${e.rt('namePathAfter')}(${v}, ${keys})`;
+    result = single === undefined ? c.let(general) : inlineField(c, v, single, general);
   } else {
     const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-    result = c.let(`${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`);
+    const general = `${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`;
+    result = single === undefined ? c.let(general) : inlineField(c, ctx.input, single, general, c.child(ctx));
   }
   c.collapsed.add(result);
+  // Grouping sees the same items whether the path value is collapsed or not (a lone item is
+  // wrapped, nothing becomes one undefined item), so the collapsed value can be grouped.
+  if (node.group) return compileGroupOver(c, node.group, result, ctx, false);
   return result;
 }
 

@@ -9,7 +9,7 @@ import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailC
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, group, sortSeq } from './path.ts';
-import { namePath, namePathAfter } from './names.ts';
+import { namePath, namePathAfter, plainField } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
@@ -38,6 +38,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   lookup,
   namePath,
   namePathAfter,
+  plainField,
   wildcard,
   descendants,
   Regex,

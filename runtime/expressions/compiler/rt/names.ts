@@ -10,11 +10,15 @@ import { type Flagged, JFunction } from './values.ts';
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-function plainField(v: object, key: string): unknown {
+/** An own field of an object that is not a function value (the reference's lookup on one object). */
+export function plainField(v: object, key: string): unknown {
+  const w = (v as Record<string, unknown>)[key];
+  // Missing (or undefined): undefined either way, no need to ask whose property it is.
+  if (w === undefined) return undefined;
   if (!hasOwn.call(v, key) || v instanceof JFunction) return undefined;
   const o = v as { _jsonata_function?: unknown; _jsonata_lambda?: unknown };
   if (o._jsonata_function === true || o._jsonata_lambda === true) return undefined;
-  return (v as Record<string, unknown>)[key];
+  return w;
 }
 
 /** Steps from `from` on, over `items`; returns the collapsed path value. */

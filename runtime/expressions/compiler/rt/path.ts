@@ -65,18 +65,21 @@ export function filterBy(input: unknown, pred: ItemFn): Flagged {
 }
 
 /**
- * Evaluates independent parts the reference evaluates concurrently (array items, object
- * values). All parts run, as in the reference; when more than one fails, which failure the
- * reference reports depends on promise scheduling, so the evaluation is handed to it.
+ * Evaluates parts the reference evaluates concurrently (object values of a grouping). When
+ * there are several and one fails, which error the reference reports, and its position, depend
+ * on how its promises interleave, so the evaluation is handed to the reference.
  */
 export class ParallelErrors {
   private first: unknown = undefined;
   private failed = 0;
+  /** How many parts run concurrently (with one, there is nothing to interleave). */
+  constructor(private readonly parts: number) {}
   run<T>(part: () => T): T | undefined {
     try {
       return part();
     } catch (e) {
       if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
+      if (this.parts > 1) throw new Bailout('a concurrently evaluated part of a constructor failed');
       if (this.failed++ === 0) this.first = e;
       return undefined;
     }
@@ -131,8 +134,8 @@ export function group(input: unknown, pairs: readonly GroupPair[], position: num
       addToGroup(groups, key, item, p, position);
     }
   }
-  const parallel = new ParallelErrors();
   const keys = Object.keys(groups);
+  const parallel = new ParallelErrors(keys.length);
   const values: unknown[] = new Array<unknown>(keys.length);
   for (let k = 0; k < keys.length; k++) {
     const entry = groups[keys[k] as string] as GroupEntry;
@@ -237,11 +240,12 @@ export function sortSeq(input: unknown, terms: readonly SortTerm[], position: nu
 }
 
 /**
- * Generated code's form of ParallelErrors: `failed` is the first failure so far (or undefined);
- * returns the failure to keep, or hands the evaluation over when there are two.
+ * Generated code's handler for a failing part of a constructor whose parts the reference
+ * evaluates concurrently. Which error it reports, and with which position (calls in the other
+ * parts move the positions held by shared function objects), depends on how the promises
+ * interleave; so the evaluation is handed to the reference.
  */
-export function concurrentFailure(failed: unknown, e: unknown): unknown {
+export function concurrentFailure(e: unknown): never {
   if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
-  if (failed !== undefined) throw new Bailout('several concurrent parts of a constructor failed');
-  return e;
+  throw new Bailout('a concurrently evaluated part of a constructor failed');
 }

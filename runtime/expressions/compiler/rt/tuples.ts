@@ -109,7 +109,7 @@ export function groupTuples(input: Tuple[], pairs: readonly TupleGroupPair[], sl
   // The reference reduces each group just before starting its value; reducing a single-tuple
   // group deletes '@' from that very tuple, which later groups sharing it then miss.
   const merged = keys.map((key) => merge((groups[key] as ReduceGroup).tuples, slots));
-  const parallel = new ParallelErrors();
+  const parallel = new ParallelErrors(keys.length);
   const values = keys.map((key, k) => {
     const [context, tuple] = merged[k] as [unknown, Tuple];
     return parallel.run(() => (pairs[(groups[key] as ReduceGroup).exprIndex] as TupleGroupPair).value(context, tuple));
