@@ -33,9 +33,11 @@ function findMistake(s: string): { offset: number; message: string } | undefined
     while (i < s.length && ' \t\n\r'.includes(s[i] as string)) i++;
   };
   const describe = (): string => (i >= s.length ? 'the end of the file' : `'${s[i]}'`);
-  const fail = (message: string): never => {
-    throw new Mistake(i, message);
+  const fail = (message: string, at = i): never => {
+    throw new Mistake(at, message);
   };
+  // Where the last comma was: a trailing comma is reported there, where it has to be deleted.
+  let comma = 0;
   const string = (): void => {
     i++; // opening quote
     while (i < s.length) {
@@ -90,7 +92,8 @@ function findMistake(s: string): { offset: number; message: string } | undefined
     }
     for (;;) {
       ws();
-      if (s[i] !== '"') fail(s[i] === '}' ? 'a comma before } (trailing commas are not allowed)' : `expected a property name in double quotes, found ${describe()}`);
+      if (s[i] === '}' && comma > 0) fail('a comma before } (trailing commas are not allowed)', comma);
+      if (s[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
       string();
       ws();
       if (s[i] !== ':') fail(`expected ':' after the property name, found ${describe()}`);
@@ -98,7 +101,7 @@ function findMistake(s: string): { offset: number; message: string } | undefined
       value();
       ws();
       if (s[i] === ',') {
-        i++;
+        comma = i++;
         continue;
       }
       if (s[i] === '}') {
@@ -117,11 +120,11 @@ function findMistake(s: string): { offset: number; message: string } | undefined
     }
     for (;;) {
       ws();
-      if (s[i] === ']') fail('a comma before ] (trailing commas are not allowed)');
+      if (s[i] === ']' && comma > 0) fail('a comma before ] (trailing commas are not allowed)', comma);
       value();
       ws();
       if (s[i] === ',') {
-        i++;
+        comma = i++;
         continue;
       }
       if (s[i] === ']') {

@@ -54,7 +54,7 @@ describe('JSON diffs', () => {
 
 describe('JSON with the position of its mistake', () => {
   it.each([
-    ['{"a": 1,}', 8, 'a comma before } (trailing commas are not allowed)'],
+    ['{"a": 1,}', 7, 'a comma before } (trailing commas are not allowed)'],
     ['{"a" 1}', 5, "expected ':' after the property name, found '1'"],
     ['[1, 2', 5, "expected ',' or ']' after an array item, found the end of the file"],
     ['{"a": }', 6, "'}' cannot start a value"],
