@@ -13,8 +13,11 @@ import { schemaCommand } from './commands/schema.ts';
 import { docsCommand } from './commands/docs.ts';
 import { demoCommand } from './commands/demo.ts';
 import { atpCommand } from './commands/atp.ts';
+import { planCommand } from './commands/plan.ts';
+import { graphCommand } from './commands/graph.ts';
+import { mapCommand } from './commands/map.ts';
 
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand, demoCommand, atpCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand, demoCommand, atpCommand, planCommand, graphCommand, mapCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
