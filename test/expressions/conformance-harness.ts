@@ -177,6 +177,9 @@ async function runReference(c: SuiteCase, expr: jsonata.Expression): Promise<Out
     return { value: await expr.evaluate(fresh(c.input), fresh(c.bindings)) };
   } catch (e) {
     return { error: errorFields(e) };
+  } finally {
+    // Let concurrent parts of a failed evaluation finish before the next case (see differential.ts).
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -43,7 +43,8 @@ function inlineField(c: Compiler, x: string, key: string, general: string, check
   e.block(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}))`, () => {
     if (check !== undefined) c.leaf(check);
     e.emit(`${t} = ${e.rt('plainField')}(${x}, ${key});`);
-    e.emit(`if (Array.isArray(${t})) ${t} = ${general};`);
+    // A plain array is the value itself; a sequence stored in the data is collapsed by general.
+    e.emit(`if (Array.isArray(${t}) && ${t}.sequence === true) ${t} = ${general};`);
   });
   e.emit(`else ${t} = ${general};`);
   return t;

@@ -39,7 +39,13 @@ function focus(): unknown {
 }
 
 function call(name: Wanted, args: unknown[]): unknown {
-  return (impls[name] as Impl).apply(focus(), args);
+  try {
+    return (impls[name] as Impl).apply(focus(), args);
+  } catch (e) {
+    // Deep recursion inside these functions (huge numbers in words or roman numerals) is their
+    // own failure, an error without a code, not an evaluation nested too deep.
+    throw e instanceof RangeError ? new Error(e.message) : e;
+  }
 }
 
 const all: Library = {

@@ -4,7 +4,7 @@
  * sequences built; the first array met sends the path down the general algorithm, restarted
  * from the beginning (name lookups have no effects, so restarting is invisible).
  */
-import { StepCollector, createSeq, lookup, norm } from './sequence.ts';
+import { createSeq, lookup, norm } from './sequence.ts';
 import { depthExceeded, state, tick } from './state.ts';
 import { type Flagged, JFunction } from './values.ts';
 
@@ -21,20 +21,39 @@ export function plainField(v: object, key: string): unknown {
   return w;
 }
 
+/** One name step over `inSeq` (see StepCollector for the flattening rules). */
+function step(inSeq: readonly unknown[], key: string, last: boolean): Flagged {
+  const out = createSeq();
+  let count = 0;
+  let first: unknown;
+  for (let j = 0; j < inSeq.length; j++) {
+    tick();
+    const item = inSeq[j];
+    let v =
+      typeof item === 'object' && item !== null && !Array.isArray(item) ? plainField(item, key) : lookup(item, key);
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      v = norm(v);
+      if (v === undefined) continue;
+    }
+    if (count++ === 0) first = v;
+    if (!Array.isArray(v) || (v as Flagged).cons) {
+      out.push(v);
+    } else {
+      for (let k = 0; k < v.length; k++) out.push(v[k]);
+    }
+  }
+  if (last && count === 1 && Array.isArray(first) && (first as Flagged).sequence !== true) return first as Flagged;
+  return out;
+}
+
 /** Steps from `from` on, over `items`; returns the collapsed path value. */
 function general(items: unknown, keys: readonly string[], from: number): unknown {
   let inSeq = items as unknown[];
   let rs: Flagged = createSeq();
   for (let i = from; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const collect = new StepCollector();
-    for (let j = 0; j < inSeq.length; j++) {
-      tick();
-      const v = norm(lookup(inSeq[j], key));
-      if (v !== undefined) collect.add(v);
-    }
     const last = i === keys.length - 1;
-    rs = collect.finish(last);
+    rs = step(inSeq, keys[i] as string, last);
     if (last) break;
     if (rs.length === 0) return undefined;
     inSeq = rs;
@@ -57,7 +76,11 @@ export function namePath(x: unknown, keys: readonly string[], depth: number): un
     if (v === null || typeof v !== 'object') return undefined;
     const w = plainField(v, keys[i] as string);
     if (w === undefined) return undefined;
-    if (Array.isArray(w)) return general([x], keys, 0);
+    if (Array.isArray(w)) {
+      // A plain array reached by the last step is the result itself.
+      if (i === keys.length - 1 && (w as Flagged).sequence !== true) return w;
+      return general([x], keys, 0);
+    }
     v = w;
   }
   return v;
@@ -75,7 +98,10 @@ export function namePathAfter(first: unknown, keys: readonly string[]): unknown 
     if (v === null || typeof v !== 'object') return undefined;
     const w = plainField(v, keys[i] as string);
     if (w === undefined) return undefined;
-    if (Array.isArray(w)) return general([first], keys, 0);
+    if (Array.isArray(w)) {
+      if (i === keys.length - 1 && (w as Flagged).sequence !== true) return w;
+      return general([first], keys, 0);
+    }
     v = w;
   }
   return v;

@@ -118,12 +118,10 @@ function groupData(entry: GroupEntry): unknown {
   return entry.rest === undefined ? entry.first : entry.rest;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /** Object constructor / grouping `{k: v}` over a (non-tuple) sequence. */
 export function group(input: unknown, pairs: readonly GroupPair[], position: number | undefined): Record<string, unknown> {
   const result = newObject();
-  const groups: Record<string, GroupEntry> = Object.create(null) as Record<string, GroupEntry>;
+  const groups = new Map<string, GroupEntry>();
   const items = (Array.isArray(input) ? input : seqOf(input)) as unknown[];
   if (items.length === 0) items.push(undefined);
   for (let i = 0; i < items.length; i++) {
@@ -134,11 +132,11 @@ export function group(input: unknown, pairs: readonly GroupPair[], position: num
       addToGroup(groups, key, item, p, position);
     }
   }
-  const keys = Object.keys(groups);
+  const keys = propertyOrder(groups.keys());
   const parallel = new ParallelErrors(keys.length);
   const values: unknown[] = new Array<unknown>(keys.length);
   for (let k = 0; k < keys.length; k++) {
-    const entry = groups[keys[k] as string] as GroupEntry;
+    const entry = groups.get(keys[k] as string) as GroupEntry;
     values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(groupData(entry)));
   }
   parallel.finish();
@@ -148,12 +146,37 @@ export function group(input: unknown, pairs: readonly GroupPair[], position: num
   return result;
 }
 
-export function addToGroup(groups: Record<string, GroupEntry>, key: unknown, item: unknown, exprIndex: number, position: number | undefined): void {
+/** Is `key` an array index, which objects list first, in numeric order? */
+function isIndexKey(key: string): boolean {
+  if (key.length === 0 || key.length > 10) return false;
+  const c0 = key.charCodeAt(0);
+  if (c0 === 48) return key.length === 1;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return Number(key) < 4294967295;
+}
+
+/**
+ * The order Object.keys would list these keys in, had they been added to an object in this
+ * order (the reference keeps its groups in an object): array indices first, ascending.
+ */
+export function propertyOrder(inserted: Iterable<string>): string[] {
+  const indices: string[] = [];
+  const names: string[] = [];
+  for (const key of inserted) (isIndexKey(key) ? indices : names).push(key);
+  if (indices.length === 0) return names;
+  indices.sort((a, b) => Number(a) - Number(b));
+  return indices.concat(names);
+}
+
+export function addToGroup(groups: Map<string, GroupEntry>, key: unknown, item: unknown, exprIndex: number, position: number | undefined): void {
   if (typeof key !== 'string' && key !== undefined) throw new JErr('T1003', key, position);
   if (key === undefined) return;
   if (key === '_jsonata_lambda' || key === '_jsonata_function') throw new JErr('D1013', key, position);
-  if (hasOwn.call(groups, key)) {
-    const entry = groups[key] as GroupEntry;
+  const entry = groups.get(key);
+  if (entry !== undefined) {
     if (entry.exprIndex !== exprIndex) throw new JErr('D1009', key, position);
     if (entry.rest === undefined) {
       entry.rest = [];
@@ -161,7 +184,7 @@ export function addToGroup(groups: Record<string, GroupEntry>, key: unknown, ite
     }
     pushItems(entry.rest, item);
   } else {
-    groups[key] = { first: item, rest: undefined, exprIndex };
+    groups.set(key, { first: item, rest: undefined, exprIndex });
   }
 }
 
