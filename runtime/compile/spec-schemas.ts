@@ -29,6 +29,11 @@ function describedConfig(spec: Described): JsonSchema {
   };
 }
 
+/** The first example of each kind, written as the slot takes it: `{ jetstream: {...} }`. */
+function kindExamples(specs: readonly Described[]): unknown[] {
+  return specs.filter((s) => s.examples.length > 0).map((s) => ({ [s.kind]: s.examples[0] }));
+}
+
 /** One of several kinds, written as a single-key object: `{ map: ... }`. */
 function kindSlot(specs: Iterable<Described>, what: string, detailed: boolean): JsonSchema {
   const list = [...specs];
@@ -38,6 +43,7 @@ function kindSlot(specs: Iterable<Described>, what: string, detailed: boolean): 
   return {
     type: 'object',
     description: `One ${what}, written as \`kind: config\`. Kinds: ${list.map((s) => s.kind).join(', ')}.`,
+    examples: kindExamples(list),
     minProperties: 1,
     maxProperties: 1,
     properties: Object.fromEntries(list.map((s) => [s.kind, describedConfig(s)])),
@@ -70,6 +76,7 @@ export const errorsSchema: JsonSchema = {
       maximum: 100,
       default: 5,
       description: 'Attempts for a transiently failing message (timeouts, unavailable services) before it is dead-lettered.',
+      examples: [5, 8],
     },
     backoff: {
       type: 'array',
@@ -77,14 +84,17 @@ export const errorsSchema: JsonSchema = {
       minItems: 1,
       default: ['1s', '10s', '1m'],
       description: 'Delay before each retry; the last value repeats.',
+      examples: [['1s', '10s', '1m'], ['2s', '10s', '1m', '5m']],
     },
     deadLetter: {
       type: 'string',
       pattern: SUBJECT_LITERAL,
       description: 'Subject that receives failed messages whole, with the reason in headers. Defaults to `dlq.<pipeline>`.',
+      examples: ['dlq.shopify-orders'],
     },
   },
   additionalProperties: false,
+  examples: [{ maxDeliver: 5, backoff: ['1s', '10s', '1m'], deadLetter: 'dlq.shopify-orders' }],
 };
 
 /**
@@ -99,15 +109,21 @@ export function pipelineSchema(registry: Registry, detailed = true): JsonSchema 
     description: 'One pipeline: an input, ordered steps, named outputs and error handling. Generated from the component registry; do not edit.',
     type: 'object',
     properties: {
-      pipeline: { type: 'string', pattern: PIPELINE_NAME, description: 'Unique name (lowercase, digits, dashes). Used in metrics, logs and dead letters.' },
-      description: { type: 'string', minLength: 1, description: 'What the flow does, for reviewers.' },
-      owner: { type: 'string', minLength: 1, description: 'The team that answers for this flow.' },
+      pipeline: { type: 'string', pattern: PIPELINE_NAME, description: 'Unique name (lowercase, digits, dashes). Used in metrics, logs and dead letters.', examples: ['shopify-orders'] },
+      description: { type: 'string', minLength: 1, description: 'What the flow does, for reviewers.', examples: ['Shopify orders/create webhooks become canonical SalesOrders for the ERP to post.'] },
+      owner: { type: 'string', minLength: 1, description: 'The team that answers for this flow.', examples: ['channels-team'] },
       input: kindSlot(registry.inputs.values(), 'input', detailed),
-      steps: { type: 'array', items: stepSlot(registry, detailed), description: 'Applied in order to every message.' },
+      steps: {
+        type: 'array',
+        items: stepSlot(registry, detailed),
+        description: 'Applied in order to every message.',
+        ...(detailed ? { examples: [kindExamples([...registry.steps.values()].filter((s) => s.kind === 'validate' || s.kind === 'map'))] } : {}),
+      },
       outputs: {
         type: 'object',
         minProperties: 1,
         description: 'Named outputs. Without a route step, every message goes to every output.',
+        ...(detailed ? { examples: [Object.fromEntries(kindExamples([...registry.outputs.values()]).slice(0, 1).map((e) => ['erp', e]))] } : {}),
         propertyNames: { pattern: '^[a-z][a-z0-9_-]*$' },
         additionalProperties: kindSlot(registry.outputs.values(), 'output', detailed),
       },
@@ -127,22 +143,24 @@ export const streamsSchema: JsonSchema = {
   properties: {
     streams: {
       type: 'object',
+      description: 'The streams, by name (letters, digits, `-` and `_`). No two may capture the same subject.',
+      examples: [{ CHANNELS: { subjects: ['channel.>'], maxAge: '30d', duplicateWindow: '10m' } }],
       minProperties: 1,
       propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
       additionalProperties: {
         type: 'object',
         properties: {
-          description: { type: 'string' },
-          subjects: { type: 'array', items: { type: 'string', pattern: '^[^\\s]+$' }, minItems: 1, uniqueItems: true, description: 'Subjects the stream captures (wildcards allowed).' },
-          storage: { type: 'string', enum: ['file', 'memory'], default: 'file' },
-          retention: { type: 'string', enum: ['limits', 'interest', 'workqueue'], default: 'limits', description: '`limits` keeps messages until a limit; `workqueue` deletes each once acknowledged.' },
-          maxAge: { ...durationSchema, description: 'Messages older than this are removed. Unset: no age limit.' },
-          maxBytes: { type: 'integer', minimum: 1, description: 'Size limit in bytes. Unset: none.' },
-          maxMsgs: { type: 'integer', minimum: 1, description: 'Message count limit. Unset: none.' },
-          maxMsgSize: { type: 'integer', minimum: 1, description: 'Largest message accepted, in bytes.' },
-          duplicateWindow: { ...durationSchema, default: '2m', description: 'How long message ids are remembered for deduplication.' },
-          replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Copies in a cluster; use 3 in production clusters.' },
-          discard: { type: 'string', enum: ['old', 'new'], default: 'old', description: 'At a limit, drop the oldest messages or refuse new ones.' },
+          description: { type: 'string', description: 'What the stream holds, for reviewers (also set on the server).', examples: ['Orders, returns and events from sales channels.'] },
+          subjects: { type: 'array', items: { type: 'string', pattern: '^[^\\s]+$' }, minItems: 1, uniqueItems: true, description: 'Subjects the stream captures (wildcards allowed).', examples: [['channel.>'], ['erp.salesorders.*', 'erp.posted.>']] },
+          storage: { type: 'string', enum: ['file', 'memory'], default: 'file', description: '`file` survives a server restart; `memory` does not. Cannot change once the stream exists.', examples: ['file'] },
+          retention: { type: 'string', enum: ['limits', 'interest', 'workqueue'], default: 'limits', description: '`limits` keeps messages until a limit; `workqueue` deletes each once acknowledged.', examples: ['limits'] },
+          maxAge: { ...durationSchema, description: 'Messages older than this are removed. Unset: no age limit.', examples: ['30d', '90d'] },
+          maxBytes: { type: 'integer', minimum: 1, description: 'Size limit in bytes. Unset: none.', examples: [10737418240] },
+          maxMsgs: { type: 'integer', minimum: 1, description: 'Message count limit. Unset: none.', examples: [1000000] },
+          maxMsgSize: { type: 'integer', minimum: 1, description: 'Largest message accepted, in bytes.', examples: [1048576] },
+          duplicateWindow: { ...durationSchema, default: '2m', description: 'How long message ids are remembered for deduplication.', examples: ['10m', '24h'] },
+          replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Copies in a cluster; use 3 in production clusters.', examples: [3] },
+          discard: { type: 'string', enum: ['old', 'new'], default: 'old', description: 'At a limit, drop the oldest messages or refuse new ones.', examples: ['old'] },
         },
         required: ['subjects'],
         additionalProperties: false,

@@ -56,8 +56,8 @@ export const httpInput: InputSpec<HttpInputConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'URL path, e.g. `/webhooks/shopify`.' },
-      method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST' },
+      path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'URL path, e.g. `/webhooks/shopify`.', examples: ['/webhooks/shopify'] },
+      method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST', description: 'HTTP method the path answers; others get 405.', examples: ['POST'] },
       auth: {
         description: 'How requests are authenticated: an HMAC signature of the body (as Shopify signs webhooks), an API key, or `none`.',
         oneOf: [
@@ -67,10 +67,12 @@ export const httpInput: InputSpec<HttpInputConfig> = {
             properties: {
               hmac: {
                 type: 'object',
+                description: 'An HMAC-SHA256 signature of the raw body, in a header (as Shopify signs webhooks).',
+                examples: [{ header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' }],
                 properties: {
-                  header: { type: 'string', description: 'Header carrying the signature, e.g. X-Shopify-Hmac-Sha256.' },
-                  secret: { type: 'string', minLength: 1, description: 'Shared secret; write it as `${ENV_VAR}`.' },
-                  encoding: { type: 'string', enum: ['base64', 'hex'], default: 'base64' },
+                  header: { type: 'string', description: 'Header carrying the signature, e.g. X-Shopify-Hmac-Sha256.', examples: ['X-Shopify-Hmac-Sha256'] },
+                  secret: { type: 'string', minLength: 1, description: 'Shared secret; write it as `${ENV_VAR}`.', examples: ['${SHOPIFY_WEBHOOK_SECRET}'] },
+                  encoding: { type: 'string', enum: ['base64', 'hex'], default: 'base64', description: 'How the signature is written in the header.', examples: ['base64'] },
                 },
                 required: ['header', 'secret'],
                 additionalProperties: false,
@@ -84,9 +86,11 @@ export const httpInput: InputSpec<HttpInputConfig> = {
             properties: {
               apiKey: {
                 type: 'object',
+                description: 'A key the partner sends with every request.',
+                examples: [{ keys: '${B2B_PORTAL_API_KEYS}' }],
                 properties: {
-                  keys: { type: 'string', minLength: 1, description: 'Comma-separated valid keys; write it as `${ENV_VAR}`.' },
-                  header: { type: 'string', default: 'X-Api-Key', description: 'Header with the key; `Authorization: Bearer <key>` is accepted too.' },
+                  keys: { type: 'string', minLength: 1, description: 'Comma-separated valid keys; write it as `${ENV_VAR}`.', examples: ['${B2B_PORTAL_API_KEYS}'] },
+                  header: { type: 'string', default: 'X-Api-Key', description: 'Header with the key; `Authorization: Bearer <key>` is accepted too.', examples: ['X-Api-Key'] },
                 },
                 required: ['keys'],
                 additionalProperties: false,
@@ -96,11 +100,12 @@ export const httpInput: InputSpec<HttpInputConfig> = {
             additionalProperties: false,
           },
         ],
+        examples: ['none', { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, { apiKey: { keys: '${B2B_PORTAL_API_KEYS}' } }],
       },
       deliveryId: { type: 'string', description: "Header with the partner's delivery id; retries with the same id are deduplicated.", examples: ['X-Shopify-Webhook-Id'] },
-      maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).' },
-      format: { type: 'string', enum: ['json', 'text'], default: 'json' },
-      keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).' },
+      maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).', examples: ['1mb', '256kb'] },
+      format: { type: 'string', enum: ['json', 'text'], default: 'json', description: '`json` refuses a body that is not JSON (400); `text` passes it on as a string.', examples: ['json'] },
+      keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).', examples: [['X-Shopify-Topic', 'X-Shopify-Shop-Domain']] },
     },
     required: ['path', 'auth'],
     additionalProperties: false,

@@ -27,9 +27,9 @@ export const fileOutput: OutputSpec<FileOutputConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      dir: { type: 'string', minLength: 1, description: 'Outbox folder (created if missing); usually `${EDI_OUTBOX}`.' },
+      dir: { type: 'string', minLength: 1, description: 'Outbox folder (created if missing); usually `${EDI_OUTBOX}`.', examples: ['${EDI_OUTBOX:-.crossdock/edi/outbox}'] },
       name: { type: 'string', minLength: 1, description: 'JSONata expression giving the file name.', examples: ["'PO_' & $meta.streamSeq & '.edi'"] },
-      body: { type: 'string', description: 'JSONata expression giving the content (default: the body).' },
+      body: { type: 'string', description: 'JSONata expression giving the content (default: the body).', examples: ['text'] },
     },
     required: ['dir', 'name'],
     additionalProperties: false,

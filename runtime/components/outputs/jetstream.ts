@@ -37,6 +37,7 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
         type: 'object',
         description: 'Extra headers for this output only: name to JSONata expression.',
         additionalProperties: { type: 'string', minLength: 1 },
+        examples: [{ 'X-Partner': 'partner' }],
       },
       each: {
         type: 'string',

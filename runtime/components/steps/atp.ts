@@ -27,11 +27,11 @@ export const atpStep: StepSpec<AtpConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel (a channel of the availability policy).' },
-      region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region; nothing means the channel's default locations." },
-      lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.' },
-      field: { type: 'string', pattern: FIELD_NAME, default: 'availability', description: 'Property added to each line.' },
-      unknownSku: { type: 'string', enum: ['fail', 'zero'], default: 'fail', description: '`fail`: dead-letter an order with a SKU never seen; `zero`: report it as 0 available.' },
+      channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel (a channel of the availability policy).', examples: ['channel'] },
+      region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region; nothing means the channel's default locations.", examples: ['shipTo.country'] },
+      lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.', examples: ['lines'] },
+      field: { type: 'string', pattern: FIELD_NAME, default: 'availability', description: 'Property added to each line.', examples: ['availability'] },
+      unknownSku: { type: 'string', enum: ['fail', 'zero'], default: 'fail', description: '`fail`: dead-letter an order with a SKU never seen; `zero`: report it as 0 available.', examples: ['fail'] },
     },
     additionalProperties: false,
   },

@@ -22,13 +22,13 @@ export const mapStep: StepSpec<MapConfig> = {
       { type: 'string', minLength: 1, description: 'A mapping file under mappings/ (ends in .jsonata), or an inline JSONata expression.' },
       {
         type: 'object',
-        properties: { file: { type: 'string', pattern: '\\.jsonata$', description: 'A mapping file under mappings/.' } },
+        properties: { file: { type: 'string', pattern: '\\.jsonata$', description: 'A mapping file under mappings/.', examples: ['shopify/order-to-sales-order.jsonata'] } },
         required: ['file'],
         additionalProperties: false,
       },
       {
         type: 'object',
-        properties: { expr: { type: 'string', minLength: 1, description: 'An inline JSONata expression.' } },
+        properties: { expr: { type: 'string', minLength: 1, description: 'An inline JSONata expression.', examples: ['$merge([$, {"channel": "shopify"}])'] } },
         required: ['expr'],
         additionalProperties: false,
       },

@@ -21,8 +21,8 @@ export const rejectStep: StepSpec<RejectConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      when: { type: 'string', minLength: 1, description: 'JSONata condition.' },
-      reason: { type: 'string', minLength: 1, description: 'JSONata expression giving the reason text.' },
+      when: { type: 'string', minLength: 1, description: 'JSONata condition.', examples: ['$count(documents) = 0'] },
+      reason: { type: 'string', minLength: 1, description: 'JSONata expression giving the reason text.', examples: ["'no document could be read: ' & errors[0].message"] },
     },
     required: ['when', 'reason'],
     additionalProperties: false,

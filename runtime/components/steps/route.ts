@@ -32,13 +32,14 @@ export const routeStep: StepSpec<readonly RouteRule[]> = {
     items: {
       type: 'object',
       properties: {
-        when: { type: 'string', minLength: 1, description: 'A JSONata condition; omit it for the catch-all rule.' },
+        when: { type: 'string', minLength: 1, description: 'A JSONata condition; omit it for the catch-all rule.', examples: ['totals.total > 10000'] },
         to: {
           description: 'The output name, or several to fan out.',
           oneOf: [
             { type: 'string', minLength: 1 },
             { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
           ],
+          examples: ['erp', ['erp', 'review']],
         },
       },
       required: ['to'],

@@ -17,7 +17,7 @@ export const validateStep: StepSpec<ValidateConfig> = {
       { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.' },
       {
         type: 'object',
-        properties: { schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.' } },
+        properties: { schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.', examples: ['canonical/sales-order.schema.json'] } },
         required: ['schema'],
         additionalProperties: false,
       },

@@ -30,8 +30,8 @@ export const x12ReadStep: StepSpec<X12ReadConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      ack: { type: 'boolean', default: true, description: 'Produce 997 acknowledgments in `acks`.' },
-      source: { type: 'string', description: 'JSONata naming the file in messages (default: the X-File-Name header).' },
+      ack: { type: 'boolean', default: true, description: 'Produce 997 acknowledgments in `acks`.', examples: [true] },
+      source: { type: 'string', description: 'JSONata naming the file in messages (default: the X-File-Name header).', examples: ["$headers.'X-File-Name'"] },
     },
     additionalProperties: false,
   },

@@ -18,7 +18,15 @@ interface X12WriteConfig {
   readonly controlNumber?: string;
 }
 
-const ID = { type: 'object', properties: { qualifier: { type: 'string', default: 'ZZ', maxLength: 2 }, id: { type: 'string', minLength: 1 } }, required: ['id'], additionalProperties: false } as const;
+const ID = {
+  type: 'object',
+  properties: {
+    qualifier: { type: 'string', default: 'ZZ', maxLength: 2, description: 'ISA interchange id qualifier (ISA05/ISA07): ZZ mutually defined, 01 DUNS, 12 phone, 08 UCC.', examples: ['ZZ'] },
+    id: { type: 'string', minLength: 1, description: 'ISA interchange id (ISA06/ISA08), up to 15 characters.', examples: ['${EDI_SENDER_ID}'] },
+  },
+  required: ['id'],
+  additionalProperties: false,
+} as const;
 
 export const x12WriteStep: StepSpec<X12WriteConfig> = {
   kind: 'x12-write',
@@ -31,10 +39,10 @@ export const x12WriteStep: StepSpec<X12WriteConfig> = {
   configSchema: {
     type: 'object',
     properties: {
-      sender: { ...ID, description: 'Our interchange id (literal).' },
-      receiver: { ...ID, description: 'The partner: `id` is a JSONata expression over the body.' },
-      usage: { type: 'string', enum: ['production', 'test'], default: 'production', description: 'ISA15.' },
-      controlNumber: { type: 'string', description: 'JSONata giving a number for the control numbers (default `$meta.streamSeq`).' },
+      sender: { ...ID, description: 'Our interchange id (literal).', examples: [{ qualifier: 'ZZ', id: '${EDI_SENDER_ID}' }] },
+      receiver: { ...ID, description: 'The partner: `id` is a JSONata expression over the body.', examples: [{ qualifier: 'ZZ', id: 'supplier.partnerId' }] },
+      usage: { type: 'string', enum: ['production', 'test'], default: 'production', description: 'ISA15: `production` (P) or `test` (T); partners keep test interchanges apart.', examples: ['production'] },
+      controlNumber: { type: 'string', description: 'JSONata giving a number for the control numbers (default `$meta.streamSeq`).', examples: ['$meta.streamSeq'] },
     },
     required: ['sender', 'receiver'],
     additionalProperties: false,
