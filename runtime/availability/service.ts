@@ -14,6 +14,7 @@ import { ChangePublisher, type ChangeEvent } from './changes.ts';
 import { ExpiryTimer, DaySweep } from './timers.ts';
 import { calendarOf, dateOfDay, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
 import { skuAvailability } from './figures.ts';
+import { FastReader } from './fast.ts';
 import { SUBJECTS, validateEventBody } from './events.ts';
 import { decisionOf } from './decisions.ts';
 
@@ -46,6 +47,7 @@ export class AvailabilityService implements Availability {
   private readonly calendars = new Map<string, LocationCalendar>();
   private readonly calendar = (id: string): LocationCalendar => this.calendars.get(id) ?? DEFAULT_CALENDAR;
   private readonly expiry: ExpiryTimer;
+  private readonly fast: FastReader;
   private sweep: DaySweep | undefined;
   private readonly counters: { decisions(kind: string): void; applied(n: number): void };
 
@@ -56,6 +58,7 @@ export class AvailabilityService implements Availability {
     this.logger = o.logger.child({ component: 'availability' });
     this.clock = o.clock ?? Date.now;
     for (const { value } of db.locations.getRange()) this.calendars.set(value.id, calendarOf(value));
+    this.fast = new FastReader(o.policy, this.calendar, (id) => db.locationIndex(id));
     this.counters = registerMetrics(o.metrics, this);
     const changesOn = o.changes ?? o.policy.changes.enabled;
     this.changes = changesOn
@@ -82,6 +85,7 @@ export class AvailabilityService implements Availability {
     const db = AtpDb.open(o.dataDir);
     const log = o.logger.child({ component: 'availability' });
     const state = (await jsm.streams.info(o.policy.stream)).state;
+    if (db.discarded) log.warn({ stream: o.policy.stream }, 'the host restarted since the availability view was last written: rebuilding it from the stream');
     if (db.lastSeq > state.last_seq) {
       log.warn({ stream: o.policy.stream, viewSeq: db.lastSeq, streamSeq: state.last_seq }, 'the stream is behind the view (it was recreated or purged): rebuilding the view from it');
       db.clearFigures();
@@ -115,7 +119,19 @@ export class AvailabilityService implements Availability {
   }
 
   lookup(sku: string, query: LookupQuery = {}): SkuAvailability {
-    return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now: this.clock(), calendar: this.calendar }, this.projection.lastSeq);
+    const now = this.clock();
+    const seq = this.projection.lastSeq;
+    if (query.channel !== undefined && query.explain !== true) {
+      // The common question (one channel, no explain) is answered from the lookup record.
+      const channel = this.policy.channelByName.get(query.channel);
+      if (!channel) throw new RangeError(`unknown channel '${query.channel}' (known: ${this.channels.join(', ')})`);
+      const quantity = query.quantity ?? 1;
+      const rec = this.db.lookup.get(sku);
+      const known = rec !== undefined;
+      const f = this.fast.figure(sku, rec, channel, query.region, quantity, now);
+      if (f) return { sku, known, seq, channels: [{ channel: channel.name, ...(query.region === undefined ? {} : { region: query.region }), available: f.available, quantity, promiseDate: f.promiseDate, shipDate: f.shipDate }] };
+    }
+    return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar }, seq);
   }
 
   reservation(id: string): ReservationDecision | undefined {
@@ -161,6 +177,7 @@ export class AvailabilityService implements Availability {
   private committed(info: CommitInfo): void {
     this.counters.applied(info.events);
     for (const m of info.locations) this.calendars.set(m.id, calendarOf(m));
+    if (info.locations.length > 0) this.fast.invalidate();
     for (const d of info.decisions) this.counters.decisions(d.status === 'active' ? 'accepted' : d.status);
     for (const e of info.expiries) this.expiry.add(e.at, e.sku);
     if (this.changes) for (const [sku, seq] of info.skus) this.changes.mark(sku, seq);

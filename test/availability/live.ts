@@ -2,6 +2,7 @@
  * Support for the availability integration tests: streams on a test nats-server, services on
  * real LMDB files in temporary folders, publishing inventory events.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { pino } from 'pino';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -13,6 +14,7 @@ import { ensureStreams } from '../../runtime/transport/streams.ts';
 import { AvailabilityService, type AvailabilityOptions } from '../../runtime/availability/service.ts';
 import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
 import { tempDir } from '../support/nats.ts';
+import { BIN } from '../support/runner-process.ts';
 
 export const STREAMS_YAML = `streams:
   INVENTORY: { subjects: [inventory.>], duplicateWindow: 10m }
@@ -60,3 +62,28 @@ export async function publishAll(js: JetStreamClient, events: readonly (readonly
   for (const [subject, body] of events) seq = (await js.publish(subject, JSON.stringify(body))).seq;
   return seq;
 }
+
+/** `crossdock run` as a child process on a data folder the caller keeps across restarts. */
+export function runnerIn(pipelinesDir: string, natsUrl: string, dataDir: string): { child: ChildProcess; ready: Promise<number>; exited: Promise<NodeJS.Signals | number | null>; output: () => string } {
+  const child = spawn(process.execPath, [BIN, 'run', '--pipelines', pipelinesDir, '--nats', natsUrl, '--data', dataDir, '--http', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NATS_URL: '' } });
+  live.add(child);
+  let out = '';
+  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.once('exit', (code, signal) => (live.delete(child), resolve(signal ?? code))));
+  const ready = new Promise<number>((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString('utf8');
+      const port = /"http":"[^"]*:(\d+)"/.exec(out)?.[1];
+      if (port && out.includes('"msg":"runner ready"')) resolve(Number(port));
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    void exited.then((how) => reject(new Error(`runner exited (${String(how)}) before ready:\n${out}`)));
+  });
+  ready.catch(() => undefined);
+  return { child, ready, exited, output: () => out };
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) if (c.exitCode === null) c.kill('SIGKILL');
+});

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
+import { encodeFast, FastReader } from '../../runtime/availability/fast.ts';
+import { calendarFrom } from '../../runtime/availability/fold.ts';
 import { POLICY, T0, DAY, ev, policyOf, iso } from './helpers.ts';
 
 const SKUS = ['S1', 'S2'];
@@ -188,6 +190,7 @@ const nextWorkingDay = (day: number): number => {
 
 describe('the projection against a reference fold', () => {
   it('gives the same figures, promise dates and decisions for any event sequence', () => {
+    let fastAnswers = 0;
     fc.assert(
       fc.property(sequence, fc.integer({ min: 0, max: 240 }), (events, lateMinutes) => {
         let t = T0 - 3_600_000;
@@ -201,7 +204,12 @@ describe('the projection against a reference fold', () => {
           ref.apply(e, t);
         }
         now = t + lateMinutes * 60_000;
+        const ids: string[] = [];
+        const indexFor = (id: string): number => (ids.includes(id) ? ids.indexOf(id) : ids.push(id) - 1);
+        const reader = new FastReader(service.policy, calendarFrom(service.store), (id) => ids.indexOf(id));
         for (const s of SKUS) {
+          const state = service.store.sku(s);
+          const rec = state ? encodeFast(state, indexFor) : undefined;
           const all = service.lookup(s);
           for (const l of LOCS) expect(all.locations!.find((x) => x.location === l)!.available, `${s} at ${l}`).toBe(ref.atp(s, l, now)[0]);
           for (const channel of ['web', 'market', 'b2b']) {
@@ -212,6 +220,12 @@ describe('the projection against a reference fold', () => {
                 const d = ref.atp(s, 'A', now).findIndex((_, i) => ref.ats(s, channel, region, now, i) >= quantity);
                 expect(f.promiseDate, `${s} ${channel} ${region} ×${quantity}`).toBe(d < 0 ? null : date(TODAY + d));
                 expect(f.shipDate).toBe(d < 0 ? null : date(nextWorkingDay(TODAY + d)));
+                // The lookup record answers the same, or hands over to the full path.
+                const fast = reader.figure(s, rec, service.policy.channelByName.get(channel)!, region, quantity, now);
+                if (fast) {
+                  fastAnswers++;
+                  expect(fast, `fast ${s} ${channel} ${region} ×${quantity}`).toEqual({ available: f.available, promiseDate: f.promiseDate, shipDate: f.shipDate });
+                }
               }
             }
           }
@@ -226,6 +240,7 @@ describe('the projection against a reference fold', () => {
       }),
       { numRuns: 300 },
     );
+    expect(fastAnswers).toBeGreaterThan(1000);
   });
 });
 
