@@ -20,6 +20,22 @@ interface Described {
   readonly examples: readonly unknown[];
 }
 
+/**
+ * The editor sees files before `${VAR}` references are resolved, so a field with a pattern
+ * (a URL, a duration) must also accept text holding a reference; the runner checks the
+ * resolved value against the original pattern.
+ */
+export function allowEnvReferences(schema: JsonSchema): JsonSchema {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) out[k] = k === 'pattern' && typeof v === 'string' ? `\\$\\{|${v}` : walk(v);
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}
+
 function describedConfig(spec: Described): JsonSchema {
   return {
     ...spec.configSchema,

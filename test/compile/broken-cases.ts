@@ -3,6 +3,7 @@
  * project: a valid base (streams, one pipeline, one mapping, one schema) with some files
  * replaced. The YAML is inline so the line and column in the expectation can be checked by eye.
  */
+import { registry } from '../../runtime/components/registry.ts';
 
 export const BASE: Readonly<Record<string, string>> = {
   'pipelines/streams.yaml': `streams:
@@ -84,7 +85,7 @@ steps:
   - mapp: orders/to-erp.jsonata
 outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
 `),
-    expected: [`${P}:6:5: unknown step kind 'mapp' (did you mean 'map'?); known kinds: map, validate, filter, route, headers`],
+    expected: [`${P}:6:5: unknown step kind 'mapp' (did you mean 'map'?); known kinds: ${[...registry.steps.keys()].join(', ')}`],
   },
   {
     name: 'unknown input kind',
@@ -95,7 +96,7 @@ input:
   kafka: { topic: orders }
 outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
 `),
-    expected: [`${P}:5:3: unknown input kind 'kafka'; known kinds: jetstream`],
+    expected: [`${P}:5:3: unknown input kind 'kafka'; known kinds: ${[...registry.inputs.keys()].join(', ')}`],
   },
   {
     name: 'misspelt top-level property',
