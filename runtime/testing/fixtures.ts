@@ -29,6 +29,12 @@ class StubHttp implements HttpClient {
   }
 }
 
+/**
+ * Fixture tests run at a fixed moment, so anything stamped with the arrival time (an X12
+ * envelope's date) is the same on every run and can be compared whole.
+ */
+export const FIXTURE_TIME = Date.parse('2026-03-02T09:30:00Z');
+
 export interface FixtureResult {
   readonly file: string;
   readonly line: number;
@@ -88,7 +94,7 @@ async function runOne(pipeline: CompiledPipeline, t: TestDoc['tests'][number], b
   }
   const subject = t.input.subject ?? origin.subject;
   if (subject === undefined) return [`input: give a subject (the pipeline listens on a wildcard)`];
-  const meta = { pipeline: pipeline.name, subject, stream: origin.stream, streamSeq: 1, deliveryCount: 1, receivedAt: Date.now(), key: `${origin.stream}:1` };
+  const meta = { pipeline: pipeline.name, subject, stream: origin.stream, streamSeq: 1, deliveryCount: 1, receivedAt: FIXTURE_TIME, key: `${origin.stream}:1` };
   const headers = { 'X-Correlation-Id': 'fixture-test', ...(t.input.headers ?? {}) };
   const ex = createExchange(pipeline, { data, headers, meta }, pipeline.input.format);
   let outcome: Outcome;

@@ -131,4 +131,16 @@ outputs: { a: { jetstream: { subject: "'out.a'" } } }
     const none = await run(p, { file: 'f2', ack: 'x', documents: [] });
     expect(none.kind === 'emit' && none.emissions.map((e) => e.output)).toEqual(['ack']);
   });
+
+  it('validates a part of the body, or every item of a list, naming the item', async () => {
+    const schema = JSON.stringify({ type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'number', minimum: 1 } }, required: ['sku', 'qty'] });
+    const p = compileInline(`${HEAD}steps:
+  - validate: { schema: line.schema.json, each: lines }
+  - validate: { schema: line.schema.json, select: "lines[0]" }
+outputs: { a: { jetstream: { subject: "'out.a'" } } }
+`, { 'schemas/line.schema.json': schema });
+    expect((await run(p, { lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }] })).kind).toBe('emit');
+    const bad = await run(p, { lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 0 }] });
+    expect(bad.kind === 'fail' && bad.failure).toMatchObject({ step: 'validate line.schema.json (each lines)', field: '[1]/qty', reason: 'does not match line.schema.json: [1]/qty: must be >= 1' });
+  });
 });
