@@ -41,9 +41,10 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
     return { line: p.line, col: p.col };
   };
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) {
-      diags.error(file, posOf(e.pos[0]), 'yaml-syntax', yamlMessage(e.code, e.message));
-    }
+    // After the first syntax error the parser's later complaints are mostly echoes of it.
+    const first = doc.errors[0]!;
+    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error(s) after it, probably caused by it)` : '';
+    diags.error(file, posOf(first.pos[0]), 'yaml-syntax', yamlMessage(first.code, first.message) + more);
     return undefined;
   }
   const secretPaths = new Set<string>();
