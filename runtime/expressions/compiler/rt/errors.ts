@@ -141,8 +141,3 @@ export function populateMessage(e: JErr | Record<string, unknown>): string | und
   fields['message'] = message;
   return message;
 }
-
-/** The error the reference throws when JavaScript itself fails mid-evaluation (no code). */
-export function typeErrorLike(message: string): TypeError {
-  return new TypeError(message);
-}

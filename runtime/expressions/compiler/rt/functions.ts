@@ -128,13 +128,6 @@ export function arityOf(func: unknown): number {
   return (f.arguments as { length: number }).length;
 }
 
-/** The underlying function of (possibly nested) argument wrappers. */
-export function unwrap(v: unknown): unknown {
-  let f = v;
-  while (f instanceof Wrapper) f = f.inner;
-  return f;
-}
-
 function cannotSet(value: unknown, prop: string): TypeError {
   const what = value === null ? 'null' : value === undefined ? 'undefined' : `${typeof value} '${String(value)}'`;
   return value === null || value === undefined

@@ -5,10 +5,10 @@
 import { builtin } from '../lib/index.ts';
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
-import { Builtin, Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, tailEscape, wrapArg } from './functions.ts';
+import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
-import { ParallelErrors, concurrentFailure, filterBy, filterTimes, filterIndex, group, sortSeq } from './path.ts';
+import { concurrentFailure, filterIndex, filterTimes, group, sortSeq } from './path.ts';
 import { namePath, namePathAfter, plainField } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
@@ -59,11 +59,9 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   createSeq,
   markCons,
   filterIndex,
-  filterBy,
   filterTimes,
   sortSeq,
   group,
-  ParallelErrors,
   concurrentFailure,
   tupleSeq,
   tuplesOf,
@@ -87,7 +85,6 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   partial,
   Chain,
   isFunction,
-  Builtin,
   brokenSignature,
   Transform,
 });

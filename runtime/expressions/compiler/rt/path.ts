@@ -5,7 +5,7 @@
 import { JErr } from './errors.ts';
 import { createSeq, pushItems, seqOf } from './sequence.ts';
 import { Bailout, isStackOverflow, tick } from './state.ts';
-import { type Flagged, isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
+import { isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
 
 export type ItemFn = (item: unknown) => unknown;
 
@@ -40,28 +40,6 @@ export function filterTimes(res: unknown, index: number, length: number): number
     return times;
   }
   return toBoolean(r) ? 1 : 0;
-}
-
-/** `[expr]`: keeps items for which the predicate is true, or whose index it names. */
-export function filterBy(input: unknown, pred: ItemFn): Flagged {
-  const results = createSeq();
-  const items = Array.isArray(input) ? input : seqOf(input);
-  for (let index = 0; index < items.length; index++) {
-    tick();
-    const item = items[index];
-    let res = pred(item);
-    if (isNumeric(res)) res = [res];
-    if (isArrayOfNumbers(res)) {
-      for (const ires of res as number[]) {
-        let ii = Math.floor(ires);
-        if (ii < 0) ii = items.length + ii;
-        if (ii === index) results.push(item);
-      }
-    } else if (toBoolean(res)) {
-      results.push(item);
-    }
-  }
-  return results;
 }
 
 /**

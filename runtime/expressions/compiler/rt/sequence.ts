@@ -4,7 +4,7 @@
  * property names, same enumerability) because they travel with data: a sequence stored in an
  * object by one sub-expression is still a sequence when another one reads it back.
  */
-import { type Flagged, isFunction, isSeq } from './values.ts';
+import { type Flagged, isFunction } from './values.ts';
 
 export function createSeq(): Flagged {
   const s: Flagged = [];
@@ -128,29 +128,6 @@ export function descendants(input: unknown): unknown {
   const results = createSeq();
   recurseDescendants(input, results);
   return results.length === 1 ? results[0] : results;
-}
-
-/**
- * Gathers the values a path step produced for each input item: arrays are spread one level
- * unless they were built by an array constructor; a lone plain array at the last step is the
- * result itself.
- */
-export class StepCollector {
-  out: Flagged = createSeq();
-  count = 0;
-  first: unknown = undefined;
-  add(v: unknown): void {
-    if (this.count++ === 0) this.first = v;
-    if (!Array.isArray(v) || (v as Flagged).cons) {
-      this.out.push(v);
-    } else {
-      for (const item of v) this.out.push(item);
-    }
-  }
-  finish(lastStep: boolean): Flagged {
-    if (lastStep && this.count === 1 && Array.isArray(this.first) && !isSeq(this.first)) return this.first as Flagged;
-    return this.out;
-  }
 }
 
 export function markCons(arr: unknown[]): unknown[] {
