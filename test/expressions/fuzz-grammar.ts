@@ -85,7 +85,7 @@ const binaryFunctions = [
 const literal = fc.oneof(
   fc.integer({ min: -3, max: 12 }).map(String),
   fc.constantFrom('0.5', '1.5', '1e3', '-1', '2.25'),
-  fc.constantFrom('"a"', '"b"', '""', '"x y"', '"10"', '"ab"', "'B'", '"#,##0.0"', '"0"', '"w"'),
+  fc.constantFrom('"a"', '"b"', '""', '"x y"', '"10"', '"ab"', "'B'", '"#,##0.0"', '"0"', '"w"', '"😀é"', '"a\\nb"', '" t "'),
   fc.constantFrom('true', 'false', 'null'),
 );
 
@@ -207,6 +207,12 @@ export function expression(maxDepth = 5): fc.Arbitrary<string> {
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `${a}.*[${b}]`), weight: 1 },
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `$lookup(${a}, ${b})`), weight: 1 },
         { arbitrary: fc.tuple(e, e).map(([a, b]) => `{"a": ${a}, "b": [${b}]}.(a & b)`), weight: 1 },
+        // Tuple streams with several bindings, predicates over them, and grouping.
+        { arbitrary: fc.tuple(e, e).map(([a, b]) => `Order@$o.Product@$p[${a}].{"o": $o.a, "p": $p.name, "x": ${b}}`), weight: 1 },
+        { arbitrary: e.map((a) => `Order#$oi.Product#$pi[$pi < 2].{"k": $oi & "-" & $pi, "v": ${a}}`), weight: 1 },
+        { arbitrary: fc.tuple(e, e).map(([k, v]) => `items#$i{${k}: [$i, ${v}]}`), weight: 1 },
+        { arbitrary: e.map((a) => `items@$it.tags@$t{$t: $count($it) & ${a}}`), weight: 1 },
+        { arbitrary: e.map((a) => `Order.Product^(>price, name)#$r.{"rank": $r, "x": ${a}}`), weight: 1 },
         // Transforms.
         { arbitrary: fc.tuple(tie('path'), e).map(([p, u]) => `$ ~> |${p}|{"t": ${u}}|`), weight: 1 },
         { arbitrary: fc.tuple(tie('path'), e, e).map(([p, u, d]) => `$ ~> |${p}|${u}, ${d}|`), weight: 1 },
