@@ -23,9 +23,9 @@ export const validateStep: StepSpec<ValidateConfig> = {
       {
         type: 'object',
         properties: {
-          schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.' },
-          select: { type: 'string', minLength: 1, description: 'JSONata giving the part of the body to validate.' },
-          each: { type: 'string', minLength: 1, description: 'JSONata giving a list; every item is validated.' },
+          schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.', examples: ['canonical/sales-order.schema.json'] },
+          select: { type: 'string', minLength: 1, description: 'JSONata giving the part of the body to validate.', examples: ['order'] },
+          each: { type: 'string', minLength: 1, description: 'JSONata giving a list; every item is validated.', examples: ['inventory'] },
         },
         required: ['schema'],
         additionalProperties: false,
