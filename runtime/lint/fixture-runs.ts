@@ -19,7 +19,9 @@ import type { YamlSource } from '../spec/yaml-source.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
 import { startSteps } from '../engine/drivers.ts';
 import type { HttpClient, HttpRequest, HttpResponse } from '../components/services.ts';
-import { FIXTURE_INSTANT, withFrozenClock } from './frozen-clock.ts';
+import { withFrozenClock } from './frozen-clock.ts';
+// The moment `crossdock test` runs fixtures at, so both see the same outputs.
+import { FIXTURE_TIME } from '../testing/fixtures.ts';
 
 type Stub = { status?: number; headers?: Record<string, string>; body?: unknown };
 
@@ -95,7 +97,7 @@ export function fixtureDir(source: YamlSource): string {
  */
 export async function runFixtures(project: Project, options: { only?: ReadonlySet<string> } = {}): Promise<FixtureRun[]> {
   const files = fixtureFiles(project);
-  return withFrozenClock(FIXTURE_INSTANT, async () => {
+  return withFrozenClock(FIXTURE_TIME, async () => {
     const runs: FixtureRun[] = [];
     for (const { source, doc } of files) {
       if (options.only && !options.only.has(doc.pipeline)) continue;
@@ -138,7 +140,7 @@ async function runOne(pipeline: CompiledPipeline, test: FixtureTest, baseDir: st
   }
   const origin = pipeline.input.origin;
   const subject = test.input.subject ?? origin.subject ?? '';
-  const meta = { pipeline: pipeline.name, subject, stream: origin.stream, streamSeq: 1, deliveryCount: 1, receivedAt: FIXTURE_INSTANT, key: `${origin.stream}:1` };
+  const meta = { pipeline: pipeline.name, subject, stream: origin.stream, streamSeq: 1, deliveryCount: 1, receivedAt: FIXTURE_TIME, key: `${origin.stream}:1` };
   const headers = { 'X-Correlation-Id': 'fixture-test', ...(test.input.headers ?? {}) };
   const ex = createExchange(pipeline, { data, headers, meta }, pipeline.input.format);
   const outcome: Outcome = isFailure(ex) ? { kind: 'fail', failure: ex, exchange: undefined } : await processExchange(pipeline, ex);

@@ -7,8 +7,6 @@
  * The swap is process-wide: use it only from commands and tests that run nothing else at the
  * same time.
  */
-export const FIXTURE_INSTANT = Date.UTC(2024, 0, 15, 12, 0, 0);
-
 export async function withFrozenClock<T>(instant: number, fn: () => Promise<T>): Promise<T> {
   const RealDate = Date;
   class FrozenDate extends RealDate {
