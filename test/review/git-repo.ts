@@ -1,6 +1,6 @@
 /** Throwaway git repositories: a base project committed on main, then a change committed on top. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,14 +26,24 @@ export function writeFiles(root: string, files: Readonly<Record<string, string |
   }
 }
 
+// Repositories with the same base are copies of one, .git included: three git processes fewer per case.
+const templates = new Map<Readonly<Record<string, string>>, string>();
+
 /** A repository with `base` committed on main. */
 export function repoWith(base: Readonly<Record<string, string>>): string {
+  let template = templates.get(base);
+  if (!template) {
+    template = mkdtempSync(join(tmpdir(), 'crossdock-plan-base-'));
+    roots.push(template);
+    git(template, 'init', '-q', '-b', 'main');
+    writeFiles(template, base);
+    git(template, 'add', '-A');
+    git(template, 'commit', '-q', '-m', 'base');
+    templates.set(base, template);
+  }
   const root = mkdtempSync(join(tmpdir(), 'crossdock-plan-test-'));
   roots.push(root);
-  git(root, 'init', '-q', '-b', 'main');
-  writeFiles(root, base);
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'base');
+  cpSync(template, root, { recursive: true });
   return root;
 }
 
@@ -45,5 +55,6 @@ export function commit(root: string, files: Readonly<Record<string, string | nul
 }
 
 export function removeRepos(): void {
+  templates.clear();
   for (const r of roots.splice(0)) rmSync(r, { recursive: true, force: true });
 }
