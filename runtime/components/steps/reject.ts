@@ -41,7 +41,7 @@ export const rejectStep: StepSpec<RejectConfig> = {
       return isPromiseLike(r) ? Promise.resolve(r).then(fail) : fail(r);
     };
     return {
-      label: `reject when ${config.when}`,
+      label: `reject when ${config.when.length > 48 ? config.when.slice(0, 47) + "…" : config.when}`,
       run(ex) {
         let hit: unknown;
         try {
