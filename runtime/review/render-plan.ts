@@ -8,7 +8,10 @@ import type { BehaviourReport, ChangedItem, Finding, PlanReport, Section } from 
 
 const ICON = { breaking: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
 
-export function renderPlan(r: PlanReport): string {
+/** GitHub refuses comments over 65,536 characters; keep a margin for the CI's own lines. */
+export const COMMENT_LIMIT = 60_000;
+
+export function renderPlan(r: PlanReport, limit = COMMENT_LIMIT): string {
   const out: string[] = [];
   out.push(`## Crossdock plan: \`${r.base}\` → ${r.head}`, '');
   out.push(summary(r), '');
@@ -25,7 +28,7 @@ export function renderPlan(r: PlanReport): string {
   section(out, 'Consumers', r.consumers);
   section(out, 'Streams', r.streams);
   schemas(out, r);
-  behaviour(out, r.behaviour);
+  behaviour(out, r.behaviour, limit - out.join('\n').length);
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
@@ -40,8 +43,8 @@ function summary(r: PlanReport): string {
   const touched = [p.added.length && `${p.added.length} added`, p.removed.length && `${p.removed.length} removed`, p.changed.length && `${p.changed.length} changed`].filter(Boolean);
   parts.push(touched.length > 0 ? `pipelines: ${touched.join(', ')}` : 'no pipeline changed');
   const changedFixtures = r.behaviour.filter((b) => b.status === 'changed').length;
-  const ran = r.behaviour.length;
-  if (ran > 0) parts.push(`${ran} fixture(s) compared, ${changedFixtures} with different outputs`);
+  const compared = r.behaviour.filter((b) => b.status === 'changed' || b.status === 'same').length;
+  if (compared > 0) parts.push(`${compared} fixture(s) compared, ${changedFixtures} with different outputs`);
   return parts.join(' · ');
 }
 
@@ -94,25 +97,58 @@ function schemas(out: string[], r: PlanReport): void {
   out.push('');
 }
 
-function behaviour(out: string[], list: readonly BehaviourReport[]): void {
+/**
+ * Fixtures whose outputs changed show a JSON diff, breaking ones first; new fixtures show a
+ * one-line outcome (their test file is in the pull request anyway). What does not fit in
+ * `budget` characters is counted, not shown.
+ */
+function behaviour(out: string[], list: readonly BehaviourReport[], budget: number): void {
   if (list.length === 0) return;
   out.push('### Behaviour: fixture outputs, before → after', '');
   const byPipeline = new Map<string, BehaviourReport[]>();
   for (const b of list) byPipeline.set(b.pipeline, [...(byPipeline.get(b.pipeline) ?? []), b]);
   for (const [pipeline, reports] of byPipeline) {
-    const same = reports.filter((b) => b.status === 'same').length;
-    out.push(`**\`${pipeline}\`**: ${reports.length} fixture(s), ${same} unchanged`, '');
-    for (const b of reports) {
-      if (b.status === 'same') continue;
-      const mark = b.breaking ? ` ${ICON.breaking}` : '';
-      out.push(`<details${b.breaking ? ' open' : ''}><summary>${b.status === 'new' ? 'new fixture' : b.status === 'removed' ? 'removed fixture' : 'changed'}: ${esc(b.test)}${mark}</summary>`, '');
-      for (const n of b.notes) out.push(`- ${n.breaking ? `${ICON.breaking} ` : ''}${esc(n.text)}`);
-      if (b.notes.length > 0) out.push('');
-      if (b.diff.length > 0) out.push('```diff', ...b.diff, '```', '');
-      if (b.outcome !== undefined) out.push('```json', JSON.stringify(b.outcome, null, 2), '```', '');
-      out.push('</details>', '');
-    }
+    const count = (status: BehaviourReport['status']): number => reports.filter((b) => b.status === status).length;
+    const parts = [count('same') && `${count('same')} unchanged`, count('changed') && `${count('changed')} with different outputs`, count('new') && `${count('new')} new`, count('removed') && `${count('removed')} removed`].filter(Boolean);
+    out.push(`- **\`${pipeline}\`**: ${reports.length} fixture(s), ${parts.join(', ')}`);
   }
+  out.push('');
+  const order = (b: BehaviourReport): number => (b.breaking ? 0 : b.status === 'changed' ? 1 : b.status === 'removed' ? 2 : 3);
+  const shown = list.filter((b) => b.status !== 'same').sort((a, b) => order(a) - order(b));
+  let used = out.join('\n').length;
+  let left = 0;
+  for (const b of shown) {
+    const block = behaviourBlock(b);
+    if (used + block.join('\n').length > budget) {
+      left++;
+      continue;
+    }
+    used += block.join('\n').length;
+    out.push(...block);
+  }
+  if (left > 0) out.push(`${left} more fixture(s) not shown, to keep this comment within GitHub's size limit: run \`crossdock plan\` locally, or \`--format json\`.`, '');
+}
+
+function behaviourBlock(b: BehaviourReport): string[] {
+  const out: string[] = [];
+  const title = `\`${b.pipeline}\` › ${esc(b.test)}`;
+  if (b.status === 'new') return [`- new fixture ${title}: ${esc(outcomeLine(b.outcome))}`, ''];
+  if (b.status === 'removed') return [`- removed fixture ${title}`, ''];
+  out.push(`<details${b.breaking ? ' open' : ''}><summary>${b.breaking ? `${ICON.breaking} ` : ''}${title}</summary>`, '');
+  for (const n of b.notes) out.push(`- ${n.breaking ? `${ICON.breaking} ` : ''}${esc(n.text)}`);
+  if (b.notes.length > 0) out.push('');
+  if (b.diff.length > 0) out.push('```diff', ...b.diff, '```', '');
+  out.push('</details>', '');
+  return out;
+}
+
+/** A new fixture's outcome in one line: where its messages go, or why it stops. */
+function outcomeLine(outcome: unknown): string {
+  const o = (outcome ?? {}) as { outputs?: { subject: string; id: string }[]; deadLetter?: { step: string; reason: string }; dropped?: { step: string }; notRun?: string };
+  if (o.outputs) return o.outputs.length === 0 ? 'publishes nothing' : `publishes ${o.outputs.map((e) => `${e.subject} (id ${e.id})`).join(', ')}`;
+  if (o.deadLetter) return `dead-lettered at ${o.deadLetter.step}: ${o.deadLetter.reason}`;
+  if (o.dropped) return `dropped by ${o.dropped.step}`;
+  return `not run: ${o.notRun ?? 'unknown'}`;
 }
 
 /** Keeps user text from opening HTML or tables in the comment. */

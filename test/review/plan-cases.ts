@@ -321,7 +321,7 @@ outputs:
     exitCode: 0,
     pipelines: { changed: ['orders'] },
     behaviour: { 'orders › a paid web order': 'same' },
-    markdown: ['changed files: `mappings/web/order-to-order.jsonata`', '**`orders`**: 1 fixture(s), 1 unchanged'],
+    markdown: ['changed files: `mappings/web/order-to-order.jsonata`', '- **`orders`**: 1 fixture(s), 1 unchanged\n'],
   },
   {
     name: 'a message id expression changed',

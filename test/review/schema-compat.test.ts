@@ -69,3 +69,17 @@ describe('JSON with the position of its mistake', () => {
     expect(parseJson('\uFEFF{"a": [1]}')).toEqual({ ok: true, value: { a: [1] } });
   });
 });
+
+describe('the plan comment', () => {
+  it("stays within GitHub's comment size, counting what it leaves out", async () => {
+    const { renderPlan } = await import('../../runtime/review/render-plan.ts');
+    const big = { text: 'x'.repeat(2000) };
+    const behaviour = Array.from({ length: 50 }, (_, i) => ({ pipeline: 'p', test: `t${i}`, status: 'changed' as const, diff: [`- ${JSON.stringify(big)}`, `+ ${JSON.stringify({ ...big, i })}`], notes: [], breaking: false }));
+    const section = { added: [], removed: [], changed: [] };
+    const md = renderPlan({ base: 'abc', head: 'working tree', pipelines: section, streams: section, consumers: section, findings: [], schemas: [], behaviour, errors: { base: [], head: [] } }, 20_000);
+    expect(md.length).toBeLessThan(20_000);
+    expect(md).toMatch(/\n(\d+) more fixture\(s\) not shown, to keep this comment within GitHub's size limit/);
+    const shown = md.match(/<details>/g)?.length ?? 0;
+    expect(shown + Number(/(\d+) more fixture/.exec(md)?.[1])).toBe(50);
+  });
+});
