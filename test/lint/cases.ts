@@ -223,6 +223,18 @@ outputs:
     expected: [`${P}:7:14: warning: nothing publishes to 'channel.orders': no pipeline output and no external: entry (direction produced or both) matches it`],
   },
   {
+    name: 'two streams whose subjects overlap (checked when the project loads)',
+    rule: 'streams',
+    files: { 'pipelines/streams.yaml': (BASE['pipelines/streams.yaml'] as string).replace('  DLQ:\n', '  WEB:\n    subjects: [channel.web.*]\n  DLQ:\n') },
+    expected: [`pipelines/streams.yaml:7:16: subject 'channel.web.*' of stream WEB overlaps 'channel.>' of stream CHANNELS`],
+  },
+  {
+    name: 'a dead-letter subject no stream captures (checked when the project loads)',
+    rule: 'streams',
+    files: { [P]: `${BASE[P] as string}errors:\n  deadLetter: failed.orders\n` },
+    expected: [`${P}:17:15: dead-letter subject 'failed.orders' is not captured by any stream; dead letters would be lost`],
+  },
+  {
     name: 'an external: entry with an unknown direction',
     rule: 'streams',
     files: { 'pipelines/streams.yaml': (BASE['pipelines/streams.yaml'] as string).replace('direction: consumed', 'direction: read') },
