@@ -13,7 +13,7 @@ import { compileApply, compileCall, compileLambda, compilePartial, compileTransf
 import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
 import { Emitter } from './emitter.ts';
 import { compileBinary } from './operators.ts';
-import { compileFilter, compilePath } from './paths.ts';
+import { compileFilter, compilePath, notOwn } from './paths.ts';
 import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
 
 export interface FnInfo {
@@ -100,9 +100,19 @@ export class Compiler {
         return compileBinary(this, node, ctx);
       case 'unary':
         return this.unary(node, ctx);
-      case 'name':
+      case 'name': {
         this.leaf(ctx);
-        return this.let(`${this.e.rt('lookup')}(${ctx.input}, ${this.e.k(node.value)})`);
+        // Read inline for a single object (an inline cache per site); arrays map through lookup.
+        const x = ctx.input;
+        const k = this.e.k(node.value);
+        const t = this.e.id('n');
+        this.e.emit(`let ${t};`);
+        this.e.emit(
+          `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) { ${t} = ${x}[${k}]; if (${t} !== undefined && ${notOwn(this, x, k)}) ${t} = undefined; } ` +
+            `else ${t} = ${this.e.rt('lookup')}(${x}, ${k});`,
+        );
+        return t;
+      }
       case 'string':
       case 'number':
       case 'value':

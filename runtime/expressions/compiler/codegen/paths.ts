@@ -33,24 +33,9 @@ function bare(step: Node): boolean {
 }
 
 /**
- * `x.key` when x is a single object whose field is not an array; `general` otherwise. `check`
- * is the step's depth check, made only when the step is evaluated (general makes its own).
+ * `a.b.c` or `$v.b.c`, read inline while every step meets a single object (each read gets its
+ * own inline cache that way); the name-path helpers take over when an array turns up.
  */
-function inlineField(c: Compiler, x: string, key: string, general: string, check?: Ctx): string {
-  const e = c.e;
-  const t = e.id('f');
-  e.emit(`let ${t};`);
-  e.block(`if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x}))`, () => {
-    if (check !== undefined) c.leaf(check);
-    e.emit(`${t} = ${e.rt('plainField')}(${x}, ${key});`);
-    // A plain array is the value itself; a sequence stored in the data is collapsed by general.
-    e.emit(`if (Array.isArray(${t}) && ${t}.sequence === true) ${t} = ${general};`);
-  });
-  e.emit(`else ${t} = ${general};`);
-  return t;
-}
-
-/** `a.b.c` or `$v.b.c`: handled by the name-path helpers. */
 function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined {
   const steps = node.steps ?? [];
   if (node.keepSingletonArray || !steps.every(bare)) return undefined;
@@ -58,20 +43,37 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   const rest = first.type === 'variable' ? steps.slice(1) : steps;
   if (rest.length === 0 || !rest.every((s) => s.type === 'name')) return undefined;
   const e = c.e;
-  const keys = e.k(Object.freeze(rest.map((s) => s.value as string)));
-  let result: string;
-  // One field of one object (the most common case of all) is read inline; anything else (an
-  // array on either side, more steps) goes through the helpers.
-  const single = rest.length === 1 ? e.k(rest[0]?.value) : undefined;
-  if (first.type === 'variable') {
-    const v = c.compile(first, c.child(ctx));
-    const general = `${e.rt('namePathAfter')}(${v}, ${keys})`;
-    result = single === undefined ? c.let(general) : inlineField(c, v, single, general);
-  } else {
-    const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-    const general = `${e.rt('namePath')}(${ctx.input}, ${keys}, ${depth})`;
-    result = single === undefined ? c.let(general) : inlineField(c, ctx.input, single, general, c.child(ctx));
-  }
+  const start = first.type === 'variable' ? c.compile(first, c.child(ctx)) : ctx.input;
+  const result = e.id('f');
+  const slow = e.id('sl');
+  const label = e.id('w');
+  // On anything but single objects all the way, the walk gives up and the full algorithm runs
+  // (from the beginning: lookups have no effects).
+  e.emit(`let ${result}, ${slow} = false;`);
+  e.block(`${label}:`, () => {
+    e.emit(`if (typeof ${start} !== 'object' || ${start} === null || Array.isArray(${start})) { ${slow} = true; break ${label}; }`);
+    if (first.type !== 'variable') c.leaf(c.child(ctx));
+    let o = start;
+    rest.forEach((step, i) => {
+      const last = i === rest.length - 1;
+      const w = e.id('x');
+      e.emit(`const ${w} = ${o}[${e.k(step.value)}];`);
+      e.emit(`if (${w} === undefined || ${notOwn(c, o, e.k(step.value))}) { ${result} = undefined; break ${label}; }`);
+      // A plain array met by the last step is the value itself.
+      e.emit(
+        last
+          ? `if (Array.isArray(${w})) { if (${w}.sequence === true) ${slow} = true; else ${result} = ${w}; break ${label}; }`
+          : `if (Array.isArray(${w})) { ${slow} = true; break ${label}; }`,
+      );
+      if (!last) e.emit(`if (typeof ${w} !== 'object' || ${w} === null) { ${result} = undefined; break ${label}; }`);
+      o = w;
+    });
+    e.emit(`${result} = ${o};`);
+  });
+  e.block(`if (${slow})`, () => {
+    const rs = generalPath(c, node, ctx);
+    e.emit(`${result} = Array.isArray(${rs}) ? ${e.rt('norm')}(${rs}) : ${rs};`);
+  });
   c.collapsed.add(result);
   // Grouping sees the same items whether the path value is collapsed or not (a lone item is
   // wrapped, nothing becomes one undefined item), so the collapsed value can be grouped.
@@ -79,11 +81,29 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   return result;
 }
 
+/**
+ * JavaScript condition: field `key` (a constant) of object `o` is not one JSONata sees (not an
+ * own property, or `o` is a function value).
+ */
+export function notOwn(c: Compiler, o: string, key: string): string {
+  const e = c.e;
+  return (
+    `(!${e.rt('hasOwn')}.call(${o}, ${key}) || ${o} instanceof ${e.rt('JFunction')} || ` +
+    `${o}._jsonata_function === true || ${o}._jsonata_lambda === true)`
+  );
+}
+
 export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
   const steps = node.steps ?? [];
   if (steps.some((s) => s.tuple)) return compileTuplePath(c, node, ctx);
   const named = compileNamePath(c, node, ctx);
   if (named !== undefined) return named;
+  return finishPath(c, node, generalPath(c, node, ctx), ctx);
+}
+
+/** The path algorithm in full: every step over every item. Returns its (uncollapsed) result. */
+function generalPath(c: Compiler, node: Node, ctx: Ctx): string {
+  const steps = node.steps ?? [];
   const e = c.e;
   const inSeq = e.id('s');
   const first = steps[0] as Node;
@@ -109,7 +129,7 @@ export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
       if (!last) e.emit(`${inSeq} = ${rs};`);
     }
   });
-  return finishPath(c, node, rs, ctx);
+  return rs;
 }
 
 function finishPath(c: Compiler, node: Node, rs: string, ctx: Ctx): string {

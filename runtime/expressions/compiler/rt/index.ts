@@ -9,13 +9,12 @@ import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, ta
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { concurrentFailure, filterIndex, filterTimes, group, sortSeq } from './path.ts';
-import { namePath, namePathAfter, plainField } from './names.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
-import { deepEqual, isFunction, truthy } from './values.ts';
+import { JFunction, deepEqual, isFunction, truthy } from './values.ts';
 
 /** Marks a frame variable not bound yet. */
 export const UNBOUND: unique symbol = Symbol('unbound');
@@ -36,9 +35,6 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   depthExceeded,
   checkClock,
   lookup,
-  namePath,
-  namePathAfter,
-  plainField,
   wildcard,
   descendants,
   Regex,
@@ -85,6 +81,8 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   partial,
   Chain,
   isFunction,
+  JFunction,
+  hasOwn: Object.prototype.hasOwnProperty,
   brokenSignature,
   Transform,
 });
