@@ -56,6 +56,13 @@ describe('the graph of the reference pipelines', () => {
     expect(has(g, 'pipeline:edi-inbound', 'subject:exceptions.edi-rejected.*', 'rejections')).toBe(true);
   });
 
+  it('links a published subject to the wildcard filter that reads it', async () => {
+    const g = await referenceGraph();
+    expect(g.edges.find((e) => e.from === 'subject:edi.out.997.*' && e.to === 'subject:edi.out.>')?.style).toBe('match');
+    expect(has(g, 'subject:edi.out.>', 'pipeline:edi-outbound')).toBe(true);
+    expect(g.edges.some((e) => e.from === 'pipeline:edi-outbound' && e.to.startsWith('system:files-out:'))).toBe(true);
+  });
+
   it('reads EDI files from the drop folder and splits them by type and partner', async () => {
     const g = await referenceGraph();
     const drop = g.nodes.find((n) => n.id.startsWith('system:files-in:') && has(g, n.id, 'pipeline:edi-inbound'));
@@ -69,7 +76,8 @@ describe('the graph of the reference pipelines', () => {
     const g = await referenceGraph();
     expect(has(g, 'subject:erp.posted.salesorders.*', 'system:ERP adapter')).toBe(true);
     expect(has(g, 'subject:exceptions.duplicate-order.*', 'system:Exception inbox')).toBe(true);
-    expect(has(g, 'subject:edi.out.997.*', 'system:EDI transport (SFTP/AS2)') || g.edges.some((e) => e.from === 'subject:edi.out.997.*' && e.style === 'match')).toBe(true);
+    expect(has(g, 'system:WMS and ERP inventory feeds', 'subject:inventory.>')).toBe(true);
+    expect(has(g, 'subject:inventory.>', 'availability')).toBe(true);
     expect(kindOf(g, 'availability')).toBe('availability');
   });
 
