@@ -99,15 +99,15 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
   e.emit(`let ${result};`);
   const keys = literalKeys(spec);
   if (keys !== undefined && spec.lhs.length > 0) {
-    // One input item: each key is evaluated once, so the object is built directly.
-    e.block(`if (!Array.isArray(${input}))`, () => {
-      const obj = c.let('{}', 'o');
-      for (const [k] of spec.lhs) c.compile(k, { ...inner, input });
-      const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input }));
-      keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.k(key)}] = ${values[i]};`));
-      e.emit(`${result} = ${obj};`);
-    });
-    e.block('else', () => e.emit(`${result} = ${genericGroup(c, spec, input, inner, pos)};`));
+    // Literal keys, all different: every input item lands in every pair's group, so each value
+    // is evaluated once, on all the items together (one item: the item itself). The keys
+    // themselves are constants; evaluating them can only fail the depth check.
+    const data = c.let(`Array.isArray(${input}) ? ${e.rt('groupData')}(${input}) : ${input}`, 'd');
+    for (const [k] of spec.lhs) c.compile(k, { ...inner, input: data });
+    const obj = c.let('{}', 'o');
+    const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input: data }));
+    keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.k(key)}] = ${values[i]};`));
+    e.emit(`${result} = ${obj};`);
   } else {
     e.emit(`${result} = ${genericGroup(c, spec, input, inner, pos)};`);
   }

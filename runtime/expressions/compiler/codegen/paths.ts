@@ -71,6 +71,14 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
     e.emit(`${result} = ${o};`);
   });
   e.block(`if (${slow})`, () => {
+    if (rest.length === 1) {
+      // A single field read rarely takes this way (a sequence stored in the data, a primitive
+      // or an array context): the runtime's version saves generating the whole algorithm.
+      const keys = e.k(Object.freeze([rest[0]?.value as string]));
+      const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+      e.emit(`${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
+      return;
+    }
     const rs = generalPath(c, node, ctx);
     e.emit(`${result} = Array.isArray(${rs}) ? ${e.rt('norm')}(${rs}) : ${rs};`);
   });

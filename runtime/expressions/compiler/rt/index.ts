@@ -8,7 +8,7 @@ import { JErr, atOperator } from './errors.ts';
 import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
-import { concurrentFailure, filterIndex, filterTimes, group, sortSeq } from './path.ts';
+import { concurrentFailure, filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
@@ -58,6 +58,8 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   filterTimes,
   sortSeq,
   group,
+  groupData,
+  namePathGeneral,
   concurrentFailure,
   tupleSeq,
   tuplesOf,

@@ -3,9 +3,9 @@
  * (predicate, key, value and sort-term expressions) as closures.
  */
 import { JErr } from './errors.ts';
-import { createSeq, pushItems, seqOf } from './sequence.ts';
-import { Bailout, isStackOverflow, tick } from './state.ts';
-import { isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
+import { createSeq, lookup, norm, pushItems, seqOf } from './sequence.ts';
+import { Bailout, depthExceeded, isStackOverflow, state, tick } from './state.ts';
+import { type Flagged, isArrayOfNumbers, isNumeric, newObject, setKey, toBoolean } from './values.ts';
 
 export type ItemFn = (item: unknown) => unknown;
 
@@ -92,7 +92,7 @@ interface GroupEntry {
   exprIndex: number;
 }
 
-function groupData(entry: GroupEntry): unknown {
+function entryData(entry: GroupEntry): unknown {
   return entry.rest === undefined ? entry.first : entry.rest;
 }
 
@@ -115,7 +115,7 @@ export function group(input: unknown, pairs: readonly GroupPair[], position: num
   const values: unknown[] = new Array<unknown>(keys.length);
   for (let k = 0; k < keys.length; k++) {
     const entry = groups.get(keys[k] as string) as GroupEntry;
-    values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(groupData(entry)));
+    values[k] = parallel.run(() => (pairs[entry.exprIndex] as GroupPair).value(entryData(entry)));
   }
   parallel.finish();
   for (let k = 0; k < keys.length; k++) {
@@ -249,4 +249,55 @@ export function sortSeq(input: unknown, terms: readonly SortTerm[], position: nu
 export function concurrentFailure(e: unknown): never {
   if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
   throw new Bailout('a concurrently evaluated part of a constructor failed');
+}
+
+/**
+ * What each group of a grouping with distinct literal keys holds for these input items: the
+ * item itself when there is one, all their items (arrays spread, as $append does) when there
+ * are several. No items means one undefined item (pushed into the input, as the reference does).
+ */
+export function groupData(items: unknown[]): unknown {
+  if (items.length === 0) {
+    items.push(undefined);
+    return undefined;
+  }
+  if (items.length === 1) return items[0];
+  const out: unknown[] = [];
+  for (let i = 0; i < items.length; i++) pushItems(out, items[i]);
+  return out;
+}
+
+/**
+ * A path of field names evaluated the long way, for the rare single-field reads that meet
+ * something other than plain objects. `start` is the context (checked at `depth` if a step is
+ * evaluated), or, with `afterVariable`, the collapsed value of a leading `$variable` step.
+ */
+export function namePathGeneral(start: unknown, keys: readonly string[], afterVariable: boolean, depth: number): unknown {
+  let items: unknown[];
+  if (afterVariable) {
+    if (start === undefined) return undefined;
+    items = Array.isArray(start) && (start as Flagged).cons !== true ? start : [start];
+  } else {
+    items = Array.isArray(start) ? start : [start];
+    if (items.length > 0 && depth > state().maxDepth) depthExceeded();
+  }
+  let rs: unknown[] = items;
+  for (let i = 0; i < keys.length; i++) {
+    const last = i === keys.length - 1;
+    const out = createSeq();
+    let count = 0;
+    let first: unknown;
+    for (let j = 0; j < items.length; j++) {
+      tick();
+      const v = norm(lookup(items[j], keys[i] as string));
+      if (v === undefined) continue;
+      if (count++ === 0) first = v;
+      if (!Array.isArray(v) || (v as Flagged).cons) out.push(v);
+      else pushItems(out, v);
+    }
+    rs = last && count === 1 && Array.isArray(first) && (first as Flagged).sequence !== true ? (first as unknown[]) : out;
+    if (!last && rs.length === 0) return undefined;
+    items = rs;
+  }
+  return norm(rs);
 }
