@@ -13,7 +13,7 @@ import { compileApply, compileCall, compileLambda, compilePartial, compileTransf
 import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
 import { Emitter } from './emitter.ts';
 import { compileBinary } from './operators.ts';
-import { compileFilter, compilePath, notOwn } from './paths.ts';
+import { compileFilter, compilePath, ownField } from './paths.ts';
 import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
 
 export interface FnInfo {
@@ -108,7 +108,7 @@ export class Compiler {
         const t = this.e.id('n');
         this.e.emit(`let ${t};`);
         this.e.emit(
-          `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) { ${t} = ${x}[${k}]; if (${t} !== undefined && ${notOwn(this, x, k)}) ${t} = undefined; } ` +
+          `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) ${t} = ${ownField(this, x, k)}; ` +
             `else ${t} = ${this.e.rt('lookup')}(${x}, ${k});`,
         );
         return t;

@@ -57,8 +57,8 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
     rest.forEach((step, i) => {
       const last = i === rest.length - 1;
       const w = e.id('x');
-      e.emit(`const ${w} = ${o}[${e.k(step.value)}];`);
-      e.emit(`if (${w} === undefined || ${notOwn(c, o, e.k(step.value))}) { ${result} = undefined; break ${label}; }`);
+      e.emit(`const ${w} = ${ownField(c, o, e.k(step.value))};`);
+      e.emit(`if (${w} === undefined) { ${result} = undefined; break ${label}; }`);
       // A plain array met by the last step is the value itself.
       e.emit(
         last
@@ -90,14 +90,14 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
 }
 
 /**
- * JavaScript condition: field `key` (a constant) of object `o` is not one JSONata sees (not an
- * own property, or `o` is a function value).
+ * JavaScript expression: field `key` (a constant) of the (non-array) object `o` as JSONata sees
+ * it: own properties only (never reading inherited ones), and nothing of function values.
  */
-export function notOwn(c: Compiler, o: string, key: string): string {
+export function ownField(c: Compiler, o: string, key: string): string {
   const e = c.e;
   return (
-    `(!${e.rt('hasOwn')}.call(${o}, ${key}) || ${o} instanceof ${e.rt('JFunction')} || ` +
-    `${o}._jsonata_function === true || ${o}._jsonata_lambda === true)`
+    `(${e.rt('hasOwn')}.call(${o}, ${key}) && !(${o} instanceof ${e.rt('JFunction')}) && ` +
+    `${o}._jsonata_function !== true && ${o}._jsonata_lambda !== true ? ${o}[${key}] : undefined)`
   );
 }
 
