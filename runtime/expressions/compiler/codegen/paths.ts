@@ -72,11 +72,17 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   });
   e.block(`if (${slow})`, () => {
     if (rest.length === 1) {
-      // A single field read rarely takes this way (a sequence stored in the data, a primitive
-      // or an array context): the runtime's version saves generating the whole algorithm.
+      // One field over an array of items (grouped data, say) gets a compact loop; the other
+      // ways here (a primitive, a sequence stored in the data) are rare enough for the
+      // runtime's general version.
+      const key = e.k(rest[0]?.value as string);
       const keys = e.k(Object.freeze([rest[0]?.value as string]));
       const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-      e.emit(`${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
+      e.block(`if (Array.isArray(${start})${first.type === 'variable' ? ` && ${start}.cons !== true` : ''})`, () => {
+        if (first.type !== 'variable') e.emit(`if (${start}.length > 0) { ${leafCheck(c, c.child(ctx))} }`);
+        fieldOverItems(c, start, key, result);
+      });
+      e.emit(`else ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
       return;
     }
     const rs = generalPath(c, node, ctx);
@@ -87,6 +93,35 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   // wrapped, nothing becomes one undefined item), so the collapsed value can be grouped.
   if (node.group) return compileGroupOver(c, node.group, result, ctx, false);
   return result;
+}
+
+/** The depth check of a leaf at ctx, as one statement. */
+function leafCheck(c: Compiler, ctx: Ctx): string {
+  const lim = c.e.rt('depthExceeded');
+  return ctx.fn.base === '0' ? `if (LIM < ${ctx.depth}) ${lim}();` : `if (${ctx.fn.base} + ${ctx.depth} > LIM) ${lim}();`;
+}
+
+/** `items.key` as the last (and only) step of a path over an array: assigns the collapsed value. */
+function fieldOverItems(c: Compiler, items: string, key: string, result: string): void {
+  const e = c.e;
+  const out = e.id('o');
+  const n = e.id('n');
+  const first = e.id('f');
+  const i = e.id('i');
+  e.emit(`let ${out} = ${e.rt('createSeq')}(), ${n} = 0, ${first};`);
+  e.block(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++)`, () => {
+    const it = c.let(`${items}[${i}]`, 'x');
+    c.tick();
+    const v = e.id('v');
+    e.emit(
+      `let ${v} = (typeof ${it} === 'object' && ${it} !== null && !Array.isArray(${it})) ? ${ownField(c, it, key)} : ${e.rt('lookup')}(${it}, ${key});`,
+    );
+    e.emit(`if (Array.isArray(${v})) ${v} = ${e.rt('norm')}(${v});`);
+    e.emit(`if (${v} === undefined) continue;`);
+    e.emit(`if (${n}++ === 0) ${first} = ${v};`);
+    e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else ${e.rt('pushItems')}(${out}, ${v});`);
+  });
+  e.emit(`${result} = (${n} === 1 && Array.isArray(${first}) && ${first}.sequence !== true) ? ${first} : ${e.rt('norm')}(${out});`);
 }
 
 /**
