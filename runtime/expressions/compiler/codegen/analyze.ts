@@ -3,9 +3,9 @@
  * caller. (Code generation itself also declines a few shapes it meets deeper down.)
  */
 import { type Node, Unsupported, pairsOf } from './ast.ts';
+import { unsupportedBuiltin } from '../lib/index.ts';
 import { collectBinds } from './scope.ts';
 
-const uncompiledFunctions = new Set(['eval']);
 
 /** Every sub-node of `node`, in all positions (steps, stages, terms, groups, bodies...). */
 function allChildren(node: Node): Node[] {
@@ -52,11 +52,12 @@ export function analyze(node: Node): void {
     case 'transform':
       noBinds([node.pattern, node.update, node.delete].filter((n): n is Node => n !== undefined), 'a transform');
       break;
-    case 'variable':
-      if (uncompiledFunctions.has(node.value as string)) {
-        throw new Unsupported(`function $${String(node.value)} is not compiled`, node.position);
-      }
+    case 'variable': {
+      // Conservative: any variable of that name, even one the expression binds itself.
+      const reason = unsupportedBuiltin(node.value as string);
+      if (reason !== undefined) throw new Unsupported(reason, node.position);
       break;
+    }
     case 'unary':
       if (node.value === '[' && (node.expressions ?? []).length > 1) noBinds(node.expressions ?? [], 'array constructor items');
       if (node.value === '{') noBinds(pairsOf(node).map(([, v]) => v), 'object constructor values');

@@ -30,7 +30,7 @@ for (const library of libraries) {
   }
 }
 
-/** Names the reference binds in its static and per-expression frames but compiled code does not provide. */
+/** Library functions of the reference that compiled code does not provide. */
 const uncompiled: Readonly<Record<string, string>> = {
   eval: 'function $eval is not compiled',
 };
@@ -42,6 +42,8 @@ export function builtin(name: string): Builtin | undefined {
 /** Why a reference built-in cannot be used from compiled code, or undefined when it can. */
 export function unsupportedBuiltin(name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(uncompiled, name)) return uncompiled[name];
+  // The picture functions come from the reference package (see pictures.ts); if they could not
+  // be obtained, expressions using them are not compiled.
   if (['formatNumber', 'formatInteger', 'parseInteger', 'fromMillis', 'toMillis', 'now'].includes(name) && !builtins.has(name)) {
     return `function $${name} is not available to compiled code`;
   }
