@@ -159,4 +159,14 @@ describe('functions from outside the expression', () => {
     expect(() => expression.evaluate(order, { sum: 5 })).toThrow(expect.objectContaining({ code: 'T1006' }));
     await expect(jsonata('$sum(lines.qty)').evaluate(order, { sum: 5 })).rejects.toMatchObject({ code: 'T1006' });
   });
+
+  it('hands a failure in one of several concurrently evaluated parts to the reference', async () => {
+    // The reference evaluates array items (and object values) concurrently: which error it
+    // reports, and where, depends on how its promises interleave.
+    const source = '[$number("x"), 1 + "a"]';
+    const result = compileExpression(source, { strictCompile: true }).evaluate({});
+    expect(isPromiseLike(result)).toBe(true);
+    const expected = await jsonata(source).evaluate({}).catch((e: { code: string; position: number }) => e);
+    await expect(result).rejects.toMatchObject({ code: (expected as { code: string }).code, position: (expected as { position: number }).position });
+  });
 });
