@@ -102,6 +102,23 @@ function validator(file: string): ValidateFunction {
   return v;
 }
 
+const SCHEMA_FILES = [
+  'inventory-position.schema.json',
+  'inventory-reservation.schema.json',
+  'inventory-reservation-request.schema.json',
+  'inventory-reservation-closed.schema.json',
+  'inventory-hold.schema.json',
+  'inventory-hold-released.schema.json',
+  'inventory-inbound.schema.json',
+  'inventory-receipt.schema.json',
+  'location.schema.json',
+];
+
+/** Compiles every event validator now (a few hundred ms), so the first events of a kind are not held up. */
+export function prepareValidators(): void {
+  for (const f of SCHEMA_FILES) validator(f);
+}
+
 /** The schema file for a subject, or undefined when the subject is not an inventory event. */
 export function schemaFor(subject: string): string | undefined {
   const t = subject.split('.');

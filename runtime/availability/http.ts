@@ -65,12 +65,21 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
     sendJson(res, status, body, headers);
   };
 
+  // Keys already proven valid, by their text: a map hit instead of a hash per request.
+  const proven = new Map<string, string>();
   /** The key's digest when the request carries a known key; otherwise answers 401. */
   const authenticate = (req: IncomingMessage, res: ServerResponse, route: string): string | undefined => {
     const auth = req.headers.authorization;
     const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);
+    if (given) {
+      const known = proven.get(given);
+      if (known) return known;
+    }
     const d = given ? digest(given) : undefined;
-    if (d && keys.has(d)) return d;
+    if (d && keys.has(d)) {
+      proven.set(given as string, d);
+      return d;
+    }
     reply(res, route, 401, { error: given ? 'unknown API key' : 'missing API key: send Authorization: Bearer KEY or X-API-Key: KEY' }, { 'www-authenticate': 'Bearer' });
     return undefined;
   };
@@ -131,7 +140,9 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
     try {
       const sku = params.sku ?? '';
       if (!SKU_TEXT.test(sku)) throw new BadInput('sku', 'sku must be 1 to 128 characters without control characters');
-      const query = parseQuery(new URLSearchParams((req.url ?? '').split('?')[1] ?? ''), service);
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      const query = q < 0 ? {} : parseQuery(new URLSearchParams(url.slice(q + 1)), service);
       reply(res, route, 200, shape(service.lookup(sku, query), query));
     } catch (err) {
       fail(res, route, err);

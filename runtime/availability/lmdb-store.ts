@@ -78,7 +78,7 @@ export class AtpDb {
     this.receipts = root.openDB<number, string>({ name: 'receipts' });
     this.locations = root.openDB<LocationMaster, string>({ name: 'locations', cache: true });
     this.meta = root.openDB<unknown, string>({ name: 'meta' });
-    this.published = root.openDB<PublishedFigure, string>({ name: 'published', cache: true });
+    this.published = root.openDB<PublishedFigure, string>({ name: 'published' });
     this.locationIds = [...((this.meta.get('locationIds') as string[] | undefined) ?? [])];
     this.locationIds.forEach((id, i) => this.locationIndexes.set(id, i));
     if (!readOnly) {
@@ -165,9 +165,13 @@ export class AtpDb {
     this.lookup.clear();
   }
 
-  setMeta(key: string, value: unknown): void {
-    this.meta.putSync(key, value);
+  /** The figures channels were last sent, by `channel\0sku`. */
+  savePublished(entries: ReadonlyMap<string, PublishedFigure>): void {
+    this.root.transactionSync(() => {
+      for (const [k, v] of entries) this.published.putSync(k, v);
+    });
   }
+
 
   async close(): Promise<void> {
     await this.root.close();

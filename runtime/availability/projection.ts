@@ -21,6 +21,8 @@ export interface CommitInfo {
   readonly locations: readonly LocationMaster[];
   /** Expiry instants of reservations that started counting in this batch, by SKU. */
   readonly expiries: readonly { readonly at: number; readonly sku: string }[];
+  /** performance.now() when the batch's first message arrived (its time inside the service ends at the commit). */
+  readonly firstReceivedAt: number;
 }
 
 export interface ProjectionOptions {
@@ -42,6 +44,7 @@ export class Projection {
   private readonly o: ProjectionOptions;
   private last: number;
   private pending: JsMsg[] = [];
+  private firstReceivedAt = 0;
   private scheduled = false;
   private messages: ConsumerMessages | undefined;
   private waiters: Waiter[] = [];
@@ -107,6 +110,7 @@ export class Projection {
 
   private receive(m: JsMsg): void {
     if (this.failure) return;
+    if (this.pending.length === 0) this.firstReceivedAt = performance.now();
     this.pending.push(m);
     if (this.pending.length >= (this.o.maxBatch ?? 1000)) this.flush();
     else if (!this.scheduled) {
@@ -173,6 +177,6 @@ export class Projection {
         for (const w of ready) w.resolve();
       }
     }
-    this.o.onCommit?.({ lastSeq: last, events, skus, decisions, locations, expiries });
+    this.o.onCommit?.({ lastSeq: last, events, skus, decisions, locations, expiries, firstReceivedAt: this.firstReceivedAt });
   }
 }

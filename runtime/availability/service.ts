@@ -13,9 +13,10 @@ import { Projection, type CommitInfo } from './projection.ts';
 import { ChangePublisher, type ChangeEvent } from './changes.ts';
 import { ExpiryTimer, DaySweep } from './timers.ts';
 import { calendarOf, dateOfDay, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
-import { skuAvailability } from './figures.ts';
+import { skuAvailability, visibleFigure, type VisibleFigure } from './figures.ts';
+import type { ChannelPolicy } from './policy.ts';
 import { FastReader } from './fast.ts';
-import { SUBJECTS, validateEventBody } from './events.ts';
+import { SUBJECTS, prepareValidators, validateEventBody } from './events.ts';
 import { decisionOf } from './decisions.ts';
 
 export interface AvailabilityOptions {
@@ -62,7 +63,7 @@ export class AvailabilityService implements Availability {
     this.counters = registerMetrics(o.metrics, this);
     const changesOn = o.changes ?? o.policy.changes.enabled;
     this.changes = changesOn
-      ? new ChangePublisher({ js, db, policy: o.policy, logger: this.logger, clock: this.clock, calendar: this.calendar, ...(o.onChange ? { onPublished: o.onChange } : {}) })
+      ? new ChangePublisher({ nc: o.nc, js, db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) })
       : undefined;
     this.expiry = new ExpiryTimer(this.clock, (skus) => {
       for (const sku of skus) this.changes?.mark(sku, this.projection.lastSeq, true);
@@ -82,6 +83,7 @@ export class AvailabilityService implements Availability {
   static async start(o: AvailabilityOptions): Promise<AvailabilityService> {
     const jsm = await jetstreamManager(o.nc);
     const js = jetstream(o.nc, { timeout: 10_000 });
+    prepareValidators();
     const db = AtpDb.open(o.dataDir);
     const log = o.logger.child({ component: 'availability' });
     const state = (await jsm.streams.info(o.policy.stream)).state;
@@ -132,6 +134,22 @@ export class AvailabilityService implements Availability {
       if (f) return { sku, known, seq, channels: [{ channel: channel.name, ...(query.region === undefined ? {} : { region: query.region }), available: f.available, quantity, promiseDate: f.promiseDate, shipDate: f.shipDate }] };
     }
     return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar }, seq);
+  }
+
+  /** What a channel sees of a SKU now (change events): from the lookup record where it can tell. */
+  private visible(sku: string, channel: ChannelPolicy, now: number): VisibleFigure {
+    const rec = this.db.lookup.get(sku);
+    const available = this.fast.figure(sku, rec, channel, undefined, 1, now)?.available;
+    const regions: Record<string, number> = {};
+    let complete = available !== undefined;
+    for (const region of channel.byRegion.keys()) {
+      if (!complete) break;
+      const a = this.fast.figure(sku, rec, channel, region, 1, now)?.available;
+      if (a === undefined) complete = false;
+      else regions[region] = a;
+    }
+    if (complete) return channel.byRegion.size > 0 ? { available: available as number, regions } : { available: available as number };
+    return visibleFigure(sku, this.db.skus.get(sku), channel, { policy: this.policy, now, calendar: this.calendar }, new Map());
   }
 
   reservation(id: string): ReservationDecision | undefined {

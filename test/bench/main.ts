@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchRelay } from './relay.ts';
 import { benchIngress } from './edges.ts';
+import { benchAvailability, availabilityText } from './availability.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -41,6 +42,13 @@ const sections: Section[] = [
         `ratio: crossdock/ceiling = ${ceiling ? ((rows.find((r) => r.variant === 'crossdock')?.rps ?? 0) / ceiling.rps).toFixed(2) : '-'}`,
       ].join('\n');
       return { data: rows, text };
+    },
+  },
+  {
+    name: 'availability',
+    async run(quick) {
+      const r = await benchAvailability({ quick });
+      return { data: r, text: availabilityText(r) };
     },
   },
 ];
