@@ -52,13 +52,12 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
   if (keys.size === 0) options.logger.warn('CROSSDOCK_API_KEYS is empty: the availability HTTP API refuses every request (401)');
   const limiter = new RateLimiter(options.rate.requestsPerSecond, options.rate.burst, options.clock);
   const counter = options.metrics?.counter('crossdock_atp_http_requests_total', 'Availability API requests, by route and status.');
-  const counted = new Map<string, CounterChild>();
+  const counted = new Map<string, CounterChild[]>();
   const count = (route: string, status: number): void => {
     if (!counter) return;
-    const k = `${route} ${status}`;
-    let c = counted.get(k);
-    if (!c) counted.set(k, (c = counter.labels({ route, status: String(status) })));
-    c.inc();
+    let byStatus = counted.get(route);
+    if (!byStatus) counted.set(route, (byStatus = []));
+    (byStatus[status] ??= counter.labels({ route, status: String(status) })).inc();
   };
   const reply = (res: ServerResponse, route: string, status: number, body: unknown, headers?: Record<string, string>): void => {
     count(route, status);
@@ -142,7 +141,7 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
       if (!SKU_TEXT.test(sku)) throw new BadInput('sku', 'sku must be 1 to 128 characters without control characters');
       const url = req.url ?? '';
       const q = url.indexOf('?');
-      const query = q < 0 ? {} : parseQuery(new URLSearchParams(url.slice(q + 1)), service);
+      const query = q < 0 ? {} : parseQuery(url.slice(q + 1), service);
       reply(res, route, 200, shape(service.lookup(sku, query), query));
     } catch (err) {
       fail(res, route, err);
@@ -154,26 +153,49 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
 function shape(a: SkuAvailability, query: LookupQuery): unknown {
   if (query.channel === undefined) return { sku: a.sku, known: a.known, seq: a.seq, quantity: query.quantity ?? 1, channels: a.channels, locations: a.locations };
   const f = a.channels[0] as ChannelFigure;
-  return { sku: a.sku, known: a.known, seq: a.seq, ...f };
+  // Written out rather than spread: this runs on every request.
+  return f.explain === undefined
+    ? { sku: a.sku, known: a.known, seq: a.seq, channel: f.channel, region: f.region, available: f.available, quantity: f.quantity, promiseDate: f.promiseDate, shipDate: f.shipDate }
+    : { sku: a.sku, known: a.known, seq: a.seq, ...f };
 }
 
-const QUERY_KEYS = new Set(['channel', 'region', 'qty', 'explain']);
 
-function parseQuery(p: URLSearchParams, service: Availability): LookupQuery {
-  for (const k of p.keys()) if (!QUERY_KEYS.has(k)) throw new BadInput(k, `unknown query parameter '${k}' (allowed: channel, region, qty, explain)`);
+/** The query string of a single lookup. Hand-parsed: this runs on every request. */
+function parseQuery(text: string, service: Availability): LookupQuery {
   const q: { channel?: string; region?: string; quantity?: number; explain?: boolean } = {};
-  const channel = p.get('channel');
-  if (channel !== null && channel !== '') q.channel = checkChannel(channel, 'channel', service);
-  const region = p.get('region');
-  if (region !== null && region !== '') q.region = checkRegion(region, 'region');
-  const qty = p.get('qty');
-  if (qty !== null && qty !== '') q.quantity = checkQty(Number(qty), 'qty', qty);
-  const explain = p.get('explain');
-  if (explain !== null) {
-    if (!['true', 'false', '1', '0', ''].includes(explain)) throw new BadInput('explain', `explain must be true or false, not '${explain}'`);
-    q.explain = explain === 'true' || explain === '1' || explain === '';
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const key = decodeParam(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decodeParam(pair.slice(eq + 1));
+    switch (key) {
+      case 'channel':
+        if (value !== '') q.channel = checkChannel(value, 'channel', service);
+        break;
+      case 'region':
+        if (value !== '') q.region = checkRegion(value, 'region');
+        break;
+      case 'qty':
+        if (value !== '') q.quantity = checkQty(Number(value), 'qty', value);
+        break;
+      case 'explain':
+        if (!['true', 'false', '1', '0', ''].includes(value)) throw new BadInput('explain', `explain must be true or false, not '${value}'`);
+        q.explain = value === 'true' || value === '1' || value === '';
+        break;
+      default:
+        throw new BadInput(key, `unknown query parameter '${key}' (allowed: channel, region, qty, explain)`);
+    }
   }
   return q;
+}
+
+function decodeParam(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    throw new BadInput('query', `malformed query parameter '${text}'`);
+  }
 }
 
 function parseBatch(body: unknown, service: Availability): { query: LookupQuery; items: { sku: string; qty?: number }[] } {
