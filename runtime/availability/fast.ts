@@ -1,7 +1,9 @@
 /**
  * The lookup record: per SKU, the time-independent part of each location's figure as a flat
  * array of numbers, written to LMDB with the full record in the same transaction and kept in
- * memory as a Float64Array (a map hit, no decode, no garbage). A channel lookup then adds numbers:
+ * memory as a plain array (a map hit, no decode, no garbage; plain arrays rather than typed
+ * ones because hundreds of thousands of small array buffers made garbage collection pauses
+ * several times longer). A channel lookup then adds numbers:
  * expiring reservations and inbound supply are checked against the clock, the rest is summed
  * in advance. Where the answer needs the whole timeline (future-dated demand, or a quantity
  * above what is there now while supply is on its way) the reader says so and the caller takes
@@ -22,7 +24,10 @@ import { poolPlan } from './policy.ts';
 import { type LocationCalendar, localDay, localMinute, etaDay, shipDay, dateOfDay } from './calendar.ts';
 import { ceilQ, floorQ } from './curve.ts';
 
-export function encodeFast(state: SkuState, indexOf: (location: string) => number): Float64Array {
+/** A lookup record in memory. */
+export type LookupRecord = readonly number[];
+
+export function encodeFast(state: SkuState, indexOf: (location: string) => number): number[] {
   const words: number[] = [0];
   let count = 0;
   for (const [location, loc] of Object.entries(state.locations)) {
@@ -47,7 +52,7 @@ export function encodeFast(state: SkuState, indexOf: (location: string) => numbe
     count++;
   }
   words[0] = count;
-  return Float64Array.from(words);
+  return words;
 }
 
 interface LocInfo {
@@ -96,7 +101,7 @@ export class FastReader {
     this.plans = new WeakMap();
   }
 
-  figure(sku: string, rec: Float64Array | undefined, channel: ChannelPolicy, region: string | undefined, quantity: number, now: number): FastFigure | undefined {
+  figure(sku: string, rec: LookupRecord | undefined, channel: ChannelPolicy, region: string | undefined, quantity: number, now: number): FastFigure | undefined {
     const plan = poolPlan(channel, region);
     const info = this.planInfo(plan);
     const atp = info.atp;
@@ -126,7 +131,7 @@ export class FastReader {
   }
 
   /** ATP now at one location, or -1 when only the full timeline can tell. */
-  private locNow(sku: string, rec: Float64Array | undefined, loc: LocInfo, now: number): number {
+  private locNow(sku: string, rec: LookupRecord | undefined, loc: LocInfo, now: number): number {
     if (!rec) return 0;
     if (loc.index < 0) {
       loc.index = this.locationIndex(loc.id);

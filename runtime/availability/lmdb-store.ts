@@ -17,7 +17,7 @@ import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { FoldStore, HoldRecord, InboundRecord, LocationMaster, ReservationRecord, SkuState } from './state.ts';
-import { encodeFast } from './fast.ts';
+import { encodeFast, type LookupRecord } from './fast.ts';
 
 export interface PublishedFigure {
   readonly available: number;
@@ -60,7 +60,7 @@ export class AtpDb {
    * Every lookup record, in memory (about 100 bytes per SKU-location): what channel lookups
    * read. Loaded from LMDB at open and replaced after each commit. Empty when read-only.
    */
-  readonly lookup = new Map<string, Float64Array>();
+  readonly lookup = new Map<string, LookupRecord>();
   /** Location ids by index, as lookup records refer to them (append-only). */
   private readonly locationIds: string[];
   private readonly locationIndexes = new Map<string, number>();
@@ -83,9 +83,9 @@ export class AtpDb {
     this.locationIds.forEach((id, i) => this.locationIndexes.set(id, i));
     if (!readOnly) {
       for (const { key, value } of this.fast.getRange()) {
-        const copy = new Float64Array(value.length / 8);
-        for (let i = 0; i < copy.length; i++) copy[i] = value.readDoubleLE(i * 8);
-        this.lookup.set(key, copy);
+        const rec = new Array<number>(value.length / 8);
+        for (let i = 0; i < rec.length; i++) rec[i] = value.readDoubleLE(i * 8);
+        this.lookup.set(key, rec);
       }
     }
   }
@@ -137,13 +137,15 @@ export class AtpDb {
       }
       return i;
     };
-    const records = new Map<string, Float64Array>();
+    const records = new Map<string, LookupRecord>();
     this.root.transactionSync(() => {
       for (const [k, v] of batch.skuWrites) {
         this.skus.putSync(k, v);
         const rec = encodeFast(v, indexFor);
         records.set(k, rec);
-        this.fast.putSync(k, Buffer.from(rec.buffer, rec.byteOffset, rec.byteLength));
+        const bytes = Buffer.allocUnsafe(rec.length * 8);
+        for (let i = 0; i < rec.length; i++) bytes.writeDoubleLE(rec[i] as number, i * 8);
+        this.fast.putSync(k, bytes);
       }
       for (const [k, v] of batch.reservationWrites) this.reservations.putSync(k, v);
       for (const [k, v] of batch.holdWrites) this.holds.putSync(k, v);

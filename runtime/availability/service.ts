@@ -12,7 +12,7 @@ import { AtpDb } from './lmdb-store.ts';
 import { Projection, type CommitInfo } from './projection.ts';
 import { ChangePublisher, type ChangeEvent } from './changes.ts';
 import { ExpiryTimer, DaySweep } from './timers.ts';
-import { calendarOf, dateOfDay, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
+import { calendarOf, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
 import { skuAvailability, visibleFigure, type VisibleFigure } from './figures.ts';
 import type { ChannelPolicy } from './policy.ts';
 import { FastReader } from './fast.ts';
@@ -209,11 +209,6 @@ export class AvailabilityService implements Availability {
     }
   }
 
-  /** For logs and explain: the view's position and today's date in UTC. */
-  describe(): { seq: number; today: string; failed?: string } {
-    const failed = this.projection.failed?.message;
-    return { seq: this.seq, today: dateOfDay(Math.floor(this.clock() / 86_400_000)), ...(failed ? { failed } : {}) };
-  }
 }
 
 function registerMetrics(registry: MetricsRegistry | undefined, service: AvailabilityService): { decisions(kind: string): void; applied(n: number): void } {
