@@ -173,7 +173,7 @@ export class FileDrop implements InputDriver {
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data, headers }, correlationId, failure, failure.permanent ? 'permanent' : 'exhausted');
     await this.publisher.deadLetter(dl);
     this.deps.metrics.deadLettered.inc();
-    this.log.warn({ file: name, step: failure.step, reason: failure.reason }, 'file rejected and dead-lettered');
+    this.log.warn({ file: name, correlationId, step: failure.step, reason: failure.reason }, 'file rejected and dead-lettered');
     await this.finish(name, claimed, 'failed', `${failure.step}: ${failure.reason}`);
   }
 

@@ -68,6 +68,10 @@ describe('crossdock run, end to end', () => {
     });
     expect(dead?.headers['Crossdock-Reason']).toMatch(/\/currency: must match pattern/);
     expect(Date.parse(dead?.headers['Crossdock-Failed-At'] ?? '')).not.toBeNaN();
+    // Every log line about the message carries its correlation id.
+    const about = runner.output().split('\n').filter((l) => l.includes('"seq":') && l.includes('currency'));
+    expect(about.length).toBeGreaterThan(0);
+    for (const line of about) expect(JSON.parse(line)).toMatchObject({ correlationId: 'corr-poison', pipeline: 'shopify-orders' });
 
     const listed = await runCli(['dlq', 'list', '--nats', nats.url]);
     expect(listed.code).toBe(0);
@@ -106,5 +110,17 @@ describe('crossdock run, end to end', () => {
     expect(body.type).toBe('duplicate');
     expect(body.reason).toMatch(/erp\.salesorders\.shopify already holds message shopify:1000042/);
     expect(body.documents[0]?.externalId).toBe('1000042');
+  });
+
+  it('serves /healthz, /readyz once every consumer is bound, and /metrics', async () => {
+    const { httpPort } = await runner.ready;
+    const base = `http://127.0.0.1:${httpPort}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, nats: true, pipelines: [{ name: 'shopify-orders', ready: true }] });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^crossdock_messages_in_total\{pipeline="shopify-orders"\} \d+$/m);
+    expect(metrics).toMatch(/^crossdock_processing_seconds_count\{pipeline="shopify-orders"\} \d+$/m);
   });
 });
