@@ -1,22 +1,22 @@
 /**
  * The lookup record: per SKU, the time-independent part of each location's figure as a flat
- * array of numbers, written to LMDB with the full record in the same transaction and kept in
- * memory as a plain array (a map hit, no decode, no garbage; plain arrays rather than typed
- * ones because hundreds of thousands of small array buffers made garbage collection pauses
- * several times longer). A channel lookup then adds numbers:
+ * array of numbers, derived from the full record whenever that is committed and kept in
+ * memory (a map hit, no decode, little garbage; plain arrays rather than typed ones because
+ * hundreds of thousands of small array buffers made garbage collection pauses several times
+ * longer). A channel lookup then adds numbers:
  * expiring reservations and inbound supply are checked against the clock, the rest is summed
  * in advance. Where the answer needs the whole timeline (future-dated demand, or a quantity
  * above what is there now while supply is on its way) the reader says so and the caller takes
  * the full path (figures.ts); a property test holds the two to the same answers.
  *
- * Layout (float64): [count of locations] then per location
+ * Layout (numbers): [count of locations] then per location
  *   [location index, base, nExpiring, nInbound, nDated]
  *   nExpiring × [quantity, expiresAt]
  *   nInbound  × [effective quantity, etaDay or NaN, etaMs or NaN]
  *   nDated    × [quantity, needBy day, expiresAt or +Infinity]
  * base = onHand + receipts since the snapshot − committed − holds − reservations that neither
- * expire nor have a need-by day. Location indexes come from a dictionary kept with the view,
- * so the record does not depend on the policy.
+ * expire nor have a need-by day. Location indexes come from a dictionary the view keeps in
+ * memory, so the record does not depend on the policy.
  */
 import type { SkuState } from './state.ts';
 import type { AvailabilityPolicy, ChannelPolicy, PoolPlan } from './policy.ts';
