@@ -69,7 +69,13 @@ export class HttpServer {
         continue;
       }
       const params: Record<string, string> = {};
-      r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
+      try {
+        r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
+      } catch {
+        // A malformed %-escape is the client's mistake, never a reason to stop the runner.
+        sendJson(res, 400, { error: `malformed URL path: ${path}` });
+        return;
+      }
       Promise.resolve()
         .then(() => r.handler(req, res, params))
         .catch((err: unknown) => {
