@@ -1,14 +1,18 @@
 /**
  * JSONata expression engines side by side: the reference evaluator (awaiting its promise), the
- * compiled JavaScript, and the same logic written by hand in plain JavaScript, on typical
- * integration expressions over a Shopify order. Not wired to a CLI: the bench runner calls
- * `benchExpressions`.
+ * compiled JavaScript, and the same logic written by hand in plain JavaScript; first every
+ * mapping in mappings/ on the inputs its pipelines' fixture tests give it (hand-written
+ * versions in handwritten/, proven equal by handwritten.test.ts), then typical integration
+ * expressions over a Shopify order. The `expressions` section of the bench runner.
  *
  * Each engine runs in short alternating rounds (so machine noise hits all three alike) and the
  * best round counts. Before timing, the three results are checked to be the same.
  */
 import jsonata from 'jsonata';
 import { compileExpression } from '../../runtime/expressions/jsonata.ts';
+import { handWritten } from './handwritten/index.ts';
+import { mappingInputs } from './handwritten/inputs.ts';
+import { fmt, table } from './stats.ts';
 
 export interface ExpressionBenchRow {
   readonly name: string;
@@ -19,6 +23,8 @@ export interface ExpressionBenchRow {
   readonly compiledVsReference: number;
   /** compiled ops/s ÷ hand-written ops/s (1 = as fast as hand-written code, 0.5 = half as fast). */
   readonly compiledVsHandWritten?: number;
+  /** Lowest and highest compiled/hand-written ratio of single rounds (how noisy the figure is). */
+  readonly compiledVsHandWrittenRange?: readonly [number, number];
 }
 
 type Obj = Record<string, unknown>;
@@ -212,53 +218,166 @@ function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-async function measure(run: () => unknown, ms: number, isAsync: boolean): Promise<number> {
-  let ops = 0;
+/** Evaluations per second of `run`, which does `perRun` evaluations, over about `ms`. */
+async function measure(run: () => unknown, ms: number, isAsync: boolean, perRun: number): Promise<number> {
+  let runs = 0;
+  const batch = Math.max(1, Math.round((isAsync ? 20 : 200) / perRun));
   const start = performance.now();
   let now = start;
   while (now - start < ms) {
     if (isAsync) {
-      for (let i = 0; i < 20; i++) await run();
-      ops += 20;
+      for (let i = 0; i < batch; i++) await run();
     } else {
-      for (let i = 0; i < 200; i++) run();
-      ops += 200;
+      for (let i = 0; i < batch; i++) run();
     }
+    runs += batch;
     now = performance.now();
   }
-  return (ops * 1000) / (now - start);
+  return (runs * perRun * 1000) / (now - start);
 }
 
-export async function benchExpressions(opts: { quick?: boolean }): Promise<ExpressionBenchRow[]> {
-  const rounds = opts.quick ? 2 : 4;
-  const slice = opts.quick ? 40 : 80;
+interface Contestants {
+  readonly name: string;
+  /** How many evaluations one call of each function below makes. */
+  readonly evaluations: number;
+  readonly reference: () => Promise<unknown>;
+  readonly compiled: () => unknown;
+  readonly hand: () => unknown;
+}
+
+/**
+ * Short alternating rounds (reference, compiled, hand-written, again and again), so that
+ * machine noise hits all three alike; the best round of each counts, and the spread of the
+ * per-round compiled/hand-written ratios says how noisy the figure is.
+ */
+async function race(c: Contestants, rounds: number, slice: number): Promise<ExpressionBenchRow> {
+  // Warm up first, so that what is timed is optimised code.
+  await measure(c.reference, slice, true, c.evaluations);
+  await measure(c.compiled, slice, false, c.evaluations);
+  await measure(c.hand, slice, false, c.evaluations);
+  const best = { reference: 0, compiled: 0, hand: 0 };
+  const ratios: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const reference = await measure(c.reference, slice, true, c.evaluations);
+    const compiled = await measure(c.compiled, slice, false, c.evaluations);
+    const hand = await measure(c.hand, slice, false, c.evaluations);
+    best.reference = Math.max(best.reference, reference);
+    best.compiled = Math.max(best.compiled, compiled);
+    best.hand = Math.max(best.hand, hand);
+    ratios.push(compiled / hand);
+  }
+  return {
+    name: c.name,
+    referenceOpsPerSec: Math.round(best.reference),
+    compiledOpsPerSec: Math.round(best.compiled),
+    handWrittenOpsPerSec: Math.round(best.hand),
+    compiledVsReference: best.compiled / best.reference,
+    compiledVsHandWritten: best.compiled / best.hand,
+    compiledVsHandWrittenRange: [Math.min(...ratios), Math.max(...ratios)],
+  };
+}
+
+/** Every mapping in mappings/, on the inputs its pipelines' fixture tests give it. */
+async function mappingRows(rounds: number, slice: number): Promise<ExpressionBenchRow[]> {
   const rows: ExpressionBenchRow[] = [];
+  for (const m of await mappingInputs()) {
+    const byHand = handWritten.get(m.file);
+    if (byHand === undefined) throw new Error(`${m.file}: no hand-written version (test/bench/handwritten/)`);
+    const reference = jsonata(m.text);
+    const compiled = compileExpression(m.text, { strictCompile: true });
+    const inputs = m.inputs;
+    for (const input of inputs) {
+      const expected: unknown = await reference.evaluate(input.body, input.bindings);
+      if (!sameJson(expected, compiled.evaluate(input.body, input.bindings))) throw new Error(`${m.file}: compiled result differs from the reference`);
+      if (!sameJson(expected, byHand(input.body, input.bindings))) throw new Error(`${m.file}: hand-written code does not compute the same result`);
+    }
+    rows.push(
+      await race(
+        {
+          name: m.file,
+          evaluations: inputs.length,
+          reference: async () => {
+            for (const input of inputs) await reference.evaluate(input.body, input.bindings);
+          },
+          compiled: () => {
+            for (const input of inputs) compiled.evaluate(input.body, input.bindings);
+          },
+          hand: () => {
+            for (const input of inputs) byHand(input.body, input.bindings);
+          },
+        },
+        rounds,
+        slice,
+      ),
+    );
+  }
+  return rows;
+}
+
+async function typicalRows(rounds: number, slice: number): Promise<ExpressionBenchRow[]> {
+  const rows: ExpressionBenchRow[] = [];
+  const input = shopifyOrder;
   for (const c of cases) {
     const reference = jsonata(c.expression);
     const compiled = compileExpression(c.expression, { strictCompile: true });
-    const input = shopifyOrder;
-    const expected = await reference.evaluate(input);
-    const got = compiled.evaluate(input);
-    if (!sameJson(expected, got)) throw new Error(`${c.name}: compiled result differs from the reference`);
+    const expected: unknown = await reference.evaluate(input);
+    if (!sameJson(expected, compiled.evaluate(input))) throw new Error(`${c.name}: compiled result differs from the reference`);
     if (!sameJson(expected, c.handWritten(input))) throw new Error(`${c.name}: hand-written code does not compute the same result`);
-    // Warm up first, so that what is timed is optimised code.
-    await measure(() => reference.evaluate(input), slice, true);
-    await measure(() => compiled.evaluate(input), slice, false);
-    await measure(() => c.handWritten(input), slice, false);
-    const best = { reference: 0, compiled: 0, hand: 0 };
-    for (let r = 0; r < rounds; r++) {
-      best.reference = Math.max(best.reference, await measure(() => reference.evaluate(input), slice, true));
-      best.compiled = Math.max(best.compiled, await measure(() => compiled.evaluate(input), slice, false));
-      best.hand = Math.max(best.hand, await measure(() => c.handWritten(input), slice, false));
-    }
-    rows.push({
-      name: c.name,
-      referenceOpsPerSec: Math.round(best.reference),
-      compiledOpsPerSec: Math.round(best.compiled),
-      handWrittenOpsPerSec: Math.round(best.hand),
-      compiledVsReference: best.compiled / best.reference,
-      compiledVsHandWritten: best.compiled / best.hand,
-    });
+    const hand = c.handWritten;
+    rows.push(
+      await race(
+        { name: c.name, evaluations: 1, reference: () => reference.evaluate(input), compiled: () => compiled.evaluate(input), hand: () => hand(input) },
+        rounds,
+        slice,
+      ),
+    );
   }
   return rows;
+}
+
+export interface ExpressionBench {
+  /** One row per file in mappings/, evaluations per second over its captured inputs. */
+  readonly mappings: readonly ExpressionBenchRow[];
+  /** Typical integration expressions over one Shopify order. */
+  readonly typical: readonly ExpressionBenchRow[];
+}
+
+export async function benchExpressions(opts: { quick?: boolean }): Promise<ExpressionBench> {
+  const rounds = opts.quick ? 2 : 5;
+  const slice = opts.quick ? 40 : 80;
+  return { mappings: await mappingRows(rounds, slice), typical: await typicalRows(rounds, slice) };
+}
+
+function geomean(values: readonly number[]): number {
+  return Math.exp(values.reduce((s, v) => s + Math.log(v), 0) / values.length);
+}
+
+function rowsTable(rows: readonly ExpressionBenchRow[], head: string): string {
+  return table(
+    [head, 'reference/s', 'compiled/s', 'by hand/s', 'c/ref', 'c/hand', 'c/hand rounds'],
+    rows.map((r) => [
+      r.name,
+      fmt(r.referenceOpsPerSec),
+      fmt(r.compiledOpsPerSec),
+      fmt(r.handWrittenOpsPerSec ?? NaN),
+      `${r.compiledVsReference.toFixed(0)}×`,
+      (r.compiledVsHandWritten ?? NaN).toFixed(2),
+      r.compiledVsHandWrittenRange ? `${r.compiledVsHandWrittenRange[0].toFixed(2)}–${r.compiledVsHandWrittenRange[1].toFixed(2)}` : '-',
+    ]),
+  );
+}
+
+export function expressionsText(r: ExpressionBench): string {
+  const m = r.mappings;
+  const vsHand = m.map((row) => row.compiledVsHandWritten ?? NaN);
+  const vsRef = m.map((row) => row.compiledVsReference);
+  return [
+    `JSONata mappings (mappings/**, inputs from the pipeline fixture tests): evaluations per second, best of alternating rounds`,
+    rowsTable(m, 'mapping'),
+    `ratios over ${m.length} mappings: compiled/reference min ${Math.min(...vsRef).toFixed(0)}×, geomean ${geomean(vsRef).toFixed(0)}×   ` +
+      `compiled/hand-written min ${Math.min(...vsHand).toFixed(2)}, geomean ${geomean(vsHand).toFixed(2)}, max ${Math.max(...vsHand).toFixed(2)}`,
+    '',
+    'Typical expressions over a Shopify order',
+    rowsTable(r.typical, 'expression'),
+  ].join('\n');
 }

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { benchRelay } from './relay.ts';
 import { benchIngress } from './edges.ts';
 import { benchAvailability, availabilityText } from './availability.ts';
+import { benchExpressions, expressionsText } from './expressions.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -42,6 +43,13 @@ const sections: Section[] = [
         `ratio: crossdock/ceiling = ${ceiling ? ((rows.find((r) => r.variant === 'crossdock')?.rps ?? 0) / ceiling.rps).toFixed(2) : '-'}`,
       ].join('\n');
       return { data: rows, text };
+    },
+  },
+  {
+    name: 'expressions',
+    async run(quick) {
+      const r = await benchExpressions({ quick });
+      return { data: r, text: expressionsText(r) };
     },
   },
   {
