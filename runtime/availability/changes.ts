@@ -52,7 +52,13 @@ export interface ChangePublisherOptions {
 
 const ZERO: VisibleFigure = { available: 0 };
 /** Changes per acknowledged group. */
-const GROUP = 2000;
+const GROUP = 500;
+/**
+ * SKUs compared per turn of the event loop: the comparison and the publishes run on the thread
+ * that applies inventory events and answers lookups, so a burst is handled in slices that let
+ * the projection commit in between.
+ */
+const SLICE = 128;
 
 interface Pending {
   readonly key: string;
@@ -120,12 +126,13 @@ export class ChangePublisher {
     const { policy, clock } = this.o;
     let group: Pending[] = [];
     for (let i = 0; i < work.length; i++) {
+      if (i > 0 && i % SLICE === 0) await new Promise<void>((r) => setImmediate(r));
       const [sku, mark] = work[i] as [string, { seq: number; timed: boolean }];
       const now = clock();
       for (const channel of policy.channels) {
         const figure = this.o.visible(sku, channel, now);
         const key = `${channel.name}\u0000${sku}`;
-        const before: VisibleFigure = this.unsaved.get(key) ?? this.o.db.published.get(key) ?? ZERO;
+        const before: VisibleFigure = this.unsaved.get(key) ?? this.o.db.publishedFigure(key) ?? ZERO;
         this.stats.compared++;
         if (sameFigure(before, figure)) continue;
         const event: ChangeEvent = { channel: channel.name, sku, available: figure.available, ...(figure.regions ? { regions: figure.regions } : {}), seq: mark.seq, at: new Date(now).toISOString() };
@@ -168,13 +175,13 @@ export class ChangePublisher {
   }
 
   /**
-   * Records what went out, in one synchronous transaction on this thread: lmdb's asynchronous
-   * writes would hold the write lock on their own thread and stall the projection's commits.
+   * Records what went out. The view writes it with its next commit (lmdb's asynchronous writes
+   * would hold the write lock on their own thread and stall the projection's commits).
    */
   private save(): void {
     if (this.unsaved.size === 0) return;
     const entries = this.unsaved;
     this.unsaved = new Map();
-    this.o.db.savePublished(entries);
+    this.o.db.queuePublished(entries);
   }
 }

@@ -63,6 +63,8 @@ export class AtpDb {
   readonly lookup = new Map<string, LookupRecord>();
   /** Location ids by index, as lookup records refer to them (in memory, append-only). */
   private readonly locationIds: string[];
+  private pendingPublished = new Map<string, PublishedFigure>();
+  private publishedTimer: NodeJS.Timeout | undefined;
   private readonly locationIndexes = new Map<string, number>();
 
   private constructor(root: RootDatabase, readOnly: boolean, discarded: boolean) {
@@ -133,10 +135,12 @@ export class AtpDb {
     return new Batch(this);
   }
 
-  /** Writes the batch and `lastSeq` in one transaction. */
+  /** Writes the batch and `lastSeq` in one transaction (with any published figures waiting). */
   commit(batch: Batch, lastSeq: number): void {
     const indexFor = (id: string): number => this.indexFor(id);
+    const published = this.takePublished();
     this.root.transactionSync(() => {
+      for (const [k, v] of published) this.published.putSync(k, v);
       for (const [k, v] of batch.skuWrites) this.skus.putSync(k, v);
       for (const [k, v] of batch.reservationWrites) this.reservations.putSync(k, v);
       for (const [k, v] of batch.holdWrites) this.holds.putSync(k, v);
@@ -158,15 +162,49 @@ export class AtpDb {
     this.lookup.clear();
   }
 
-  /** The figures channels were last sent, by `channel\0sku`. */
-  savePublished(entries: ReadonlyMap<string, PublishedFigure>): void {
+  /**
+   * The figure a channel was last sent for a SKU (`channel\0sku`), including ones queued
+   * and not yet written.
+   */
+  publishedFigure(key: string): PublishedFigure | undefined {
+    return this.pendingPublished.get(key) ?? (this.published.get(key) as PublishedFigure | undefined);
+  }
+
+  /**
+   * Records figures channels were sent. They ride along with the projection's next commit
+   * (one transaction instead of two); when no commit comes within a quarter second they are
+   * written on their own. A separate synchronous transaction per group of change events held
+   * the event loop long enough to delay the projection by tens of milliseconds.
+   */
+  queuePublished(entries: ReadonlyMap<string, PublishedFigure>): void {
+    for (const [k, v] of entries) this.pendingPublished.set(k, v);
+    if (!this.publishedTimer && this.pendingPublished.size > 0) {
+      this.publishedTimer = setTimeout(() => this.flushPublished(), 250);
+      this.publishedTimer.unref();
+    }
+  }
+
+  /** Writes the queued published figures now. */
+  flushPublished(): void {
+    const entries = this.takePublished();
+    if (entries.size === 0) return;
     this.root.transactionSync(() => {
       for (const [k, v] of entries) this.published.putSync(k, v);
     });
   }
 
+  private takePublished(): Map<string, PublishedFigure> {
+    if (this.publishedTimer) {
+      clearTimeout(this.publishedTimer);
+      this.publishedTimer = undefined;
+    }
+    const entries = this.pendingPublished;
+    this.pendingPublished = new Map();
+    return entries;
+  }
 
   async close(): Promise<void> {
+    if (!this.readOnly) this.flushPublished();
     await this.root.close();
   }
 }
