@@ -59,7 +59,8 @@ export class HttpServer {
 
   private dispatch(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
-    const path = url.split('?')[0] ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
     let methodMismatch = false;
     for (const r of this.routes) {
       const m = r.pattern.exec(path);
@@ -70,29 +71,38 @@ export class HttpServer {
       }
       const params: Record<string, string> = {};
       try {
-        r.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1] ?? '')));
+        for (let i = 0; i < r.keys.length; i++) params[r.keys[i] as string] = decodeURIComponent(m[i + 1] ?? '');
       } catch {
         // A malformed %-escape is the client's mistake, never a reason to stop the runner.
         sendJson(res, 400, { error: `malformed URL path: ${path}` });
         return;
       }
-      Promise.resolve()
-        .then(() => r.handler(req, res, params))
-        .catch((err: unknown) => {
-          this.logger.error({ err, path }, 'http handler failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.end();
-        });
+      // Called directly (no promise per request on the lookup path); a handler that returns
+      // a promise gets the same error handling as one that throws.
+      try {
+        const done = r.handler(req, res, params);
+        if (done) done.catch((err: unknown) => this.failed(res, path, err));
+      } catch (err) {
+        this.failed(res, path, err);
+      }
       return;
     }
     if (methodMismatch) sendJson(res, 405, { error: `method ${req.method} not allowed on ${path}` });
     else sendJson(res, 404, { error: `no route for ${path}` });
   }
+
+  private failed(res: ServerResponse, path: string, err: unknown): void {
+    this.logger.error({ err, path }, 'http handler failed');
+    if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+    else res.end();
+  }
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  const head: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
+  if (headers) for (const k in headers) head[k] = headers[k] as string;
+  res.writeHead(status, head);
   res.end(text);
 }
 

@@ -28,7 +28,8 @@ export const runCommand: CommandSpec = {
     const dataDir = str(args, 'data') as string;
     const project = loadOrReport(str(args, 'pipelines') as string, { only: list(args, 'only') });
     if (!project) return 1;
-    if (project.pipelines.length === 0) throw new CommandError(`no pipelines found in ${str(args, 'pipelines')}`);
+    // A runner may serve only the availability view (lookups and change events), without pipelines.
+    if (project.pipelines.length === 0 && !project.availability) throw new CommandError(`no pipelines (and no availability policy) found in ${str(args, 'pipelines')}`);
     const logger = createLogger({ level: str(args, 'log-level') as string });
     const httpText = str(args, 'http') as string;
     let graceMs: number;
