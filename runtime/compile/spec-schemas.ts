@@ -254,6 +254,19 @@ export const pipelineTestSchema: JsonSchema = {
               additionalProperties: false,
             },
           },
+          inventory: {
+            type: 'array',
+            description: 'Inventory events the availability view holds for this test (atp and reserve steps run on an in-memory view; it starts empty).',
+            items: {
+              type: 'object',
+              properties: {
+                subject: { type: 'string', description: 'As published to the INVENTORY stream, e.g. inventory.position.DC-EAST.' },
+                body: { type: 'object', description: 'The event, as its canonical schema in schemas/canonical/ describes it.' },
+              },
+              required: ['subject', 'body'],
+              additionalProperties: false,
+            },
+          },
           expect: {
             type: 'object',
             properties: {

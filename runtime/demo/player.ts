@@ -58,6 +58,11 @@ function body(base: string, file: string, set: Record<string, unknown> | undefin
 
 async function perform(e: DemoEvent, base: string, t: PlayTargets): Promise<string> {
   if ('publish' in e) {
+    if (e.publish.each) {
+      const items = JSON.parse(readFileSync(join(base, e.publish.body), 'utf8')) as unknown[];
+      for (const item of items) await t.js.publish(e.publish.subject, new TextEncoder().encode(JSON.stringify(item)));
+      return `stored ${items.length} messages`;
+    }
     const ack = await t.js.publish(e.publish.subject, body(base, e.publish.body, e.publish.set));
     return `stored in ${ack.stream} #${ack.seq}`;
   }

@@ -12,7 +12,7 @@ import type { JsonSchema } from '../spec/json-schema.ts';
 
 export type DemoAction =
   | { readonly webhook: { readonly path: string; readonly topic?: string; readonly body: string; readonly set?: Record<string, unknown>; readonly id?: string; readonly apiKey?: string } }
-  | { readonly publish: { readonly subject: string; readonly body: string; readonly set?: Record<string, unknown> } }
+  | { readonly publish: { readonly subject: string; readonly body: string; readonly set?: Record<string, unknown>; readonly each?: boolean } }
   | { readonly file: { readonly drop: string; readonly from: string; readonly name?: string } };
 
 export type DemoEvent = { readonly at: string; readonly say?: string } & DemoAction;
@@ -43,7 +43,12 @@ export const demoScriptSchema: JsonSchema = {
             required: ['path', 'body'],
             additionalProperties: false,
           },
-          publish: { type: 'object', properties: { subject: { type: 'string' }, body: payload, set: setFields }, required: ['subject', 'body'], additionalProperties: false },
+          publish: {
+            type: 'object',
+            properties: { subject: { type: 'string' }, body: payload, set: setFields, each: { type: 'boolean', description: 'The file holds a JSON list: publish one message per item (e.g. a stock snapshot).' } },
+            required: ['subject', 'body'],
+            additionalProperties: false,
+          },
           file: { type: 'object', properties: { drop: { type: 'string', description: 'Drop folder.' }, from: payload, name: { type: 'string' } }, required: ['drop', 'from'], additionalProperties: false },
         },
         required: ['at'],

@@ -18,16 +18,16 @@ import { Diagnostics } from '../spec/diagnostics.ts';
 import type { YamlSource } from '../spec/yaml-source.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
 import { startSteps } from '../engine/drivers.ts';
-import type { HttpClient, HttpRequest, HttpResponse } from '../components/services.ts';
+import { OfflineServices, type HttpStub, type InventorySeed } from '../testing/offline-services.ts';
 import { withFrozenClock } from './frozen-clock.ts';
 // The moment `crossdock test` runs fixtures at, so both see the same outputs.
 import { FIXTURE_TIME } from '../testing/fixtures.ts';
 
-type Stub = { status?: number; headers?: Record<string, string>; body?: unknown };
 
 export interface FixtureTest {
   readonly name: string;
-  readonly http?: Record<string, Stub>;
+  readonly http?: Record<string, HttpStub>;
+  readonly inventory?: readonly InventorySeed[];
   readonly input: { file?: string; select?: string; body?: unknown; text?: string; subject?: string; headers?: Record<string, string> };
   readonly expect: {
     outputs?: { output?: string; subject?: string; id?: string; headers?: Record<string, string>; body?: unknown; bodyFile?: string }[];
@@ -103,32 +103,22 @@ export async function runFixtures(project: Project, options: { only?: ReadonlySe
       if (options.only && !options.only.has(doc.pipeline)) continue;
       const pipeline = project.pipelines.find((p) => p.name === doc.pipeline);
       if (!pipeline) continue;
-      const stubs = new StubHttp();
+      const offline = new OfflineServices(project.availability, () => FIXTURE_TIME);
       let startProblem: string | undefined;
       try {
-        await startSteps(pipeline, { http: stubs });
+        await startSteps(pipeline, offline.services);
       } catch (err) {
         startProblem = `pipeline cannot run offline: ${(err as Error).message}`;
       }
       for (let index = 0; index < doc.tests.length; index++) {
         const test = doc.tests[index]!;
-        stubs.responses = test.http ?? {};
-        const outcome: RunOutcome = startProblem ? { kind: 'not-run', reason: startProblem } : await runOne(pipeline, test, fixtureDir(source));
+        const seedProblem = startProblem ?? offline.forTest(test);
+        const outcome: RunOutcome = seedProblem ? { kind: 'not-run', reason: seedProblem } : await runOne(pipeline, test, fixtureDir(source));
         runs.push({ file: source.file, index, name: test.name, pipeline: pipeline.name, test, outcome });
       }
     }
     return runs;
   });
-}
-
-class StubHttp implements HttpClient {
-  responses: Record<string, Stub> = {};
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    const stub = this.responses[req.name];
-    if (!stub) throw new Error(`no response given for http step '${req.name}' (add it under the test's http:)`);
-    const body = stub.body === undefined ? '' : typeof stub.body === 'string' ? stub.body : JSON.stringify(stub.body);
-    return { status: stub.status ?? 200, headers: stub.headers ?? {}, body: new TextEncoder().encode(body) };
-  }
 }
 
 async function runOne(pipeline: CompiledPipeline, test: FixtureTest, baseDir: string): Promise<RunOutcome> {

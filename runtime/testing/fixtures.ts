@@ -16,18 +16,7 @@ import { pipelineTestSchema } from '../compile/spec-schemas.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
 import { exactDiff, subsetDiff } from './match.ts';
 import { startSteps } from '../engine/drivers.ts';
-import type { HttpClient, HttpRequest, HttpResponse } from '../components/services.ts';
-
-/** Answers `http` steps from the test's `http:` section; a call without a stub is a failure. */
-class StubHttp implements HttpClient {
-  responses: Record<string, { status?: number; headers?: Record<string, string>; body?: unknown }> = {};
-  async request(req: HttpRequest): Promise<HttpResponse> {
-    const stub = this.responses[req.name];
-    if (!stub) throw new Error(`no response given for http step '${req.name}' (add it under the test's http:)`);
-    const body = stub.body === undefined ? '' : typeof stub.body === 'string' ? stub.body : JSON.stringify(stub.body);
-    return { status: stub.status ?? 200, headers: stub.headers ?? {}, body: new TextEncoder().encode(body) };
-  }
-}
+import { OfflineServices, type HttpStub, type InventorySeed } from './offline-services.ts';
 
 /**
  * Fixture tests run at a fixed moment, so anything stamped with the arrival time (an X12
@@ -47,7 +36,8 @@ interface TestDoc {
   pipeline: string;
   tests: {
     name: string;
-    http?: Record<string, { status?: number; headers?: Record<string, string>; body?: unknown }>;
+    http?: Record<string, HttpStub>;
+    inventory?: InventorySeed[];
     input: { file?: string; select?: string; body?: unknown; text?: string; subject?: string; headers?: Record<string, string> };
     expect: {
       outputs?: { output?: string; subject?: string; id?: string; headers?: Record<string, string>; body?: unknown; bodyFile?: string }[];
@@ -68,17 +58,17 @@ export async function runFixtureFile(source: YamlSource, project: Project, diags
   }
   const baseDir = dirname(join(process.cwd(), source.file));
   const results: FixtureResult[] = [];
-  const stubs = new StubHttp();
+  const offline = new OfflineServices(project.availability, () => FIXTURE_TIME);
   try {
-    await startSteps(pipeline, { http: stubs });
+    await startSteps(pipeline, offline.services);
   } catch (err) {
     diags.error(source.file, source.locate(['pipeline']), 'fixture-start', `pipeline '${pipeline.name}' cannot run offline: ${(err as Error).message}`);
     return [];
   }
   for (let i = 0; i < doc.tests.length; i++) {
     const t = doc.tests[i]!;
-    stubs.responses = t.http ?? {};
-    const problems = await runOne(pipeline, t, baseDir);
+    const seedProblem = offline.forTest(t);
+    const problems = seedProblem ? [seedProblem] : await runOne(pipeline, t, baseDir);
     results.push({ file: source.file, line: source.locate(['tests', i]).line, pipeline: pipeline.name, name: t.name, problems });
   }
   return results;

@@ -27,7 +27,7 @@ describe('crossdock CLI', () => {
   it('test runs the fixture tests and ends with the counts', async () => {
     const r = await runCli(['test']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/ok {4}shopify-orders › a web order with three lines becomes one SalesOrder for the ERP/);
+    expect(r.stdout).toMatch(/ok {4}shopify-orders › a web order with three lines is reserved in full and becomes one SalesOrder for the ERP/);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ passed, 0 failed$/);
   });
 

@@ -4,6 +4,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { tempDir } from './nats.ts';
 
 export const REPO = new URL('../..', import.meta.url).pathname;
@@ -34,11 +35,21 @@ export function repoFile(relative: string): string {
   return readFileSync(join(REPO, relative), 'utf8');
 }
 
-/** The shipped Shopify flow with timings a test can wait for (short ack wait and backoff). */
+/**
+ * The shipped Shopify flow for the runner-core tests: timings a test can wait for (short ack
+ * wait and backoff), and without its availability steps, which need the availability service
+ * (covered by the availability and end-to-end suites).
+ */
 export function fastShopifyProject(): TempProject {
-  const pipeline = repoFile('pipelines/orders/shopify-orders.yaml')
-    .replace('durable: shopify-orders', 'durable: shopify-orders\n    ackWait: 5s')
-    .replace('backoff: [1s, 10s, 1m]', 'backoff: [100ms, 200ms, 500ms]')
-    .replace('maxDeliver: 5', 'maxDeliver: 50');
-  return tempProject({ 'pipelines/shopify-orders.yaml': pipeline, 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml') });
+  const doc = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
+  const steps = doc.get('steps') as YAMLSeq;
+  steps.items = steps.items.filter((item) => {
+    const kind = String(((item as YAMLMap).items[0]?.key as { value?: unknown } | undefined)?.value);
+    return kind !== 'atp' && kind !== 'reserve' && kind !== 'route';
+  });
+  doc.deleteIn(['outputs', 'shortage']);
+  doc.setIn(['input', 'jetstream', 'ackWait'], '5s');
+  doc.setIn(['errors', 'backoff'], ['100ms', '200ms', '500ms']);
+  doc.setIn(['errors', 'maxDeliver'], 50);
+  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml') });
 }
