@@ -49,11 +49,6 @@ export function round(value: number, precision: number): number {
   return r === 0 ? 0 : r;
 }
 
-/** Sets `key` when there is a value (mapped documents leave out what is unknown). */
-export function put(o: Json, key: string, value: unknown): void {
-  if (value !== undefined) o[key] = value;
-}
-
 /** The first item of `list` whose `key` is `value`. */
 export function first(list: unknown, key: string, value: unknown): Json | undefined {
   if (!Array.isArray(list) || value === undefined) return undefined;
@@ -83,7 +78,7 @@ const gtinPattern = /^([0-9]{8}|[0-9]{12,14})$/;
 /** The first of a line's UPC, EAN or GTIN-14 codes that is a well-formed GTIN. */
 export function gtin(ids: Json | undefined): string | undefined {
   if (ids === undefined) return undefined;
-  for (const code of [ids['UP'], ids['EN'], ids['UK']]) {
+  for (const code of [ids.UP, ids.EN, ids.UK]) {
     if (typeof code === 'string' && gtinPattern.test(code)) return code;
   }
   return undefined;
@@ -91,5 +86,5 @@ export function gtin(ids: Json | undefined): string | undefined {
 
 /** The description of type F among an X12 item's descriptions, when not empty. */
 export function freeFormDescription(descriptions: unknown): string | undefined {
-  return text(first(descriptions, 'type', 'F')?.['description']);
+  return text(first(descriptions, 'type', 'F')?.description);
 }

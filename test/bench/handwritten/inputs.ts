@@ -1,19 +1,19 @@
 /**
  * Realistic inputs for every mapping in mappings/: the body and bindings that reach each
  * `map <file>.jsonata` step when the project's own pipeline fixture tests run. The steps before
- * the map step run as in the runner (createExchange, then each step's `run`), with `http` steps
- * answered from the test's stubs, exactly as `crossdock test` does.
+ * the map step run as in the runner (createExchange, then each step's `run`), with the offline
+ * services `crossdock test` uses (http stubs, an in-memory availability view seeded per test).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { loadProject } from '../../../runtime/compile/project.ts';
 import type { CompiledPipeline } from '../../../runtime/compile/pipeline.ts';
-import type { HttpClient, HttpRequest, HttpResponse } from '../../../runtime/components/services.ts';
 import type { Exchange } from '../../../runtime/components/types.ts';
 import { startSteps } from '../../../runtime/engine/drivers.ts';
 import { createExchange, isFailure } from '../../../runtime/engine/process.ts';
 import { compileExpression, isPromiseLike } from '../../../runtime/expressions/jsonata.ts';
 import { FIXTURE_TIME } from '../../../runtime/testing/fixtures.ts';
+import { OfflineServices, type OfflineTest } from '../../../runtime/testing/offline-services.ts';
 
 export interface MappingInput {
   /** Where the input came from: `<pipeline> / <fixture test name>`. */
@@ -29,22 +29,9 @@ export interface MappingInputs {
   readonly inputs: readonly MappingInput[];
 }
 
-type StubAnswer = { status?: number; headers?: Record<string, string>; body?: unknown };
-
-interface FixtureTest {
+interface FixtureTest extends OfflineTest {
   name: string;
-  http?: Record<string, StubAnswer>;
   input: { file?: string; select?: string; body?: unknown; text?: string; subject?: string; headers?: Record<string, string> };
-}
-
-class StubHttp implements HttpClient {
-  answers: Record<string, StubAnswer> = {};
-  request(req: HttpRequest): Promise<HttpResponse> {
-    const stub = this.answers[req.name];
-    if (!stub) return Promise.reject(new Error(`no stub for http step '${req.name}'`));
-    const body = stub.body === undefined ? '' : typeof stub.body === 'string' ? stub.body : JSON.stringify(stub.body);
-    return Promise.resolve({ status: stub.status ?? 200, headers: stub.headers ?? {}, body: new TextEncoder().encode(body) });
-  }
 }
 
 const root = resolve(new URL('../../../', import.meta.url).pathname);
@@ -104,15 +91,20 @@ export async function mappingInputs(): Promise<MappingInputs[]> {
   const found = new Map<string, MappingInput[]>();
   try {
     const project = loadProject('pipelines');
-    const stubs = new StubHttp();
     for (const source of project.testFiles) {
       const doc = source.value as { pipeline?: string; tests?: FixtureTest[] };
       const pipeline = project.pipelines.find((p) => p.name === doc.pipeline);
       if (!pipeline) continue;
-      await startSteps(pipeline, { http: stubs });
+      // The offline services `crossdock test` runs fixtures with: http stubs, in-memory availability.
+      const offline = new OfflineServices(project.availability, () => FIXTURE_TIME);
+      try {
+        await startSteps(pipeline, offline.services);
+      } catch {
+        continue;
+      }
       const baseDir = dirname(join(root, source.file));
       for (const test of doc.tests ?? []) {
-        stubs.answers = test.http ?? {};
+        if (offline.forTest(test) !== undefined) continue;
         await capture(pipeline, test, baseDir, found);
       }
     }

@@ -1,5 +1,5 @@
 /** mappings/outputs/supplier-po-acks.jsonata, by hand. */
-import { type Bindings, type Json, put, str, sum } from '../common.ts';
+import { type Bindings, type Json, str, sum } from '../common.ts';
 
 const qty = (q: unknown, unit: unknown): string => str(q) + ' ' + str(unit);
 
@@ -12,21 +12,21 @@ const changed = new Map([
 ]);
 
 function item(l: Json): unknown {
-  return l['sku'] ? l['sku'] : l['supplierPartNumber'] ? l['supplierPartNumber'] : l['gtin'];
+  return l.sku ? l.sku : l.supplierPartNumber ? l.supplierPartNumber : l.gtin;
 }
 
 function differences(l: Json): string[] {
-  const acks = (l['acknowledgments'] ?? []) as Json[];
-  const kept = acks.filter((a) => a['disposition'] !== undefined && a['disposition'] !== 'rejected');
-  const rejected = acks.filter((a) => a['disposition'] === 'rejected');
-  const promised = sum(kept.map((a) => a['quantity'] as number | undefined));
-  const unit = l['unit'] ? l['unit'] : acks[0]?.['unit'];
-  const ordered = l['orderedQuantity'];
+  const acks = (l.acknowledgments ?? []) as Json[];
+  const kept = acks.filter((a) => a.disposition !== undefined && a.disposition !== 'rejected');
+  const rejected = acks.filter((a) => a.disposition === 'rejected');
+  const promised = sum(kept.map((a) => a.quantity as number | undefined));
+  const unit = l.unit ? l.unit : acks[0]?.unit;
+  const ordered = l.orderedQuantity;
   const out: string[] = [];
   if (kept.length === 0) {
     const codes: string[] = [];
     for (const a of acks) {
-      const code = a['statusCode'] !== undefined ? a['statusCode'] : a['disposition'];
+      const code = a.statusCode !== undefined ? a.statusCode : a.disposition;
       if (code !== undefined) codes.push(str(code));
     }
     out.push('rejected (' + codes.join(', ') + ')');
@@ -34,30 +34,30 @@ function differences(l: Json): string[] {
   if (kept.length > 0 && ordered !== undefined && promised !== undefined && promised !== ordered) {
     out.push(qty(promised, unit) + ' instead of ' + qty(ordered, unit));
   }
-  if (kept.length > 0 && rejected.length > 0) out.push(rejected.map((a) => qty(a['quantity'], a['unit']) + ' rejected').join(', '));
+  if (kept.length > 0 && rejected.length > 0) out.push(rejected.map((a) => qty(a.quantity, a.unit) + ' rejected').join(', '));
   for (const a of acks) {
-    if (a['disposition'] === 'backordered') {
-      out.push(qty(a['quantity'], a['unit']) + ' backordered' + (a['promisedDate'] ? ' to ' + str(a['promisedDate']) : ''));
+    if (a.disposition === 'backordered') {
+      out.push(qty(a.quantity, a.unit) + ' backordered' + (a.promisedDate ? ' to ' + str(a.promisedDate) : ''));
     }
   }
   for (const a of acks) {
-    if (a['disposition'] === 'on-hold') {
-      out.push(qty(a['quantity'], a['unit']) + ' on hold' + (a['statusCode'] ? ' (' + str(a['statusCode']) + ')' : ''));
+    if (a.disposition === 'on-hold') {
+      out.push(qty(a.quantity, a.unit) + ' on hold' + (a.statusCode ? ' (' + str(a.statusCode) + ')' : ''));
     }
   }
   for (const a of acks) {
-    const code = a['statusCode'] as string | undefined;
-    if (a['disposition'] !== 'changed' || code === 'IQ') continue;
+    const code = a.statusCode as string | undefined;
+    if (a.disposition !== 'changed' || code === 'IQ') continue;
     out.push(
       ((code !== undefined && changed.get(code)) || 'changed') +
-        (code === 'DR' && a['promisedDate'] ? ' to ' + str(a['promisedDate']) : '') +
-        (code === 'IS' && a['substituteSku'] ? ' by ' + str(a['substituteSku']) : '') +
+        (code === 'DR' && a.promisedDate ? ' to ' + str(a.promisedDate) : '') +
+        (code === 'IS' && a.substituteSku ? ' by ' + str(a.substituteSku) : '') +
         (code ? ' (' + code + ')' : ''),
     );
   }
   for (const a of acks) {
-    if (a['unitPrice'] !== undefined && l['unitPrice'] !== undefined && a['unitPrice'] !== l['unitPrice']) {
-      out.push('price ' + str(a['unitPrice']) + ' instead of ' + str(l['unitPrice']));
+    if (a.unitPrice !== undefined && l.unitPrice !== undefined && a.unitPrice !== l.unitPrice) {
+      out.push('price ' + str(a.unitPrice) + ' instead of ' + str(l.unitPrice));
     }
   }
   return out;
@@ -65,43 +65,43 @@ function differences(l: Json): string[] {
 
 export default function supplierPoAckOutputs(body: unknown, _bindings: Bindings): unknown {
   const ack = body as Json;
-  const ackLines = (ack['lines'] ?? []) as Json[];
+  const ackLines = (ack.lines ?? []) as Json[];
   const lines: Json[] = [];
   for (const l of ackLines) {
     const d = differences(l);
     if (d.length === 0) continue;
     const line: Json = {};
-    put(line, 'lineNumber', l['lineNumber']);
-    put(line, 'sku', l['sku']);
-    put(line, 'supplierPartNumber', l['supplierPartNumber']);
-    put(line, 'gtin', l['gtin']);
+    if (l.lineNumber !== undefined) line.lineNumber = l.lineNumber;
+    if (l.sku !== undefined) line.sku = l.sku;
+    if (l.supplierPartNumber !== undefined) line.supplierPartNumber = l.supplierPartNumber;
+    if (l.gtin !== undefined) line.gtin = l.gtin;
     const ordered: Json = {};
-    put(ordered, 'quantity', l['orderedQuantity']);
-    put(ordered, 'unit', l['unit']);
-    put(ordered, 'unitPrice', l['unitPrice']);
-    line['ordered'] = ordered;
-    put(line, 'acknowledgments', l['acknowledgments']);
-    line['differences'] = d;
+    if (l.orderedQuantity !== undefined) ordered.quantity = l.orderedQuantity;
+    if (l.unit !== undefined) ordered.unit = l.unit;
+    if (l.unitPrice !== undefined) ordered.unitPrice = l.unitPrice;
+    line.ordered = ordered;
+    if (l.acknowledgments !== undefined) line.acknowledgments = l.acknowledgments;
+    line.differences = d;
     lines.push(line);
   }
-  const rejected = ack['ackType'] === 'rejected';
+  const rejected = ack.ackType === 'rejected';
   const out: Json = { erp: ack };
   if (rejected || lines.length > 0) {
-    const supplier = (ack['supplier'] ?? {}) as Json;
-    const who = 'the 855 from ' + str(supplier['name'] ? supplier['name'] : supplier['id']) + ' for PO ' + str(ack['poNumber']);
+    const supplier = (ack.supplier ?? {}) as Json;
+    const who = 'the 855 from ' + str(supplier.name ? supplier.name : supplier.id) + ' for PO ' + str(ack.poNumber);
     const exception: Json = {
       type: 'po-ack-mismatch',
       reason: rejected
-        ? who + ' rejects the whole order' + (ack['ackTypeCode'] ? ' (BAK02 ' + str(ack['ackTypeCode']) + ')' : '')
+        ? who + ' rejects the whole order' + (ack.ackTypeCode ? ' (BAK02 ' + str(ack.ackTypeCode) + ')' : '')
         : who + ' differs from the order on ' + String(lines.length) + ' of ' + String(ackLines.length) + ' line(s): ' +
-          lines.map((l) => 'line ' + str(l['lineNumber']) + ' (' + str(item(l)) + '): ' + (l['differences'] as string[]).join('; ')).join(' | '),
+          lines.map((l) => 'line ' + str(l.lineNumber) + ' (' + str(item(l)) + '): ' + (l.differences as string[]).join('; ')).join(' | '),
     };
-    put(exception, 'poNumber', ack['poNumber']);
-    put(exception, 'supplier', ack['supplier']);
-    put(exception, 'ackType', ack['ackType']);
-    exception['lines'] = lines;
-    exception['documents'] = [ack];
-    out['exception'] = exception;
+    if (ack.poNumber !== undefined) exception.poNumber = ack.poNumber;
+    if (ack.supplier !== undefined) exception.supplier = ack.supplier;
+    if (ack.ackType !== undefined) exception.ackType = ack.ackType;
+    exception.lines = lines;
+    exception.documents = [ack];
+    out.exception = exception;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /** mappings/x12/810-to-invoice.jsonata, by hand. */
-import { type Bindings, type Json, first, freeFormDescription, gtin, isoDate, put, round, str, text } from '../common.ts';
+import { type Bindings, type Json, first, freeFormDescription, gtin, isoDate, round, str, text } from '../common.ts';
 import { party } from './parties.ts';
 
 const basis = new Map([
@@ -20,77 +20,90 @@ function numeric(v: unknown): number | undefined {
 
 export default function x12InvoiceToInvoice(body: unknown, _bindings: Bindings): unknown {
   const msg = body as Json;
-  const inv = msg['document'] as Json;
-  const big = (inv['big'] ?? {}) as Json;
-  const parties = (inv['parties'] ?? []) as Json[];
-  const vendor = parties.find((p) => (p['role'] === 'SU' || p['role'] === 'VN' || p['role'] === 'RE') && p['idQualifier'] === '92');
-  const itd = (inv['terms'] as Json[] | undefined)?.[0];
-  const lines = ((inv['lines'] ?? []) as Json[]).map((l, i) => {
-    const ids = l['productIds'] as Json | undefined;
-    const n = numeric(l['lineNumber']);
+  const inv = msg.document as Json;
+  const big = (inv.big ?? {}) as Json;
+  const parties = (inv.parties ?? []) as Json[];
+  const vendor = parties.find((p) => (p.role === 'SU' || p.role === 'VN' || p.role === 'RE') && p.idQualifier === '92');
+  const itd = (inv.terms as Json[] | undefined)?.[0];
+  const lines = ((inv.lines ?? []) as Json[]).map((l, i) => {
+    const ids = l.productIds as Json | undefined;
+    const n = numeric(l.lineNumber);
     const line: Json = { lineNumber: n ? n : i + 1 };
-    put(line, 'poLineNumber', n);
-    put(line, 'sku', ids?.['BP'] ? ids['BP'] : ids?.['IN']);
-    put(line, 'supplierPartNumber', ids?.['VN'] ? ids['VN'] : ids?.['VP']);
-    put(line, 'gtin', gtin(ids));
-    put(line, 'description', freeFormDescription(l['descriptions']));
-    put(line, 'quantity', l['quantity']);
-    put(line, 'unit', l['unit']);
-    put(line, 'unitPrice', l['unitPrice']);
-    if (typeof l['quantity'] === 'number' && typeof l['unitPrice'] === 'number') line['amount'] = round(l['quantity'] * l['unitPrice'], 2);
+    if (n !== undefined) line.poLineNumber = n;
+    const lineSku = ids?.BP ? ids.BP : ids?.IN;
+    if (lineSku !== undefined) line.sku = lineSku;
+    const lineSupplierPartNumber = ids?.VN ? ids.VN : ids?.VP;
+    if (lineSupplierPartNumber !== undefined) line.supplierPartNumber = lineSupplierPartNumber;
+    const lineGtin = gtin(ids);
+    if (lineGtin !== undefined) line.gtin = lineGtin;
+    const lineDescription = freeFormDescription(l.descriptions);
+    if (lineDescription !== undefined) line.description = lineDescription;
+    if (l.quantity !== undefined) line.quantity = l.quantity;
+    if (l.unit !== undefined) line.unit = l.unit;
+    if (l.unitPrice !== undefined) line.unitPrice = l.unitPrice;
+    if (typeof l.quantity === 'number' && typeof l.unitPrice === 'number') line.amount = round(l.quantity * l.unitPrice, 2);
     return line;
   });
-  const charges = ((inv['charges'] ?? []) as Json[]).map((c) => {
-    const charge: Json = { type: c['indicator'] === 'A' ? 'allowance' : 'charge' };
-    put(charge, 'code', c['code']);
-    put(charge, 'description', text(c['description']));
-    put(charge, 'amount', c['amount']);
-    put(charge, 'percent', c['percent']);
+  const charges = ((inv.charges ?? []) as Json[]).map((c) => {
+    const charge: Json = { type: c.indicator === 'A' ? 'allowance' : 'charge' };
+    if (c.code !== undefined) charge.code = c.code;
+    const chargeDescription = text(c.description);
+    if (chargeDescription !== undefined) charge.description = chargeDescription;
+    if (c.amount !== undefined) charge.amount = c.amount;
+    if (c.percent !== undefined) charge.percent = c.percent;
     return charge;
   });
   const out: Json = { schemaVersion: 1 };
-  put(out, 'invoiceNumber', big['invoiceNumber']);
-  out['invoiceType'] = invoiceTypes.get(big['transactionType'] as string) ?? 'invoice';
-  put(out, 'invoiceDate', big['date']);
-  put(out, 'poNumber', big['poNumber']);
-  put(out, 'poDate', big['poDate']);
-  put(out, 'shipmentId', first(inv['refs'], 'qualifier', 'SI')?.['value']);
-  put(out, 'shipDate', first(inv['dates'], 'qualifier', '011')?.['date']);
+  if (big.invoiceNumber !== undefined) out.invoiceNumber = big.invoiceNumber;
+  out.invoiceType = invoiceTypes.get(big.transactionType as string) ?? 'invoice';
+  if (big.date !== undefined) out.invoiceDate = big.date;
+  if (big.poNumber !== undefined) out.poNumber = big.poNumber;
+  if (big.poDate !== undefined) out.poDate = big.poDate;
+  const shipmentId = first(inv.refs, 'qualifier', 'SI')?.value;
+  if (shipmentId !== undefined) out.shipmentId = shipmentId;
+  const shipDate = first(inv.dates, 'qualifier', '011')?.date;
+  if (shipDate !== undefined) out.shipDate = shipDate;
   const supplier: Json = {};
-  put(supplier, 'id', vendor ? vendor['id'] : msg['sender']);
-  put(supplier, 'name', text(vendor?.['name']));
-  put(supplier, 'partnerId', msg['sender']);
-  out['supplier'] = supplier;
-  put(out, 'remitTo', party(first(parties, 'role', 'RE')));
-  put(out, 'billTo', party(first(parties, 'role', 'BT')));
-  const currency = (inv['currency'] as Json | undefined)?.['code'];
-  out['currency'] = currency ? currency : 'USD';
+  const supplierId = vendor ? vendor.id : msg.sender;
+  if (supplierId !== undefined) supplier.id = supplierId;
+  const supplierName = text(vendor?.name);
+  if (supplierName !== undefined) supplier.name = supplierName;
+  if (msg.sender !== undefined) supplier.partnerId = msg.sender;
+  out.supplier = supplier;
+  const remitTo = party(first(parties, 'role', 'RE'));
+  if (remitTo !== undefined) out.remitTo = remitTo;
+  const billTo = party(first(parties, 'role', 'BT'));
+  if (billTo !== undefined) out.billTo = billTo;
+  const currency = (inv.currency as Json | undefined)?.code;
+  out.currency = currency ? currency : 'USD';
   if (itd) {
     const terms: Json = {};
-    put(terms, 'basis', basis.get(itd['basisDateCode'] as string));
-    put(terms, 'discountPercent', itd['discountPercent']);
-    put(terms, 'discountDays', itd['discountDaysDue']);
-    put(terms, 'discountDueDate', itd['discountDueDate']);
-    put(terms, 'netDays', itd['netDays']);
-    put(terms, 'netDueDate', itd['netDueDate']);
-    put(terms, 'description', text(itd['description']));
-    out['terms'] = terms;
+    const termsBasis = basis.get(itd.basisDateCode as string);
+    if (termsBasis !== undefined) terms.basis = termsBasis;
+    if (itd.discountPercent !== undefined) terms.discountPercent = itd.discountPercent;
+    if (itd.discountDaysDue !== undefined) terms.discountDays = itd.discountDaysDue;
+    if (itd.discountDueDate !== undefined) terms.discountDueDate = itd.discountDueDate;
+    if (itd.netDays !== undefined) terms.netDays = itd.netDays;
+    if (itd.netDueDate !== undefined) terms.netDueDate = itd.netDueDate;
+    const termsDescription = text(itd.description);
+    if (termsDescription !== undefined) terms.description = termsDescription;
+    out.terms = terms;
   }
-  if (itd?.['netDueDate']) out['dueDate'] = itd['netDueDate'];
-  else if (itd?.['netDays'] !== undefined) out['dueDate'] = isoDate(Date.parse(big['date'] as string) + (itd['netDays'] as number) * 86400000);
-  out['lines'] = lines;
-  if (charges.length > 0) out['charges'] = charges;
+  if (itd?.netDueDate) out.dueDate = itd.netDueDate;
+  else if (itd?.netDays !== undefined) out.dueDate = isoDate(Date.parse(big.date as string) + (itd.netDays as number) * 86400000);
+  out.lines = lines;
+  if (charges.length > 0) out.charges = charges;
   const totals: Json = {};
   let linesTotal: number | undefined;
-  for (const l of lines) if (l['amount'] !== undefined) linesTotal = (linesTotal ?? 0) + (l['amount'] as number);
-  if (linesTotal !== undefined) totals['lines'] = round(linesTotal, 2);
+  for (const l of lines) if (l.amount !== undefined) linesTotal = (linesTotal ?? 0) + (l.amount as number);
+  if (linesTotal !== undefined) totals.lines = round(linesTotal, 2);
   let chargeTotal: number | undefined;
   let allowanceTotal: number | undefined;
   let chargeCount = 0;
   let allowanceCount = 0;
   for (const c of charges) {
-    const amount = c['amount'] as number | undefined;
-    if (c['type'] === 'charge') {
+    const amount = c.amount as number | undefined;
+    if (c.type === 'charge') {
       chargeCount++;
       if (amount !== undefined) chargeTotal = (chargeTotal ?? 0) + amount;
     } else {
@@ -98,9 +111,10 @@ export default function x12InvoiceToInvoice(body: unknown, _bindings: Bindings):
       if (amount !== undefined) allowanceTotal = (allowanceTotal ?? 0) + amount;
     }
   }
-  if (chargeCount > 0 && chargeTotal !== undefined) totals['charges'] = round(chargeTotal, 2);
-  if (allowanceCount > 0 && allowanceTotal !== undefined) totals['allowances'] = round(allowanceTotal, 2);
-  put(totals, 'total', (inv['total'] as Json | undefined)?.['amount']);
-  out['totals'] = totals;
+  if (chargeCount > 0 && chargeTotal !== undefined) totals.charges = round(chargeTotal, 2);
+  if (allowanceCount > 0 && allowanceTotal !== undefined) totals.allowances = round(allowanceTotal, 2);
+  const totalsTotal = (inv.total as Json | undefined)?.amount;
+  if (totalsTotal !== undefined) totals.total = totalsTotal;
+  out.totals = totals;
   return out;
 }
