@@ -33,4 +33,9 @@ describe('JSONata conformance suite', () => {
   it('reports a reason for every fallback', () => {
     for (const c of report.cases) if (c.classification === 'fallback') expect(c.detail, c.id).toBeTruthy();
   });
+
+  it('never falls back because generated code failed to build (that is a compiler bug)', () => {
+    const internal = report.cases.filter((c) => c.classification === 'fallback' && /^internal compiler error/.test(c.detail ?? ''));
+    expect(internal.map((c) => `${c.id}: ${c.expr} — ${c.detail}`)).toEqual([]);
+  });
 });
