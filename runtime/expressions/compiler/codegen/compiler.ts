@@ -108,7 +108,7 @@ export class Compiler {
         const t = this.e.id('n');
         this.e.emit(`let ${t};`);
         this.e.emit(
-          `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) ${t} = ${ownField(this, x, k)}; ` +
+          `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) ${t} = ${ownField(this, x, node.value as string)}; ` +
             `else ${t} = ${this.e.rt('lookup')}(${x}, ${k});`,
         );
         return t;

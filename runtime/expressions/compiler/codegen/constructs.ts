@@ -37,13 +37,12 @@ function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, 
   const e = c.e;
   const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
-  const values = parts.map((p, i) => {
-    const v = e.id('v');
-    e.emit(`let ${v};`);
-    e.block('try', () => e.emit(`${v} = ${emitPart(p, i)};`));
-    e.block('catch (err)', () => e.emit(`${e.rt('concurrentFailure')}(err);`));
-    return v;
-  });
+  // concurrentFailure never returns, so one handler around all the parts does what one per
+  // part would (in half the code).
+  const values = parts.map(() => e.id('v'));
+  e.emit(`let ${values.join(', ')};`);
+  e.block('try', () => parts.forEach((p, i) => e.emit(`${values[i] as string} = ${emitPart(p, i)};`)));
+  e.block('catch (err)', () => e.emit(`${e.rt('concurrentFailure')}(err);`));
   return values;
 }
 
@@ -106,7 +105,7 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
     for (const [k] of spec.lhs) c.compile(k, { ...inner, input: data });
     const obj = c.let('{}', 'o');
     const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input: data }));
-    keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.k(key)}] = ${values[i]};`));
+    keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.prop(key)}] = ${values[i]};`));
     e.emit(`${result} = ${obj};`);
   } else {
     e.emit(`${result} = ${genericGroup(c, spec, input, inner, pos)};`);

@@ -50,6 +50,17 @@ export class Emitter {
     return name;
   }
 
+  /**
+   * A property name as a string literal, every character written as a \u escape: V8 compiles
+   * `o["\u0061"]` as a named access (an inline cache per site, as for `o.a`), and text made only
+   * of escapes cannot be read as anything but that one string.
+   */
+  prop(name: string): string {
+    let out = '"';
+    for (let i = 0; i < name.length; i++) out += '\\u' + name.charCodeAt(i).toString(16).padStart(4, '0');
+    return out + '"';
+  }
+
   /** A JavaScript literal for simple values (they are produced here, not copied from source). */
   literal(value: unknown): string {
     if (value === null) return 'null';

@@ -57,7 +57,7 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
     rest.forEach((step, i) => {
       const last = i === rest.length - 1;
       const w = e.id('x');
-      e.emit(`const ${w} = ${ownField(c, o, e.k(step.value))};`);
+      e.emit(`const ${w} = ${ownField(c, o, step.value as string)};`);
       e.emit(`if (${w} === undefined) { ${result} = undefined; break ${label}; }`);
       // A plain array met by the last step is the value itself.
       e.emit(
@@ -70,24 +70,12 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
     });
     e.emit(`${result} = ${o};`);
   });
-  e.block(`if (${slow})`, () => {
-    if (rest.length === 1) {
-      // One field over an array of items (grouped data, say) gets a compact loop; the other
-      // ways here (a primitive, a sequence stored in the data) are rare enough for the
-      // runtime's general version.
-      const key = e.k(rest[0]?.value as string);
-      const keys = e.k(Object.freeze([rest[0]?.value as string]));
-      const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-      e.block(`if (Array.isArray(${start})${first.type === 'variable' ? ` && ${start}.cons !== true` : ''})`, () => {
-        if (first.type !== 'variable') e.emit(`if (${start}.length > 0) { ${leafCheck(c, c.child(ctx))} }`);
-        fieldOverItems(c, start, key, result);
-      });
-      e.emit(`else ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
-      return;
-    }
-    const rs = generalPath(c, node, ctx);
-    e.emit(`${result} = Array.isArray(${rs}) ? ${e.rt('norm')}(${rs}) : ${rs};`);
-  });
+  // Anything else (an array on the way, a primitive, a sequence stored in the data) takes the
+  // runtime's general version, out of line: inline copies of it made programs too large for
+  // V8 to optimise.
+  const keys = e.k(Object.freeze(rest.map((step) => step.value as string)));
+  const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+  e.emit(`if (${slow}) ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
   c.collapsed.add(result);
   // Grouping sees the same items whether the path value is collapsed or not (a lone item is
   // wrapped, nothing becomes one undefined item), so the collapsed value can be grouped.
@@ -95,44 +83,16 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   return result;
 }
 
-/** The depth check of a leaf at ctx, as one statement. */
-function leafCheck(c: Compiler, ctx: Ctx): string {
-  const lim = c.e.rt('depthExceeded');
-  return ctx.fn.base === '0' ? `if (LIM < ${ctx.depth}) ${lim}();` : `if (${ctx.fn.base} + ${ctx.depth} > LIM) ${lim}();`;
-}
-
-/** `items.key` as the last (and only) step of a path over an array: assigns the collapsed value. */
-function fieldOverItems(c: Compiler, items: string, key: string, result: string): void {
-  const e = c.e;
-  const out = e.id('o');
-  const n = e.id('n');
-  const first = e.id('f');
-  const i = e.id('i');
-  e.emit(`let ${out} = ${e.rt('createSeq')}(), ${n} = 0, ${first};`);
-  e.block(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++)`, () => {
-    const it = c.let(`${items}[${i}]`, 'x');
-    c.tick();
-    const v = e.id('v');
-    e.emit(
-      `let ${v} = (typeof ${it} === 'object' && ${it} !== null && !Array.isArray(${it})) ? ${ownField(c, it, key)} : ${e.rt('lookup')}(${it}, ${key});`,
-    );
-    e.emit(`if (Array.isArray(${v})) ${v} = ${e.rt('norm')}(${v});`);
-    e.emit(`if (${v} === undefined) continue;`);
-    e.emit(`if (${n}++ === 0) ${first} = ${v};`);
-    e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else ${e.rt('pushItems')}(${out}, ${v});`);
-  });
-  e.emit(`${result} = (${n} === 1 && Array.isArray(${first}) && ${first}.sequence !== true) ? ${first} : ${e.rt('norm')}(${out});`);
-}
-
 /**
- * JavaScript expression: field `key` (a constant) of the (non-array) object `o` as JSONata sees
- * it: own properties only (never reading inherited ones), and nothing of function values.
+ * JavaScript expression: field `name` of the (non-array) object `o` as JSONata sees it: own
+ * properties only (never reading inherited ones), and nothing of function values. The read
+ * itself is a named access, so that it gets an inline cache of its own.
  */
-export function ownField(c: Compiler, o: string, key: string): string {
+export function ownField(c: Compiler, o: string, name: string): string {
   const e = c.e;
   return (
-    `(${e.rt('hasOwn')}.call(${o}, ${key}) && !(${o} instanceof ${e.rt('JFunction')}) && ` +
-    `${o}._jsonata_function !== true && ${o}._jsonata_lambda !== true ? ${o}[${key}] : undefined)`
+    `(${e.rt('hasOwn')}.call(${o}, ${e.k(name)}) && !(${o} instanceof ${e.rt('JFunction')}) && ` +
+    `${o}._jsonata_function !== true && ${o}._jsonata_lambda !== true ? ${o}[${e.prop(name)}] : undefined)`
   );
 }
 
