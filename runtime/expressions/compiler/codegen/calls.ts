@@ -8,6 +8,7 @@
  */
 import { builtin } from '../lib/index.ts';
 import { signature } from '../rt/signature.ts';
+import { inlineBuiltin } from './builtins.ts';
 import { type Node, Unsupported, isPlaceholder, procedureName } from './ast.ts';
 import { type Compiler, type Ctx } from './compiler.ts';
 import { Frame } from './scope.ts';
@@ -36,7 +37,7 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   const pos = e.literal(node.position);
   const name = procedureName(proc);
   const nameK = name === undefined ? 'undefined' : e.k(name);
-  const p = c.compile(proc, c.child(ctx));
+  let p = c.compile(proc, c.child(ctx));
   if (proc.type === 'path' && name !== undefined) {
     const bound = c.variable(ctx, name);
     e.emit(`if (${p} === undefined && ${bound}) throw new (${e.rt('JErr')})('T1005', undefined, ${pos}, ${nameK});`);
@@ -53,6 +54,11 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   const list = `[${args.join(', ')}]`;
   const depth = calleeDepth(ctx);
   const lib = proc.type === 'variable' && name !== undefined ? libraryFunctionAt(c, ctx, name) : undefined;
+  if (lib !== undefined && args.length === 1) {
+    const general = `${e.rt('callBuiltin1')}(${lib}, ${args[0]}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`;
+    const inline = inlineBuiltin(e, name as string, lib, args[0] as string, pos, nameK, builtin(name as string)?.fast1 !== undefined ? general : `${e.rt('callBuiltin')}(${lib}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
+    if (inline !== undefined) return c.let(`${p} === ${lib} ? ${inline} : ${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
+  }
   if (lib !== undefined && args.length === 1 && builtin(name as string)?.fast1 !== undefined) {
     return c.let(
       `${p} === ${lib} ? ${e.rt('callBuiltin1')}(${lib}, ${args[0]}, ${ctx.input}, ${depth}, ${pos}, ${nameK}) : ` +
@@ -65,7 +71,22 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
         `${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`,
     );
   }
-  return c.let(`${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
+  // A lambda without a signature (the usual user function) is applied right here, as callAt →
+  // apply → Lambda.invoke would apply it; V8 can then inline its body.
+  const r = e.id('r');
+  e.emit(`let ${r};`);
+  if (!/^[A-Za-z_$][\w$]*$/.test(p)) p = c.let(p);
+  e.block(`if (${p} instanceof ${e.rt('Lambda')} && ${p}.sig === undefined)`, () => {
+    e.emit(`${p}.tok = ${nameK}; ${p}.pos = ${pos};`);
+    e.block('try', () => {
+      c.tick();
+      e.emit(`${r} = ${p}.body(${list}, ${depth});`);
+    });
+    e.block('catch (err)', () => e.emit(`throw ${e.rt('lambdaFailed')}(err, ${p}, ${pos}, ${nameK});`));
+    e.emit(`if (${r} instanceof ${e.rt('Thunk')}) ${r} = ${e.rt('tailCallsAt')}(${r}, ${ctx.input}, ${depth}, ${pos}, ${nameK});`);
+  });
+  e.emit(`else ${r} = ${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK});`);
+  return r;
 }
 
 export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {

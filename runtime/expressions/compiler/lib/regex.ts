@@ -21,6 +21,7 @@ interface MatchResult {
 /** The value of a regex literal; a fresh one (own lastIndex) per evaluation of the literal. */
 export class Regex extends Callable {
   readonly objectLike = false;
+  override readonly isLambda = false;
   readonly arity = 2;
   private readonly re: RegExp;
   constructor(
@@ -28,6 +29,8 @@ export class Regex extends Callable {
     readonly position: number | undefined,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
     this.re = new RegExp(pattern.source, pattern.flags);
   }
   exec(str: unknown, fromIndex: unknown): MatchResult | undefined {
@@ -51,12 +54,15 @@ export class Regex extends Callable {
 
 export class RegexNext extends Callable {
   readonly objectLike = false;
+  override readonly isLambda = false;
   readonly arity = 0;
   constructor(
     private readonly regex: Regex,
     private readonly str: unknown,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
   }
   invoke(): unknown {
     const from = this.regex.lastIndex();

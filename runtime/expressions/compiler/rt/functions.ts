@@ -68,6 +68,8 @@ export class Lambda extends Callable {
     readonly body: Body,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
   }
   invoke(args: unknown[], input: unknown, depth: number): unknown {
     tick();
@@ -83,6 +85,7 @@ export type NativeImpl = (args: unknown[], input: unknown, depth: number) => unk
 /** A standard-library function, as the reference's `{_jsonata_function, implementation}`. */
 export class Builtin extends Callable {
   readonly objectLike = true;
+  override readonly isLambda = false;
   constructor(
     readonly name: string,
     /** The reference implementation's declared parameter count (what HOFs look at). */
@@ -96,6 +99,8 @@ export class Builtin extends Callable {
     readonly unhandled: unknown = undefined,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
   }
   invoke(args: unknown[], input: unknown, depth: number): unknown {
     return this.impl(this.sig.validate(args, input), input, depth);
@@ -105,9 +110,12 @@ export class Builtin extends Callable {
 /** What the reference passes for a function argument: a closure that applies it with no context. */
 export class Wrapper extends Callable {
   readonly objectLike = false;
+  override readonly isLambda = false;
   readonly arity: number;
   constructor(readonly inner: unknown) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
     this.arity = arityOf(inner);
   }
   invoke(args: unknown[], _input: unknown, depth: number): unknown {
@@ -141,6 +149,23 @@ interface Annotatable {
   tail?: boolean;
 }
 
+/** What the reference's applyInner does to an error escaping the application of `proc`. */
+function stampFromCallee(e: unknown, proc: unknown, objPos?: number, objTok?: string): void {
+  if (typeof e !== 'object' || e === null) return;
+  const a = e as Annotatable;
+  if (a.tail) {
+    // Thrown while evaluating this callee's tail call, which the reference does outside
+    // the callee's application.
+    a.tail = false;
+  } else if (proc instanceof JFunction) {
+    if (a.token === undefined && proc.tok !== undefined) a.token = proc.tok;
+    a.position = proc.pos || a.position;
+  } else if (typeof proc === 'object' && proc !== null) {
+    if (a.token === undefined && objTok !== undefined) a.token = objTok;
+    a.position = objPos || a.position;
+  }
+}
+
 /** The reference's applyInner: validate and apply, then stamp the callee's last call site. */
 function applyInner(proc: unknown, args: unknown[], input: unknown, depth: number, objPos?: number, objTok?: string): unknown {
   try {
@@ -151,27 +176,14 @@ function applyInner(proc: unknown, args: unknown[], input: unknown, depth: numbe
     }
     throw new JErr('T1006');
   } catch (e) {
-    const a = e as Annotatable;
-    if (typeof e === 'object' && e !== null) {
-      if (a.tail) {
-        // Thrown while evaluating this callee's tail call, which the reference does outside
-        // the callee's application.
-        a.tail = false;
-      } else if (proc instanceof JFunction) {
-        if (a.token === undefined && proc.tok !== undefined) a.token = proc.tok;
-        a.position = proc.pos || a.position;
-      } else if (typeof proc === 'object' && proc !== null) {
-        if (a.token === undefined && objTok !== undefined) a.token = objTok;
-        a.position = objPos || a.position;
-      }
-    }
+    stampFromCallee(e, proc, objPos, objTok);
     throw e;
   }
 }
 
-/** The reference's apply: applyInner plus the trampoline for tail calls. */
-export function apply(proc: unknown, args: unknown[], input: unknown, depth: number): unknown {
-  let result = applyInner(proc, args, input, depth);
+/** The reference's trampoline: applies the tail calls `first` (a function's result) asks for. */
+export function trampoline(first: unknown, input: unknown, depth: number): unknown {
+  let result = first;
   while (result instanceof Thunk) {
     tick();
     const next = result.proc;
@@ -183,6 +195,39 @@ export function apply(proc: unknown, args: unknown[], input: unknown, depth: num
     result = applyInner(next, result.args, input, depth, result.procPosition, objTok);
   }
   return result;
+}
+
+/** The reference's apply: applyInner plus the trampoline for tail calls. */
+export function apply(proc: unknown, args: unknown[], input: unknown, depth: number): unknown {
+  return trampoline(applyInner(proc, args, input, depth), input, depth);
+}
+
+/** What the reference's evaluateFunction does to an error escaping a call written at `position`. */
+function stampCallSite(e: unknown, position: number | undefined, name: string | undefined): void {
+  if (typeof e !== 'object' || e === null) return;
+  const a = e as Annotatable;
+  if (!a.position) a.position = position;
+  if (!a.token) a.token = name;
+}
+
+/**
+ * Generated code calls a lambda without a signature directly (codegen/calls.ts); these two
+ * finish what callAt would have done: the annotation of an error escaping the body (applyInner's,
+ * then the call site's), and the tail calls the body returned.
+ */
+export function lambdaFailed(e: unknown, l: Lambda, position: number | undefined, name: string | undefined): unknown {
+  stampFromCallee(e, l);
+  stampCallSite(e, position, name);
+  return e;
+}
+
+export function tailCallsAt(result: Thunk, input: unknown, depth: number, position: number | undefined, name: string | undefined): unknown {
+  try {
+    return trampoline(result, input, depth);
+  } catch (e) {
+    stampCallSite(e, position, name);
+    throw e;
+  }
 }
 
 /**
@@ -201,11 +246,7 @@ export function callAt(proc: unknown, args: unknown[], input: unknown, depth: nu
     }
     return apply(proc, args, input, depth);
   } catch (e) {
-    if (typeof e === 'object' && e !== null) {
-      const a = e as Annotatable;
-      if (!a.position) a.position = position;
-      if (!a.token) a.token = name;
-    }
+    stampCallSite(e, position, name);
     throw e;
   }
 }
@@ -218,6 +259,19 @@ export function tailEscape(e: unknown): unknown {
 
 /** `fn.apply(this, args)` in library code: how the reference calls function arguments. */
 export function callArg(fn: unknown, args: unknown[], depth: number): unknown {
+  if (fn instanceof Wrapper && fn.inner instanceof Lambda && fn.inner.sig === undefined) {
+    // The usual case (`$map(xs, function($x) {...})`), as Wrapper.invoke → apply would do it.
+    const l = fn.inner;
+    let result: unknown;
+    try {
+      tick();
+      result = l.body(args, depth);
+    } catch (e) {
+      stampFromCallee(e, l);
+      throw e;
+    }
+    return result instanceof Thunk ? trampoline(result, null, depth) : result;
+  }
   if (fn instanceof Callable) return fn.libraryCall(args, depth);
   if (isForeignFunction(fn)) bailout('library call of a function supplied from outside the expression');
   if (fn === null || fn === undefined) throw new TypeError(`Cannot read properties of ${String(fn)} (reading 'apply')`);

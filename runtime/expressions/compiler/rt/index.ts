@@ -5,7 +5,7 @@
 import { builtin } from '../lib/index.ts';
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
-import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, tailCallee, tailEscape, wrapArg } from './functions.ts';
+import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, lambdaFailed, tailCallee, tailCallsAt, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { concurrentFailure, filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
@@ -14,7 +14,7 @@ import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
 import { checkClock, depthExceeded } from './state.ts';
 import { groupTuples, sortTuples, sortedToTuples, tupleFilter, tupleFilterIndex, tupleSeq, tupleValues, tuplesOf } from './tuples.ts';
-import { JFunction, deepEqual, isFunction, truthy } from './values.ts';
+import { JFunction, codePointCount, deepEqual, isFunction, truthy } from './values.ts';
 
 /** Marks a frame variable not bound yet. */
 export const UNBOUND: unique symbol = Symbol('unbound');
@@ -72,6 +72,8 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   JErr,
   wrapArg,
   callAt,
+  lambdaFailed,
+  tailCallsAt,
   callBuiltin,
   callBuiltin1,
   apply,
@@ -83,6 +85,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   partial,
   Chain,
   isFunction,
+  codePointCount,
   JFunction,
   hasOwn: Object.prototype.hasOwnProperty,
   brokenSignature,

@@ -60,6 +60,8 @@ export class Partial extends Callable {
     readonly bound: readonly unknown[],
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
     this.arity = bound.filter((b) => b === HOLE).length;
   }
   invoke(args: unknown[], _input: unknown, depth: number): unknown {
@@ -146,6 +148,8 @@ export class Chain extends Callable {
     readonly g: unknown,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
   }
   invoke(args: unknown[], _input: unknown, depth: number): unknown {
     tick();

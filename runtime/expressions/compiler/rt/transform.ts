@@ -17,6 +17,7 @@ const transformSignature = signature('<(oa):o>');
 export class Transform extends Callable {
   /** The reference defines it as a library-style function object. */
   readonly objectLike = true;
+  override readonly isLambda = false;
   readonly arity = 1;
   constructor(
     private readonly position: number | undefined,
@@ -28,6 +29,8 @@ export class Transform extends Callable {
     private readonly removePosition: number | undefined,
   ) {
     super();
+    this.pos = undefined;
+    this.tok = undefined;
   }
 
   invoke(args: unknown[], input: unknown, depth: number): unknown {

@@ -10,15 +10,18 @@ import { err } from './errors.ts';
  * difference shows in which errors get a call-site position, so subclasses say which they are.
  */
 export abstract class JFunction {
+  // These are only declared here, and every subclass sets them in its own constructor: one
+  // initialiser shared by all kinds of function value made its property definitions
+  // megamorphic, which made creating a lambda cost as much as evaluating a small expression.
   /** Last call-site position, mutated on each call as the reference mutates `proc.position`. */
-  pos: number | undefined = undefined;
+  declare pos: number | undefined;
   /** Last call-site name, as the reference's `proc.token`. */
-  tok: string | undefined = undefined;
+  declare tok: string | undefined;
   abstract readonly arity: number;
   /** True when the reference's counterpart is an object (so calls stamp position/token on it). */
   abstract readonly objectLike: boolean;
   /** True when that object is a lambda (`_jsonata_lambda`) rather than a function definition. */
-  readonly isLambda: boolean = false;
+  declare readonly isLambda: boolean;
 }
 
 /** The shape of arrays as the reference marks them: flags are plain (enumerable) properties. */
