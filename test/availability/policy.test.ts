@@ -49,6 +49,6 @@ describe('availability policy', () => {
   it('ships a policy the loader accepts', () => {
     const loaded = loadProject(join(REPO, 'pipelines'));
     expect(loaded.diagnostics.sorted().filter((d) => d.severity === 'error').map(formatDiagnostic)).toEqual([]);
-    expect(loaded.availability?.channels.map((c) => c.name)).toEqual(['shopify', 'amazon', 'b2b-portal']);
+    expect(loaded.availability?.channels.map((c) => c.name)).toEqual(['shopify', 'amazon', 'b2b-portal', 'edi-4405197800', 'edi-abcdefghijklmno']);
   });
 });
