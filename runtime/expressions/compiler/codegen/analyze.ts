@@ -8,7 +8,7 @@ import { collectBinds } from './scope.ts';
 
 
 /** Every sub-node of `node`, in all positions (steps, stages, terms, groups, bodies...). */
-function allChildren(node: Node): Node[] {
+export function allChildren(node: Node): Node[] {
   const out: Node[] = [];
   const add = (n: Node | undefined): void => {
     if (n !== undefined && typeof n === 'object') out.push(n);
@@ -70,4 +70,24 @@ export function analyze(node: Node): void {
   }
   if (node.group) noBinds(node.group.lhs.map(([, v]) => v), 'grouping values');
   for (const child of allChildren(node)) analyze(child);
+}
+
+const weights = new WeakMap<Node, number>();
+
+/**
+ * Roughly how much code `node` compiles to in the function it is compiled in: its nodes, not
+ * counting the bodies of lambdas (each is a function of its own).
+ */
+export function weight(node: Node): number {
+  let w = weights.get(node);
+  if (w === undefined) {
+    w = 1;
+    if (node.type === 'lambda' && !node.thunk) {
+      for (const a of node.arguments ?? []) w += weight(a);
+    } else {
+      for (const child of allChildren(node)) w += weight(child);
+    }
+    weights.set(node, w);
+  }
+  return w;
 }

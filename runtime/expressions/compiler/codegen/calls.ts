@@ -73,8 +73,7 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   }
   // A lambda without a signature (the usual user function) is applied right here, as callAt →
   // apply → Lambda.invoke would apply it; V8 can then inline its body.
-  const r = e.id('r');
-  e.emit(`let ${r};`);
+  const r = c.temp();
   if (!/^[A-Za-z_$][\w$]*$/.test(p)) p = c.let(p);
   e.block(`if (${p} instanceof ${e.rt('Lambda')} && ${p}.sig === undefined)`, () => {
     e.emit(`${p}.tok = ${nameK}; ${p}.pos = ${pos};`);
@@ -101,7 +100,7 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
   const broken = node.signature !== undefined && typeof (node.signature as { validate?: unknown }).validate !== 'function';
   const sig = node.signature === undefined ? 'undefined' : broken ? e.rt('brokenSignature') : e.k(signature(def as string));
   const t = e.id('l');
-  e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function (A, D)`, () => {
+  e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function ${t}_body(A, D)`, () => c.inFunction(() => {
     const frame = new Frame('lambda', ctx.frame);
     params.forEach((name, i) => {
       const local = e.id('v');
@@ -111,7 +110,7 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
     frame.declareBinds(e, node.body as Node, c.unbound);
     const body = c.compile(node.body as Node, { frame, input: ctx.input, depth: 0, fn: { base: 'D' } });
     e.emit(`return ${body};`);
-  }, '});');
+  }), '});');
   return t;
 }
 
@@ -125,9 +124,8 @@ function compileTailCall(c: Compiler, node: Node, ctx: Ctx): string {
   const call = node.body as Node;
   const proc = call.procedure as Node;
   const tailCtx: Ctx = { frame: ctx.frame, input: ctx.input, depth: 0, fn: ctx.fn };
-  const p = e.id('tp');
-  const a = e.id('ta');
-  e.emit(`let ${p}, ${a};`);
+  const p = c.temp();
+  const a = c.temp();
   const tok = proc.type === 'variable' ? e.k(proc.value) : 'undefined';
   const procPos = e.literal(proc.position);
   e.block('try', () => {
@@ -161,8 +159,7 @@ export function compileApply(c: Compiler, node: Node, ctx: Ctx): string {
   if (rhs.type === 'function') return compileCall(c, rhs, ctx, lhs);
   const fn = c.compile(rhs, c.child(ctx));
   e.emit(`if (!${e.rt('isFunction')}(${fn})) throw new (${e.rt('JErr')})('T2006', ${fn}, ${e.literal(node.position)});`);
-  const t = e.id();
-  e.emit(`let ${t};`);
+  const t = c.temp();
   e.block(`if (${e.rt('isFunction')}(${lhs}))`, () => {
     // Composition: the reference evaluates its composition lambda, then applies it.
     c.leaf(c.child(ctx));
@@ -185,9 +182,9 @@ export function compileTransform(c: Compiler, node: Node, ctx: Ctx): string {
     if (n === undefined) return 'undefined';
     const t = e.id('tf');
     const x = e.id('x');
-    e.block(`const ${t} = function (${x}, D)`, () => {
+    e.block(`const ${t} = function (${x}, D)`, () => c.inFunction(() => {
       e.emit(`return ${c.compile(n, { frame: ctx.frame, input: x, depth: 0, fn: { base: 'D' } })};`);
-    }, '};');
+    }), '};');
     return t;
   };
   const pattern = part(node.pattern);

@@ -15,6 +15,8 @@ import { Emitter } from './emitter.ts';
 import { compileBinary } from './operators.ts';
 import { compileFilter, compilePath, ownField } from './paths.ts';
 import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
+import { Pool } from './pool.ts';
+import { weight } from './analyze.ts';
 
 export interface FnInfo {
   /** Identifier (or literal) of the evaluation depth the current function body starts at. */
@@ -29,6 +31,14 @@ export interface Ctx {
   readonly depth: number;
   readonly fn: FnInfo;
 }
+
+/**
+ * Nodes (see weight) from which an object value, array item or block expression gets a
+ * function of its own; or from OUTLINE_PART when it is one of parts weighing OUTLINE_WEIGHT
+ * together (a big object of small values is as slow to optimise as one big value).
+ */
+const OUTLINE_WEIGHT = 40;
+const OUTLINE_PART = 8;
 
 /** Node types whose own value can never be a sequence (so need no collapsing). */
 const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind', 'transform']);
@@ -58,19 +68,72 @@ export class Compiler {
     this.e.emit(`if (++S.ticks >= 256) ${this.e.rt('checkClock')}();`);
   }
 
-  /** Declares `const tN = expr;` and returns tN. */
+  /** Temporaries of the generated function being emitted (see pool.ts). */
+  pool = new Pool(() => this.e.id('t'));
+
+  /**
+   * Stores `expr` in a temporary and returns its name: a pooled one by default, a fresh
+   * `const` with `prefix` for values a nested function may capture (contexts, loop items).
+   */
   let(expr: string, prefix = 't'): string {
+    if (prefix === 't') {
+      const t = this.temp();
+      this.e.emit(`${t} = ${expr};`);
+      return t;
+    }
     const t = this.e.id(prefix);
     this.e.emit(`const ${t} = ${expr};`);
     return t;
+  }
+
+  /** A pooled temporary (assign it before use). */
+  temp(): string {
+    const t = this.pool.alloc();
+    // A reused temporary holds a new value: whatever was known about the old one is gone.
+    this.collapsed.delete(t);
+    return t;
+  }
+
+  /**
+   * Emits a JavaScript function's body: its temporaries come from a pool of its own (a
+   * closure must not share them with the code around it), declared at its top.
+   */
+  inFunction(body: () => void): void {
+    const outer = this.pool;
+    this.pool = new Pool(() => this.e.id('t'));
+    const at = this.e.placeholder();
+    body();
+    this.e.fill(at, this.pool.declaration());
+    this.pool = outer;
   }
 
   variable(ctx: Ctx, name: string): string {
     return resolve(ctx.frame, name, this.root, this.unbound);
   }
 
+  /**
+   * compile(), as a function of its own when the node is big. TurboFan's escape analysis and
+   * register allocation grow faster than the size of the function they work on: a mapping
+   * compiled into one function took it seconds (the mapping running unoptimised meanwhile);
+   * the call costs a closure and a call.
+   */
+  compileApart(node: Node, ctx: Ctx, siblings: number): string {
+    const w = weight(node);
+    if (w < OUTLINE_WEIGHT && (siblings < OUTLINE_WEIGHT || w < OUTLINE_PART)) return this.compile(node, ctx);
+    const r = this.temp();
+    this.e.block(`${r} = (() =>`, () => this.inFunction(() => {
+      const v = this.compile(node, ctx);
+      this.e.emit(`return ${v};`);
+    }), '})();');
+    return r;
+  }
+
   compile(node: Node, ctx: Ctx): string {
-    return this.finish(node, this.raw(node, ctx), ctx);
+    const mark = this.pool.mark();
+    const pool = this.pool;
+    const result = this.finish(node, this.raw(node, ctx), ctx);
+    pool.release(mark, result);
+    return result;
   }
 
   finish(node: Node, raw: string, ctx: Ctx): string {
@@ -105,8 +168,7 @@ export class Compiler {
         // Read inline for a single object (an inline cache per site); arrays map through lookup.
         const x = ctx.input;
         const k = this.e.k(node.value);
-        const t = this.e.id('n');
-        this.e.emit(`let ${t};`);
+        const t = this.temp();
         this.e.emit(
           `if (typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})) ${t} = ${ownField(this, x, node.value as string)}; ` +
             `else ${t} = ${this.e.rt('lookup')}(${x}, ${k});`,
@@ -180,8 +242,8 @@ export class Compiler {
 
   private condition(node: Node, ctx: Ctx): string {
     const c = this.compile(node.condition as Node, this.child(ctx));
-    const t = this.e.id();
-    this.e.emit(`let ${t};`);
+    const t = this.temp();
+    this.e.emit(`${t} = undefined;`);
     this.e.block(`if (${c} === true || (${c} !== false && ${this.e.rt('truthy')}(${c})))`, () => {
       this.e.emit(`${t} = ${this.compile(node.then as Node, this.child(ctx))};`);
     });
@@ -199,14 +261,14 @@ export class Compiler {
       this.leaf(ctx);
       return 'undefined';
     }
-    const t = this.e.id();
-    this.e.emit(`let ${t};`);
+    const t = this.temp();
     this.e.block('', () => {
       const frame = new Frame('block', ctx.frame);
       frame.declareBinds(this.e, exprs, this.unbound);
       const inner: Ctx = { frame, input: ctx.input, depth: ctx.depth + 1, fn: ctx.fn };
+      const total = exprs.reduce((s, x) => s + weight(x), 0);
       for (const expr of exprs) {
-        this.e.emit(`${t} = ${this.compile(expr, inner)};`);
+        this.e.emit(`${t} = ${this.compileApart(expr, inner, total)};`);
         // A bind at the top level of a block has certainly happened for the expressions after it.
         for (let b: Node | undefined = expr; b?.type === 'bind'; b = b.rhs) frame.definite.add((b.lhs as Node).value as string);
       }

@@ -8,6 +8,7 @@
 import { type GroupSpec, type Node } from './ast.ts';
 import { type Compiler, type Ctx } from './compiler.ts';
 import { type Layout, tupleFrame } from './paths.ts';
+import { weight } from './analyze.ts';
 
 /** True when evaluating `node` cannot raise an error other than a guardrail (depth, time). */
 export function quiet(node: Node): boolean {
@@ -39,8 +40,7 @@ function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, 
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
   // concurrentFailure never returns, so one handler around all the parts does what one per
   // part would (in half the code).
-  const values = parts.map(() => e.id('v'));
-  e.emit(`let ${values.join(', ')};`);
+  const values = parts.map(() => c.temp());
   e.block('try', () => parts.forEach((p, i) => e.emit(`${values[i] as string} = ${emitPart(p, i)};`)));
   e.block('catch (err)', () => e.emit(`${e.rt('concurrentFailure')}(err);`));
   return values;
@@ -50,9 +50,10 @@ export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
   const e = c.e;
   const items = node.expressions ?? [];
   if (items.length === 0) c.leaf(ctx);
-  const values = concurrent(c, items, (item) => c.compile(item, c.child(ctx)));
-  const result = e.id('a');
-  e.emit(`let ${result} = [];`);
+  const total = items.reduce((s, item) => s + weight(item), 0);
+  const values = concurrent(c, items, (item) => c.compileApart(item, c.child(ctx), total));
+  const result = c.temp();
+  e.emit(`${result} = [];`);
   items.forEach((item, i) => {
     const v = values[i] as string;
     if (item.value === '[') {
@@ -94,8 +95,7 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
   const inner = c.child(ctx);
   const pos = e.literal(spec.position);
   if (layout !== false) return groupTuples(c, spec, input, inner, layout);
-  const result = e.id('g');
-  e.emit(`let ${result};`);
+  const result = c.temp();
   const keys = literalKeys(spec);
   if (keys !== undefined && spec.lhs.length > 0) {
     // Literal keys, all different: every input item lands in every pair's group, so each value
@@ -103,8 +103,9 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
     // themselves are constants; evaluating them can only fail the depth check.
     const data = c.let(`Array.isArray(${input}) ? ${e.rt('groupData')}(${input}) : ${input}`, 'd');
     for (const [k] of spec.lhs) c.compile(k, { ...inner, input: data });
-    const obj = c.let('{}', 'o');
-    const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compile(v, { ...inner, input: data }));
+    const obj = c.let('{}');
+    const total = spec.lhs.reduce((s, [, v]) => s + weight(v), 0);
+    const values = concurrent(c, spec.lhs.map(([, v]) => v), (v) => c.compileApart(v, { ...inner, input: data }, total));
     keys.forEach((key, i) => e.emit(`if (${values[i]} !== undefined) ${obj}[${e.prop(key)}] = ${values[i]};`));
     e.emit(`${result} = ${obj};`);
   } else {
@@ -120,8 +121,8 @@ function genericGroup(c: Compiler, spec: GroupSpec, input: string, inner: Ctx, p
   for (const [k, v] of spec.lhs) {
     const x = e.id('x');
     const y = e.id('x');
-    e.block(`${pairs}.push({ key: (${x}) =>`, () => e.emit(`return ${c.compile(k, { ...inner, input: x })};`), '},');
-    e.block(`  value: (${y}) =>`, () => e.emit(`return ${c.compile(v, { ...inner, input: y })};`), '} });');
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(() => e.emit(`return ${c.compile(k, { ...inner, input: x })};`)), '},');
+    e.block(`  value: (${y}) =>`, () => c.inFunction(() => e.emit(`return ${c.compile(v, { ...inner, input: y })};`)), '} });');
   }
   return c.let(`${e.rt('group')}(${input}, ${pairs}, ${pos})`);
 }
@@ -135,12 +136,12 @@ function groupTuples(c: Compiler, spec: GroupSpec, tb: string, inner: Ctx, layou
     const x = e.id('u');
     const ctxVar = e.id('x');
     const merged = e.id('u');
-    e.block(`${pairs}.push({ key: (${x}) =>`, () => {
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(() => {
       tupleFrame(c, names, x, k, inner, (f) => e.emit(`return ${c.compile(k, f)};`));
-    }, '},');
-    e.block(`  value: (${ctxVar}, ${merged}) =>`, () => {
+    }), '},');
+    e.block(`  value: (${ctxVar}, ${merged}) =>`, () => c.inFunction(() => {
       tupleFrame(c, names, merged, v, inner, (f) => e.emit(`return ${c.compile(v, f)};`), ctxVar);
-    }, '} });');
+    }), '} });');
   }
   return c.let(`${e.rt('groupTuples')}(${tb}, ${pairs}, ${layout.size}, ${e.literal(spec.position)})`);
 }

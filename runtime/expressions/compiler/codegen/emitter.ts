@@ -19,6 +19,16 @@ export class Emitter {
     this.lines.push(indented);
   }
 
+  /** Emits an empty line to be filled in later (see fill), returning its index. */
+  placeholder(): number {
+    this.lines.push('');
+    return this.lines.length - 1;
+  }
+
+  fill(index: number, line: string): void {
+    this.lines[index] = line === '' ? '' : '  '.repeat(this.depth) + line;
+  }
+
   /** Emits `header {`, the body one level deeper, then `footer`. */
   block(header: string, body: () => void, footer = '}'): void {
     this.emit(header + ' {');

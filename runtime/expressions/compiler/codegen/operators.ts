@@ -13,8 +13,7 @@ export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
   const tok = e.k(op);
   const lhs = c.compile(node.lhs as Node, c.child(ctx));
   if (op === 'and' || op === 'or') {
-    const t = e.id();
-    e.emit(`let ${t};`);
+    const t = c.temp();
     e.block('try', () => {
       e.emit(`${t} = typeof ${lhs} === 'boolean' ? ${lhs} : ${e.rt('truthy')}(${lhs});`);
       e.block(op === 'and' ? `if (${t})` : `if (!${t})`, () => {

@@ -13,10 +13,10 @@ import { Frame } from './scope.ts';
 export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): string {
   const e = c.e;
   if (pred.type === 'number') return c.let(`${e.rt('filterIndex')}(${v}, ${e.literal(pred.value)})`);
-  const items = c.let(`Array.isArray(${v}) ? ${v} : ${e.rt('seqOf')}(${v})`, 's');
-  const out = c.let(`${e.rt('createSeq')}()`, 'o');
-  const i = e.id('i');
-  e.block(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++)`, () => {
+  const items = c.let(`Array.isArray(${v}) ? ${v} : ${e.rt('seqOf')}(${v})`);
+  const out = c.let(`${e.rt('createSeq')}()`);
+  const i = c.temp();
+  e.block(`for (${i} = 0; ${i} < ${items}.length; ${i}++)`, () => {
     const item = c.let(`${items}[${i}]`, 'x');
     c.tick();
     const res = c.compile(pred, { ...ctx, input: item });
@@ -43,44 +43,52 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   const rest = first.type === 'variable' ? steps.slice(1) : steps;
   if (rest.length === 0 || !rest.every((s) => s.type === 'name')) return undefined;
   const e = c.e;
-  const start = first.type === 'variable' ? c.compile(first, c.child(ctx)) : ctx.input;
-  const result = e.id('f');
-  const slow = e.id('sl');
+  const isVariable = first.type === 'variable';
+  const start = isVariable ? c.compile(first, c.child(ctx)) : ctx.input;
+  const result = c.temp();
   const label = e.id('w');
-  // On anything but single objects all the way, the walk gives up and the full algorithm runs
-  // (from the beginning: lookups have no effects).
-  e.emit(`let ${result}, ${slow} = false;`);
+  // Anything but single objects all the way (an array on the way, a sequence stored in the data)
+  // takes the runtime's general version, out of line and from the beginning (lookups have no
+  // effects): inline copies of it made programs too large for V8 to optimise.
+  const keys = e.k(Object.freeze(rest.map((step) => step.value as string)));
+  const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
+  const general = `{ ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${isVariable}, ${depth}); break ${label}; }`;
+  const nothing = `{ ${result} = undefined; break ${label}; }`;
   e.block(`${label}:`, () => {
-    e.emit(`if (typeof ${start} !== 'object' || ${start} === null || Array.isArray(${start})) { ${slow} = true; break ${label}; }`);
-    if (first.type !== 'variable') c.leaf(c.child(ctx));
+    // A value that is no object has no fields; the first step is still evaluated (and checks
+    // its depth) on a context, not on a variable (whose own node has checked that depth).
+    const check = isVariable ? '' : `${leafCheck(c, c.child(ctx))} `;
+    e.emit(`if (typeof ${start} !== 'object' || ${start} === null) { ${check}${result} = undefined; break ${label}; }`);
+    e.emit(`if (Array.isArray(${start})) ${general}`);
+    if (!isVariable) c.leaf(c.child(ctx));
     let o = start;
     rest.forEach((step, i) => {
       const last = i === rest.length - 1;
-      const w = e.id('x');
-      e.emit(`const ${w} = ${ownField(c, o, step.value as string)};`);
-      e.emit(`if (${w} === undefined) { ${result} = undefined; break ${label}; }`);
-      // A plain array met by the last step is the value itself.
-      e.emit(
-        last
-          ? `if (Array.isArray(${w})) { if (${w}.sequence === true) ${slow} = true; else ${result} = ${w}; break ${label}; }`
-          : `if (Array.isArray(${w})) { ${slow} = true; break ${label}; }`,
-      );
-      if (!last) e.emit(`if (typeof ${w} !== 'object' || ${w} === null) { ${result} = undefined; break ${label}; }`);
+      const w = c.temp();
+      e.emit(`${w} = ${ownField(c, o, step.value as string)};`);
+      e.emit(`if (${w} === undefined) ${nothing}`);
+      if (last) {
+        // A plain array met by the last step is the value itself.
+        e.emit(`if (Array.isArray(${w}) && ${w}.sequence === true) ${general}`);
+      } else {
+        e.emit(`if (Array.isArray(${w})) ${general}`);
+        e.emit(`if (typeof ${w} !== 'object' || ${w} === null) ${nothing}`);
+      }
       o = w;
     });
     e.emit(`${result} = ${o};`);
   });
-  // Anything else (an array on the way, a primitive, a sequence stored in the data) takes the
-  // runtime's general version, out of line: inline copies of it made programs too large for
-  // V8 to optimise.
-  const keys = e.k(Object.freeze(rest.map((step) => step.value as string)));
-  const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-  e.emit(`if (${slow}) ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${first.type === 'variable'}, ${depth});`);
   c.collapsed.add(result);
   // Grouping sees the same items whether the path value is collapsed or not (a lone item is
   // wrapped, nothing becomes one undefined item), so the collapsed value can be grouped.
   if (node.group) return compileGroupOver(c, node.group, result, ctx, false);
   return result;
+}
+
+/** The depth check of a leaf at ctx, as one statement. */
+function leafCheck(c: Compiler, ctx: Ctx): string {
+  const lim = c.e.rt('depthExceeded');
+  return ctx.fn.base === '0' ? `if (LIM < ${ctx.depth}) ${lim}();` : `if (${ctx.fn.base} + ${ctx.depth} > LIM) ${lim}();`;
 }
 
 /**
@@ -115,8 +123,7 @@ function generalPath(c: Compiler, node: Node, ctx: Ctx): string {
       ? `let ${inSeq} = ${e.rt('seqOf')}(${ctx.input});`
       : `let ${inSeq} = Array.isArray(${ctx.input}) ? ${ctx.input} : ${e.rt('seqOf')}(${ctx.input});`,
   );
-  const rs = e.id('r');
-  e.emit(`let ${rs};`);
+  const rs = c.temp();
   const label = e.id('p');
   e.block(`${label}:`, () => {
     for (let i = 0; i < steps.length; i++) {
@@ -156,12 +163,13 @@ function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: b
     }
     return;
   }
-  const out = e.id('o');
-  const n = e.id('n');
-  const firstV = e.id('f');
-  const i = e.id('i');
-  e.emit(`let ${out} = ${e.rt('createSeq')}(), ${n} = 0, ${firstV};`);
-  e.block(`for (let ${i} = 0; ${i} < ${inSeq}.length; ${i}++)`, () => {
+  const out = c.temp();
+  const n = c.temp();
+  const firstV = c.temp();
+  const i = c.temp();
+  const j = c.temp();
+  e.emit(`${out} = ${e.rt('createSeq')}(); ${n} = 0; ${firstV} = undefined;`);
+  e.block(`for (${i} = 0; ${i} < ${inSeq}.length; ${i}++)`, () => {
     const item = c.let(`${inSeq}[${i}]`, 'x');
     c.tick();
     let v = c.compile(step, { ...stepCtx, input: item });
@@ -169,10 +177,9 @@ function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: b
       if (stage.type !== 'filter') throw new Unsupported('index binding stage outside a tuple path', stage.position);
       v = compileFilter(c, stage.expr as Node, v, stepCtx);
     }
-    const y = e.id('y');
     e.block(`if (${v} !== undefined)`, () => {
       e.emit(`if (${n}++ === 0) ${firstV} = ${v};`);
-      e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else for (const ${y} of ${v}) ${out}.push(${y});`);
+      e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else for (${j} = 0; ${j} < ${v}.length; ${j}++) ${out}.push(${v}[${j}]);`);
     });
   });
   e.emit(
@@ -189,13 +196,13 @@ function sortTerms(c: Compiler, terms: readonly SortTermSpec[], ctx: Ctx, tuple:
   e.emit(`const ${list} = [];`);
   for (const term of terms) {
     const arg = e.id('x');
-    e.block(`${list}.push({ descending: ${term.descending ? 'true' : 'false'}, expr: (${arg}) =>`, () => {
+    e.block(`${list}.push({ descending: ${term.descending ? 'true' : 'false'}, expr: (${arg}) =>`, () => c.inFunction(() => {
       if (tuple) {
         tupleFrame(c, tuple, arg, term.expression, ctx, (inner) => e.emit(`return ${c.compile(term.expression, inner)};`));
       } else {
         e.emit(`return ${c.compile(term.expression, { ...ctx, input: arg })};`);
       }
-    }, '} });');
+    }), '} });');
   }
   return list;
 }
@@ -264,9 +271,9 @@ function compileTuplePath(c: Compiler, node: Node, ctx: Ctx): string {
       ? `let ${inSeq} = ${e.rt('seqOf')}(${ctx.input});`
       : `let ${inSeq} = Array.isArray(${ctx.input}) ? ${ctx.input} : ${e.rt('seqOf')}(${ctx.input});`,
   );
-  const rs = e.id('r');
-  const tb = e.id('tb');
-  e.emit(`let ${rs}, ${tb};`);
+  const rs = c.temp();
+  const tb = c.temp();
+  e.emit(`${rs} = undefined; ${tb} = undefined;`);
   const label = e.id('p');
   const stepCtx = c.child(ctx);
   let tupleMode = false;
@@ -294,9 +301,8 @@ function compileTuplePath(c: Compiler, node: Node, ctx: Ctx): string {
     e.emit(`${rs}.keepSingleton = true;`);
   }
   if (!node.group) return rs;
-  const g = e.id('g');
+  const g = c.temp();
   const spec = node.group;
-  e.emit(`let ${g};`);
   e.block(`if (${tb} !== undefined)`, () => e.emit(`${g} = ${compileGroupOver(c, spec, tb, ctx, layout)};`));
   e.block('else', () => e.emit(`${g} = ${compileGroupOver(c, spec, rs, ctx, false)};`));
   return g;
@@ -345,8 +351,7 @@ function compileTupleStep(
   e.block(`for (let ${j} = 0; ${j} < ${tb}.length; ${j}++)`, () => {
     const tup = c.let(`${tb}[${j}]`, 'u');
     c.tick();
-    const res = e.id('v');
-    e.emit(`let ${res};`);
+    const res = c.temp();
     e.block('', () => {
       tupleFrame(c, before, tup, step, stepCtx, (inner) => e.emit(`${res} = ${c.compile(step, inner)};`));
     });
@@ -385,8 +390,8 @@ function compileTupleStages(c: Compiler, stages: readonly Stage[], tb: string, l
     }
     const spec = snapshot(layout, bound);
     const arg = e.id('u');
-    e.block(`${tb} = ${e.rt('tupleFilter')}(${tb}, (${arg}) =>`, () => {
+    e.block(`${tb} = ${e.rt('tupleFilter')}(${tb}, (${arg}) =>`, () => c.inFunction(() => {
       tupleFrame(c, spec, arg, pred, stepCtx, (inner) => e.emit(`return ${c.compile(pred, inner)};`));
-    }, '});');
+    }), '});');
   }
 }
