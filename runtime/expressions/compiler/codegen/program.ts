@@ -8,6 +8,7 @@ import { type Node } from './ast.ts';
 import { analyze } from './analyze.ts';
 import { Compiler, type Ctx } from './compiler.ts';
 import { Frame } from './scope.ts';
+import { builtin } from '../lib/index.ts';
 
 export interface Program {
   readonly text: string;
@@ -24,9 +25,19 @@ export function generate(ast: Node): Program {
   const result = c.compile(ast, ctx);
   e.emit(`return ${result};`);
   const body = e.take();
-  // Root names: from the bindings, then the library, resolved once per evaluation.
+  const temporaries = c.pool.declaration();
+  // Root names: an own enumerable property of the bindings, else the library function of that
+  // name (a constant), resolved once per evaluation; `in` first, because it is free once
+  // optimised for a name the bindings do not have, which is nearly always.
+  const bound = e.rt('propertyIsEnumerable');
   for (const [name, local] of c.root.locals) {
-    e.emit(name === '$' ? `let ${local} = I;` : `let ${local} = ${e.rt('resolve')}(B, ${e.k(name)});`);
+    if (name === '$') {
+      e.emit(`let ${local} = I;`);
+      continue;
+    }
+    const k = e.k(name);
+    const lib = builtin(name);
+    e.emit(`let ${local} = (typeof B === 'object' && B !== null && ${k} in B && ${bound}.call(B, ${k})) ? B[${k}] : ${lib === undefined ? 'undefined' : e.k(lib)};`);
   }
   const prologue = e.take();
   const lines = [
@@ -34,6 +45,7 @@ export function generate(ast: Node): Program {
     '  const LIM = S.maxDepth;',
     '  let input = I;',
     `  if (Array.isArray(input) && input.sequence !== true) { input = ${e.rt('seqOf')}(input); input.outerWrapper = true; }`,
+    ...(temporaries === '' ? [] : ['  ' + temporaries]),
     ...prologue,
     ...body,
     '};',

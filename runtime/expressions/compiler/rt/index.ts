@@ -2,7 +2,6 @@
  * Everything generated code can reach: passed to each compiled program as its only link to
  * the outside (the program text refers to these as `$name`).
  */
-import { builtin } from '../lib/index.ts';
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
 import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, lambdaFailed, tailCallee, tailCallsAt, tailEscape, wrapArg } from './functions.ts';
@@ -19,19 +18,8 @@ import { JFunction, codePointCount, deepEqual, isFunction, truthy } from './valu
 /** Marks a frame variable not bound yet. */
 export const UNBOUND: unique symbol = Symbol('unbound');
 
-const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
-
-/** A name not bound by the expression itself: the caller's bindings first, then the library. */
-function resolve(bindings: unknown, name: string): unknown {
-  if (typeof bindings === 'object' && bindings !== null && propertyIsEnumerable.call(bindings, name)) {
-    return (bindings as Record<string, unknown>)[name];
-  }
-  return builtin(name);
-}
-
 export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   UNBOUND,
-  resolve,
   depthExceeded,
   checkClock,
   lookup,
@@ -88,6 +76,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   codePointCount,
   JFunction,
   hasOwn: Object.prototype.hasOwnProperty,
+  propertyIsEnumerable: Object.prototype.propertyIsEnumerable,
   brokenSignature,
   Transform,
 });

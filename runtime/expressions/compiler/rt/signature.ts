@@ -90,12 +90,16 @@ function newParam(): Param {
   return { regex: '', type: '', array: false, context: false, contextRegex: undefined, subtype: undefined };
 }
 
+/** Keys of up to three argument type codes (9^3). */
+const SMALL_KEYS = 729;
+
 export class Signature {
   readonly params: Param[] = [];
   private readonly regex: RegExp;
   /** Validation plans keyed by the argument types; most call sites see one or two. */
   private readonly plans = new Map<number, Plan>();
   private readonly plans1: (Plan | undefined)[] = new Array<Plan | undefined>(9).fill(undefined);
+  private plansSmall: (Plan | undefined)[] | undefined = undefined;
 
   constructor(readonly definition: string) {
     let param = newParam();
@@ -180,13 +184,16 @@ export class Signature {
       plan = this.plans1[key];
     } else {
       for (let i = 0; i < args.length; i++) key = key * 9 + symbolCode(args[i]);
-      plan = this.plans.get(key);
+      // Up to three arguments (codes are 1-8, so keys of different lengths never meet), an
+      // array lookup; a Map lookup cost more than the rest of a typical call.
+      plan = key < SMALL_KEYS ? this.plansSmall?.[key] : this.plans.get(key);
     }
     if (plan === undefined) {
       let supplied = '';
       for (let i = 0; i < args.length; i++) supplied += typeSymbol(args[i]);
       plan = this.plan(supplied);
       if (args.length === 1) this.plans1[key] = plan;
+      else if (key < SMALL_KEYS) (this.plansSmall ??= new Array<Plan | undefined>(SMALL_KEYS).fill(undefined))[key] = plan;
       else if (this.plans.size < 64) this.plans.set(key, plan);
     }
     if (plan.fail) return this.fail(args, plan.supplied);
