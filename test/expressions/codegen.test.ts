@@ -4,8 +4,11 @@
  * functions inlined, root names resolved inline. Each case runs through the reference and the
  * compiler (results, or error code, position and token, must be the same).
  */
+import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
+import { compileExpression } from '../../runtime/expressions/jsonata.ts';
 import { compareEngines } from './differential.ts';
+import { sameValue } from './same-value.ts';
 
 const data = {
   id: 7,
@@ -124,6 +127,38 @@ describe('generated code shapes', () => {
       for (const source of ['$string(1)', '$type("a")', '$x', '$string']) {
         const r = await compareEngines(source, data, bindings as Record<string, unknown>);
         expect(r.kind === 'different' ? r.detail : 'ok', source).toBe('ok');
+      }
+    }
+  });
+
+  it('reads own fields only, also once Object.prototype has a property of that name', async () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto['sku'] = 'inherited';
+    try {
+      for (const source of ['sku', 'lines.sku', 'customer.sku', '{"s": customer.sku}']) {
+        const r = await compareEngines(source, data);
+        expect(r.kind === 'different' ? r.detail : r.kind, source).toBe('same');
+      }
+    } finally {
+      delete proto['sku'];
+    }
+  });
+
+  it('reads fields of objects with other prototypes as the reference does', async () => {
+    // Not through compareEngines: it copies its inputs, which would make these plain objects.
+    class Host {
+      own = 1;
+      get inherited(): number {
+        return 2;
+      }
+    }
+    const bare = Object.create(null) as Record<string, unknown>;
+    bare['own'] = 3;
+    for (const x of [new Host(), bare, JSON.parse('{"__proto__": {"own": 4}, "own": 5}') as unknown]) {
+      for (const source of ['$x.own', '$x.inherited', '$x.constructor', '$x.__proto__.own', '$keys($x)']) {
+        const expected: unknown = await jsonata(source).evaluate(data, { x });
+        const actual = compileExpression(source, { strictCompile: true }).evaluate(data, { x });
+        expect(sameValue(actual, expected), source).toBe(true);
       }
     }
   });

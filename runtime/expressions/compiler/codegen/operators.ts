@@ -37,8 +37,12 @@ export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
           `? ${lhs} ${op} ${rhs} : ${e.rt('arithAt')}(${lhs}, ${rhs}, ${tok}, ${pos})`,
       );
     case '=':
+      // Against a string, number, boolean or null literal, deep equality is ===.
+      if (scalarLiteral(node.lhs as Node) || scalarLiteral(node.rhs as Node)) return c.let(`${lhs} === ${rhs}`);
       return c.let(`${e.rt('equals')}(${lhs}, ${rhs})`);
     case '!=':
+      if (scalarLiteral(node.lhs as Node)) return c.let(`(${rhs} !== undefined && ${lhs} !== ${rhs})`);
+      if (scalarLiteral(node.rhs as Node)) return c.let(`(${lhs} !== undefined && ${lhs} !== ${rhs})`);
       return c.let(`(${lhs} !== undefined && ${rhs} !== undefined && !${e.rt('deepEqual')}(${lhs}, ${rhs}))`);
     case '<':
     case '<=':
@@ -58,4 +62,12 @@ export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
     default:
       throw new Unsupported(`operator ${op} is not compiled`, node.position);
   }
+}
+
+/** A literal whose value is never undefined, never an object and never NaN. */
+function scalarLiteral(node: Node): boolean {
+  if (node.predicate || node.group || node.keepArray) return false;
+  if (node.type === 'string') return true;
+  if (node.type === 'number') return typeof node.value === 'number' && !Number.isNaN(node.value);
+  return node.type === 'value' && (node.value === true || node.value === false || node.value === null);
 }

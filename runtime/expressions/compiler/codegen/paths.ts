@@ -93,14 +93,23 @@ function leafCheck(c: Compiler, ctx: Ctx): string {
 
 /**
  * JavaScript expression: field `name` of the (non-array) object `o` as JSONata sees it: own
- * properties only (never reading inherited ones), and nothing of function values. The read
- * itself is a named access, so that it gets an inline cache of its own.
+ * properties only (never reading inherited ones), and nothing of function values.
+ *
+ * Data objects (JSON, or made by expressions) inherit from Object.prototype alone. For those,
+ * while Object.prototype has no property of that name, any value the read finds is the
+ * object's own, so no hasOwnProperty call is needed (it cost more than the rest of the read);
+ * function values never have that prototype. The prototype test reads `__proto__`, which V8
+ * turns into a map check; anything else takes ownField in the runtime. The read itself is a
+ * named access, so that it gets an inline cache of its own.
  */
 export function ownField(c: Compiler, o: string, name: string): string {
   const e = c.e;
+  const op = e.rt('ObjectPrototype');
+  const prop = e.prop(name);
   return (
-    `(${e.rt('hasOwn')}.call(${o}, ${e.k(name)}) && !(${o} instanceof ${e.rt('JFunction')}) && ` +
-    `${o}._jsonata_function !== true && ${o}._jsonata_lambda !== true ? ${o}[${e.prop(name)}] : undefined)`
+    `(${o}.__proto__ === ${op} && !(${prop} in ${op}) ? ` +
+    `(${o}._jsonata_function !== true && ${o}._jsonata_lambda !== true ? ${o}[${prop}] : undefined) : ` +
+    `${e.rt('ownField')}(${o}, ${e.k(name)}))`
   );
 }
 

@@ -8,7 +8,7 @@ import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, lambdaFailed, 
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { concurrentFailure, filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
-import { createSeq, descendants, lookup, markCons, norm, normKeep, pushItems, seqOf, wildcard } from './sequence.ts';
+import { createSeq, descendants, lookup, markCons, norm, normKeep, ownField, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
 import { checkClock, depthExceeded } from './state.ts';
@@ -76,6 +76,8 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   codePointCount,
   JFunction,
   hasOwn: Object.prototype.hasOwnProperty,
+  ObjectPrototype: Object.prototype,
+  ownField,
   propertyIsEnumerable: Object.prototype.propertyIsEnumerable,
   brokenSignature,
   Transform,

@@ -71,6 +71,11 @@ export function flattenDeep(arg: unknown, into: unknown[] = []): unknown[] {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Field `key` of a non-array object: an own property, and nothing of function values. */
+export function ownField(input: object, key: string): unknown {
+  return hasOwn.call(input, key) && !isFunction(input) ? (input as Record<string, unknown>)[key] : undefined;
+}
+
 /** Field access: own properties of plain data only, mapped over arrays. */
 export function lookup(input: unknown, key: string): unknown {
   if (Array.isArray(input)) {
