@@ -12,6 +12,7 @@ import { inlineBuiltin } from './builtins.ts';
 import { type Node, Unsupported, isPlaceholder, procedureName } from './ast.ts';
 import { type Compiler, type Ctx } from './compiler.ts';
 import { Frame } from './scope.ts';
+import { weight } from './analyze.ts';
 
 /** Node types whose value is never a function (so needs no wrapping as an argument). */
 const neverFunction = new Set(['string', 'number', 'value', 'binary', 'unary']);
@@ -100,7 +101,7 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
   const broken = node.signature !== undefined && typeof (node.signature as { validate?: unknown }).validate !== 'function';
   const sig = node.signature === undefined ? 'undefined' : broken ? e.rt('brokenSignature') : e.k(signature(def as string));
   const t = e.id('l');
-  e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function ${t}_body(A, D)`, () => c.inFunction(() => {
+  e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function ${t}_body(A, D)`, () => c.inFunction(weight(node.body as Node), () => {
     const frame = new Frame('lambda', ctx.frame);
     params.forEach((name, i) => {
       const local = e.id('v');
@@ -182,7 +183,7 @@ export function compileTransform(c: Compiler, node: Node, ctx: Ctx): string {
     if (n === undefined) return 'undefined';
     const t = e.id('tf');
     const x = e.id('x');
-    e.block(`const ${t} = function (${x}, D)`, () => c.inFunction(() => {
+    e.block(`const ${t} = function (${x}, D)`, () => c.inFunction(weight(n), () => {
       e.emit(`return ${c.compile(n, { frame: ctx.frame, input: x, depth: 0, fn: { base: 'D' } })};`);
     }), '};');
     return t;

@@ -39,6 +39,11 @@ export interface Ctx {
  */
 const OUTLINE_WEIGHT = 40;
 const OUTLINE_PART = 8;
+/**
+ * Functions this light are left whole: TurboFan handles them quickly, and a part compiled
+ * apart costs a closure and a call every time it runs (in a lambda: per item).
+ */
+const FUNCTION_WEIGHT = 120;
 
 /** Node types whose own value can never be a sequence (so need no collapsing). */
 const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind', 'transform']);
@@ -98,14 +103,20 @@ export class Compiler {
    * Emits a JavaScript function's body: its temporaries come from a pool of its own (a
    * closure must not share them with the code around it), declared at its top.
    */
-  inFunction(body: () => void): void {
+  inFunction(weight: number, body: () => void): void {
     const outer = this.pool;
+    const outerWeight = this.functionWeight;
     this.pool = new Pool(() => this.e.id('t'));
+    this.functionWeight = weight;
     const at = this.e.placeholder();
     body();
     this.e.fill(at, this.pool.declaration());
     this.pool = outer;
+    this.functionWeight = outerWeight;
   }
+
+  /** Weight (see analyze.ts) of the generated function being emitted. */
+  functionWeight = 0;
 
   variable(ctx: Ctx, name: string): string {
     return resolve(ctx.frame, name, this.root, this.unbound);
@@ -119,9 +130,11 @@ export class Compiler {
    */
   compileApart(node: Node, ctx: Ctx, siblings: number): string {
     const w = weight(node);
-    if (w < OUTLINE_WEIGHT && (siblings < OUTLINE_WEIGHT || w < OUTLINE_PART)) return this.compile(node, ctx);
+    if (this.functionWeight <= FUNCTION_WEIGHT || (w < OUTLINE_WEIGHT && (siblings < OUTLINE_WEIGHT || w < OUTLINE_PART))) {
+      return this.compile(node, ctx);
+    }
     const r = this.temp();
-    this.e.block(`${r} = (() =>`, () => this.inFunction(() => {
+    this.e.block(`${r} = (() =>`, () => this.inFunction(w, () => {
       const v = this.compile(node, ctx);
       this.e.emit(`return ${v};`);
     }), '})();');

@@ -121,8 +121,8 @@ function genericGroup(c: Compiler, spec: GroupSpec, input: string, inner: Ctx, p
   for (const [k, v] of spec.lhs) {
     const x = e.id('x');
     const y = e.id('x');
-    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(() => e.emit(`return ${c.compile(k, { ...inner, input: x })};`)), '},');
-    e.block(`  value: (${y}) =>`, () => c.inFunction(() => e.emit(`return ${c.compile(v, { ...inner, input: y })};`)), '} });');
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(weight(k), () => e.emit(`return ${c.compile(k, { ...inner, input: x })};`)), '},');
+    e.block(`  value: (${y}) =>`, () => c.inFunction(weight(v), () => e.emit(`return ${c.compile(v, { ...inner, input: y })};`)), '} });');
   }
   return c.let(`${e.rt('group')}(${input}, ${pairs}, ${pos})`);
 }
@@ -136,10 +136,10 @@ function groupTuples(c: Compiler, spec: GroupSpec, tb: string, inner: Ctx, layou
     const x = e.id('u');
     const ctxVar = e.id('x');
     const merged = e.id('u');
-    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(() => {
+    e.block(`${pairs}.push({ key: (${x}) =>`, () => c.inFunction(weight(k), () => {
       tupleFrame(c, names, x, k, inner, (f) => e.emit(`return ${c.compile(k, f)};`));
     }), '},');
-    e.block(`  value: (${ctxVar}, ${merged}) =>`, () => c.inFunction(() => {
+    e.block(`  value: (${ctxVar}, ${merged}) =>`, () => c.inFunction(weight(v), () => {
       tupleFrame(c, names, merged, v, inner, (f) => e.emit(`return ${c.compile(v, f)};`), ctxVar);
     }), '} });');
   }

@@ -8,6 +8,7 @@ import { type Node, type SortTermSpec, type Stage, Unsupported } from './ast.ts'
 import { type Compiler, type Ctx } from './compiler.ts';
 import { compileGroupOver } from './constructs.ts';
 import { Frame } from './scope.ts';
+import { weight } from './analyze.ts';
 
 /** `[pred]` applied to the value in `v`; ctx is the predicate's own depth. */
 export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): string {
@@ -205,7 +206,7 @@ function sortTerms(c: Compiler, terms: readonly SortTermSpec[], ctx: Ctx, tuple:
   e.emit(`const ${list} = [];`);
   for (const term of terms) {
     const arg = e.id('x');
-    e.block(`${list}.push({ descending: ${term.descending ? 'true' : 'false'}, expr: (${arg}) =>`, () => c.inFunction(() => {
+    e.block(`${list}.push({ descending: ${term.descending ? 'true' : 'false'}, expr: (${arg}) =>`, () => c.inFunction(weight(term.expression), () => {
       if (tuple) {
         tupleFrame(c, tuple, arg, term.expression, ctx, (inner) => e.emit(`return ${c.compile(term.expression, inner)};`));
       } else {
@@ -399,7 +400,7 @@ function compileTupleStages(c: Compiler, stages: readonly Stage[], tb: string, l
     }
     const spec = snapshot(layout, bound);
     const arg = e.id('u');
-    e.block(`${tb} = ${e.rt('tupleFilter')}(${tb}, (${arg}) =>`, () => c.inFunction(() => {
+    e.block(`${tb} = ${e.rt('tupleFilter')}(${tb}, (${arg}) =>`, () => c.inFunction(weight(pred), () => {
       tupleFrame(c, spec, arg, pred, stepCtx, (inner) => e.emit(`return ${c.compile(pred, inner)};`));
     }), '});');
   }

@@ -5,7 +5,7 @@
  * helpers and the expression's constants as arguments and reaches nothing else (no globals).
  */
 import { type Node } from './ast.ts';
-import { analyze } from './analyze.ts';
+import { analyze, weight } from './analyze.ts';
 import { Compiler, type Ctx } from './compiler.ts';
 import { Frame } from './scope.ts';
 import { builtin } from '../lib/index.ts';
@@ -22,6 +22,7 @@ export function generate(ast: Node): Program {
   const root = new Frame('root', undefined);
   const input = 'input';
   const ctx: Ctx = { frame: root, input, depth: 1, fn: { base: '0' } };
+  c.functionWeight = weight(ast);
   const result = c.compile(ast, ctx);
   e.emit(`return ${result};`);
   const body = e.take();
