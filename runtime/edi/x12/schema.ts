@@ -69,9 +69,22 @@ function plain(element: Element | undefined, component = 1): string | undefined 
   return value === undefined || value === '' ? undefined : value;
 }
 
+function at(segment: Segment, element: number, component: number | undefined): { segment: Segment; element: number; component?: number } {
+  return { segment, element, ...(component !== undefined ? { component } : {}) };
+}
+
+/** Field maps are static module data: their entries are listed once, not per segment. */
+const entriesOf = new WeakMap<FieldMap, Array<[string, FieldMap[string]]>>();
+
+function fieldEntries(fields: FieldMap): Array<[string, FieldMap[string]]> {
+  let entries = entriesOf.get(fields);
+  if (entries === undefined) entriesOf.set(fields, (entries = Object.entries(fields)));
+  return entries;
+}
+
 function decodeFields(fields: FieldMap, segment: Segment, issues: FieldIssue[]): Json {
   const out: Json = {};
-  for (const [name, spec] of Object.entries(fields)) {
+  for (const [name, spec] of fieldEntries(fields)) {
     if (isPairs(spec)) {
       const ids: Record<string, string> = {};
       for (let n = spec.pairs[0]; n + 1 <= spec.pairs[1]; n += 2) {
@@ -100,7 +113,6 @@ function decodeFields(fields: FieldMap, segment: Segment, issues: FieldIssue[]):
     }
     const raw = plain(element, component);
     if (raw === undefined) continue;
-    const where = { segment, element: position, ...(component !== undefined ? { component } : {}) };
     switch (kind) {
       case 'text':
         out[name] = raw;
@@ -109,19 +121,19 @@ function decodeFields(fields: FieldMap, segment: Segment, issues: FieldIssue[]):
       case 'integer': {
         const value = kind === 'number' ? parseDecimal(raw) : parseInteger(raw);
         if (value === undefined) {
-          issues.push({ ...where, code: 'invalid-number', ak4: '6', text: `${JSON.stringify(raw)} is not a valid ${kind === 'number' ? 'decimal' : 'whole'} number` });
+          issues.push({ ...at(segment, position, component), code: 'invalid-number', ak4: '6', text: `${JSON.stringify(raw)} is not a valid ${kind === 'number' ? 'decimal' : 'whole'} number` });
         } else out[name] = value;
         break;
       }
       case 'date': {
         const value = parseDate(raw);
-        if (value === undefined) issues.push({ ...where, code: 'invalid-date', ak4: '8', text: `${JSON.stringify(raw)} is not a valid CCYYMMDD or YYMMDD date` });
+        if (value === undefined) issues.push({ ...at(segment, position, component), code: 'invalid-date', ak4: '8', text: `${JSON.stringify(raw)} is not a valid CCYYMMDD or YYMMDD date` });
         else out[name] = value;
         break;
       }
       case 'time': {
         const value = parseTime(raw);
-        if (value === undefined) issues.push({ ...where, code: 'invalid-time', ak4: '9', text: `${JSON.stringify(raw)} is not a valid HHMM[SS] time` });
+        if (value === undefined) issues.push({ ...at(segment, position, component), code: 'invalid-time', ak4: '9', text: `${JSON.stringify(raw)} is not a valid HHMM[SS] time` });
         else out[name] = value;
         break;
       }

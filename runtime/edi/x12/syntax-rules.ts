@@ -14,12 +14,14 @@ import type { Element, Segment } from './types.ts';
 
 type RuleKind = 'P' | 'R' | 'C' | 'L' | 'E';
 interface Rule {
-  kind: RuleKind;
-  elements: readonly number[];
+  readonly kind: RuleKind;
+  readonly elements: readonly number[];
+  /** As the standard writes it (P0607): built once, used only in messages. */
+  readonly label: string;
 }
 
 function rule(kind: RuleKind, ...elements: number[]): Rule {
-  return { kind, elements };
+  return { kind, elements, label: `${kind}${elements.map((n) => String(n).padStart(2, '0')).join('')}` };
 }
 
 /** Product/service ID qualifier-and-value pairs: P0607, P0809 ... up to `to`. */
@@ -93,47 +95,74 @@ function name(tag: string, n: number): string {
   return `${tag}${String(n).padStart(2, '0')}`;
 }
 
+function names(tag: string, elements: readonly number[], separator: string): string {
+  return elements.map((e) => name(tag, e)).join(separator);
+}
+
+/**
+ * Collects the first issue per element. Kept free of closures and of message building until
+ * something is wrong: it runs on every segment of every file.
+ */
+class Issues {
+  private list: ElementIssue[] | undefined;
+  flag(element: number, ak4: ElementIssue['ak4'], text: () => string): void {
+    if (this.list?.some((i) => i.element === element)) return;
+    (this.list ??= []).push({ element, ak4, text: text() });
+  }
+  result(): ElementIssue[] {
+    return this.list === undefined ? [] : this.list.sort((a, b) => a.element - b.element);
+  }
+}
+
+function countPresent(elements: readonly Element[], among: readonly number[], from = 0): number {
+  let n = 0;
+  for (let i = from; i < among.length; i++) if (present(elements[(among[i] as number) - 1])) n++;
+  return n;
+}
+
 /** Checks one segment; returns one issue per offending element (the first rule that flags it). */
 export function checkSegmentSyntax(segment: Segment): ElementIssue[] {
   const { tag, elements } = segment;
-  const has = (n: number): boolean => present(elements[n - 1]);
-  const issues = new Map<number, ElementIssue>();
-  const flag = (element: number, ak4: ElementIssue['ak4'], text: string): void => {
-    if (!issues.has(element)) issues.set(element, { element, ak4, text });
-  };
-  for (const n of MANDATORY[tag] ?? []) {
-    if (!has(n)) flag(n, '1', `mandatory element ${name(tag, n)} is missing`);
+  const mandatory = MANDATORY[tag];
+  const rules = RULES[tag];
+  if (mandatory === undefined && rules === undefined) return [];
+  const issues = new Issues();
+  for (const n of mandatory ?? []) {
+    if (!present(elements[n - 1])) issues.flag(n, '1', () => `mandatory element ${name(tag, n)} is missing`);
   }
-  for (const r of RULES[tag] ?? []) {
-    const [first, ...rest] = r.elements as [number, ...number[]];
-    const label = `${r.kind}${r.elements.map((n) => String(n).padStart(2, '0')).join('')}`;
+  for (const r of rules ?? []) {
+    const all = r.elements;
+    const first = all[0] as number;
     switch (r.kind) {
       case 'P':
-        if (r.elements.some(has)) {
-          for (const n of r.elements) {
-            if (!has(n)) flag(n, '2', `syntax note ${label}: ${r.elements.map((e) => name(tag, e)).join(' and ')} must be given together; ${name(tag, n)} is missing`);
+        if (countPresent(elements, all) > 0) {
+          for (const n of all) {
+            if (!present(elements[n - 1])) issues.flag(n, '2', () => `syntax note ${r.label}: ${names(tag, all, ' and ')} must be given together; ${name(tag, n)} is missing`);
           }
         }
         break;
       case 'R':
-        if (!r.elements.some(has)) flag(first, '2', `syntax note ${label}: at least one of ${r.elements.map((e) => name(tag, e)).join(', ')} is required`);
+        if (countPresent(elements, all) === 0) issues.flag(first, '2', () => `syntax note ${r.label}: at least one of ${names(tag, all, ', ')} is required`);
         break;
       case 'C':
-        if (has(first)) {
-          for (const n of rest) {
-            if (!has(n)) flag(n, '2', `syntax note ${label}: ${name(tag, first)} is present, so ${name(tag, n)} is required`);
+        if (present(elements[first - 1])) {
+          for (let i = 1; i < all.length; i++) {
+            const n = all[i] as number;
+            if (!present(elements[n - 1])) issues.flag(n, '2', () => `syntax note ${r.label}: ${name(tag, first)} is present, so ${name(tag, n)} is required`);
           }
         }
         break;
       case 'L':
-        if (has(first) && !rest.some(has)) flag(rest[0] ?? first, '2', `syntax note ${label}: ${name(tag, first)} is present, so one of ${rest.map((e) => name(tag, e)).join(', ')} is required`);
+        if (present(elements[first - 1]) && countPresent(elements, all, 1) === 0) {
+          issues.flag(all[1] ?? first, '2', () => `syntax note ${r.label}: ${name(tag, first)} is present, so one of ${names(tag, all.slice(1), ', ')} is required`);
+        }
         break;
       case 'E': {
-        const given = r.elements.filter(has);
-        if (given.length > 1) flag(given[1] as number, '10', `syntax note ${label}: only one of ${r.elements.map((e) => name(tag, e)).join(', ')} may be given`);
+        const given = all.filter((n) => present(elements[n - 1]));
+        if (given.length > 1) issues.flag(given[1] as number, '10', () => `syntax note ${r.label}: only one of ${names(tag, all, ', ')} may be given`);
         break;
       }
     }
   }
-  return [...issues.values()].sort((a, b) => a.element - b.element);
+  return issues.result();
 }

@@ -157,8 +157,13 @@ export class SegmentCursor {
 /** Splits one segment's text into its tag and elements. The ISA is never split on components. */
 export function splitSegment(raw: string, delimiters: Delimiters): { tag: string; elements: Element[] } {
   const parts = raw.split(delimiters.element);
-  const tag = (parts.shift() ?? '').trim();
-  if (tag === 'ISA') return { tag, elements: parts };
-  const elements = parts.map((part): Element => (part.includes(delimiters.component) ? part.split(delimiters.component) : part));
+  const tag = (parts[0] ?? '').trim();
+  const elements: Element[] = [];
+  // ISA's component separator is itself an element (ISA16): it is never split.
+  const component = tag === 'ISA' ? undefined : delimiters.component;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i] as string;
+    elements.push(component !== undefined && part.includes(component) ? part.split(component) : part);
+  }
   return { tag, elements };
 }
