@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { benchRelay } from './relay.ts';
 import { benchIngress } from './edges.ts';
+import { benchEdi, ediText } from './edi.ts';
 import { benchAvailability, availabilityText } from './availability.ts';
 import { benchExpressions, expressionsText } from './expressions.ts';
 import { fmt, ms, table } from './stats.ts';
@@ -43,6 +44,13 @@ const sections: Section[] = [
         `ratio: crossdock/ceiling = ${ceiling ? ((rows.find((r) => r.variant === 'crossdock')?.rps ?? 0) / ceiling.rps).toFixed(2) : '-'}`,
       ].join('\n');
       return { data: rows, text };
+    },
+  },
+  {
+    name: 'edi',
+    async run(quick) {
+      const rows = await benchEdi({ quick });
+      return { data: rows, text: ediText(rows) };
     },
   },
   {
