@@ -20,6 +20,8 @@ export interface CommandSpec {
   readonly details?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
   readonly positionals?: { readonly min?: number; readonly max?: number };
+  /** Exit code for a usage mistake (default 2); a command whose 2 means something else picks another. */
+  readonly usageExitCode?: number;
   run(args: ParsedArgs): Promise<number>;
 }
 

@@ -57,7 +57,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`crossdock ${command.name}: ${err.message}\nRun \`crossdock ${command.name} --help\` for usage.\n`);
-      return 2;
+      return command.usageExitCode ?? 2;
     }
     if (err instanceof CommandError) {
       process.stderr.write(`crossdock ${command.name}: ${err.message}\n`);

@@ -85,6 +85,15 @@ describe('crossdock plan', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^crossdock plan: git rev-parse: /);
   });
+
+  it('a command-line mistake exits 1, never 2 (which a CI job reads as "breaking")', async () => {
+    const root = repoWith(PLAN_BASE);
+    const r = await cli(['plan', '--format', 'yaml', '--nonsense'], { cwd: root });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^crossdock plan: .*nonsense.*\nRun `crossdock plan --help` for usage\.\n$/s);
+    const lint = await cli(['lint', '--nonsense'], { cwd: root });
+    expect(lint.code).toBe(2);
+  });
 });
 
 describe('crossdock graph', () => {

@@ -7,6 +7,8 @@ export const planCommand: CommandSpec = {
   name: 'plan',
   summary: 'What a change does when deployed: Markdown for a pull request',
   usage: 'crossdock plan [--base REF] [--pipelines DIR] [--format markdown|json]',
+  // 2 is the answer "something breaks": a CI job must not read a typo as that.
+  usageExitCode: 1,
   details: [
     'Compiles the project at REF (default: the merge base of HEAD with main, or origin/main) and in',
     'the work tree, runs every fixture through both, and reports: pipelines, consumers and streams',
@@ -16,7 +18,7 @@ export const planCommand: CommandSpec = {
     'diffs. The work tree is not touched: the base is read from git into a temporary folder.',
     '',
     'Exit 0 when nothing breaks, 2 when something breaking was found, 1 on an error (including a',
-    'work tree that does not compile).',
+    'work tree that does not compile, or a mistake in the command line).',
   ].join('\n'),
   options: {
     base: { type: 'string', value: 'REF', description: 'Revision to compare with (commit, branch, tag)' },
