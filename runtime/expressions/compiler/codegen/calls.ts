@@ -76,8 +76,7 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   // apply → Lambda.invoke would apply it; V8 can then inline its body.
   const r = c.temp();
   if (!/^[A-Za-z_$][\w$]*$/.test(p)) p = c.let(p);
-  const inlined = proc.type === 'variable' && name !== undefined ? inlineLambda(c, ctx, name, p, args, r, pos, nameK) : false;
-  e.block(`${inlined ? 'else ' : ''}if (${p} instanceof ${e.rt('Lambda')} && ${p}.sig === undefined)`, () => {
+  e.block(`if (${p} instanceof ${e.rt('Lambda')} && ${p}.sig === undefined)`, () => {
     e.emit(`${p}.tok = ${nameK}; ${p}.pos = ${pos};`);
     e.block('try', () => {
       c.tick();
@@ -102,8 +101,6 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
   const broken = node.signature !== undefined && typeof (node.signature as { validate?: unknown }).validate !== 'function';
   const sig = node.signature === undefined ? 'undefined' : broken ? e.rt('brokenSignature') : e.k(signature(def as string));
   const t = e.id('l');
-  const site = e.k({});
-  c.lambdaSites.set(node, { frame: ctx.frame, site });
   e.block(`const ${t} = new (${e.rt('Lambda')})(${params.length}, ${sig}, ${ctx.input}, function ${t}_body(A, D)`, () => c.inFunction(weight(node.body as Node), () => {
     const frame = new Frame('lambda', ctx.frame);
     params.forEach((name, i) => {
@@ -114,57 +111,8 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
     frame.declareBinds(e, node.body as Node, c.unbound);
     const body = c.compile(node.body as Node, { frame, input: ctx.input, depth: 0, fn: { base: 'D' } });
     e.emit(`return ${body};`);
-  }), `}, ${site});`);
+  }), '});');
   return t;
-}
-
-/** Bodies up to this weight (see analyze.ts) are inlined at call sites, up to this depth. */
-const INLINE_WEIGHT = 30;
-const INLINE_DEPTH = 3;
-
-/**
- * `$name(args)` where `$name` is a block's only bind to a lambda expression without a
- * signature: emits `if (p is a lambda made by that expression) r = <its body, inline>`, and
- * returns whether it did. The body is applied as callAt → apply → Lambda.invoke would apply
- * it (stamp, tick, error annotation, tail calls), with the arguments as its parameters, the
- * lambda's own context as \`$\`, and the names it sees where the expression was written (the
- * call site is inside that block, so they are in scope). A lambda made by the same expression
- * in another evaluation of the block cannot reach this variable: the block binds it once.
- */
-function inlineLambda(c: Compiler, ctx: Ctx, name: string, p: string, args: readonly string[], r: string, pos: string, nameK: string): boolean {
-  let lambda: Node | undefined;
-  for (let f: Frame | undefined = ctx.frame; f !== undefined && f.kind !== 'root'; f = f.parent) {
-    if (!f.locals.has(name)) continue;
-    lambda = f.lambdas.get(name);
-    break;
-  }
-  if (lambda === undefined || lambda.signature !== undefined || c.inlining.has(lambda) || c.inlining.size >= INLINE_DEPTH) return false;
-  const info = c.lambdaSites.get(lambda);
-  const body = lambda.body as Node;
-  if (info === undefined || weight(body) > INLINE_WEIGHT) return false;
-  const e = c.e;
-  const params = (lambda.arguments ?? []).map((a) => a.value as string);
-  e.block(`if (${p} instanceof ${e.rt('Lambda')} && ${p}.site === ${info.site})`, () => {
-    e.emit(`${p}.tok = ${nameK}; ${p}.pos = ${pos};`);
-    e.block('try', () => {
-      c.tick();
-      const input = c.let(`${p}.input`, 'x');
-      const frame = new Frame('lambda', info.frame);
-      params.forEach((param, i) => {
-        const local = e.id('v');
-        e.emit(`let ${local} = ${args[i] ?? 'undefined'};`);
-        frame.defineDefinite(param, local);
-      });
-      frame.declareBinds(e, body, c.unbound);
-      c.inlining.add(lambda);
-      const v = c.compile(body, { frame, input, depth: 0, fn: { base: calleeDepth(ctx) } });
-      c.inlining.delete(lambda);
-      e.emit(`${r} = ${v};`);
-    });
-    e.block('catch (err)', () => e.emit(`throw ${e.rt('lambdaFailed')}(err, ${p}, ${pos}, ${nameK});`));
-    e.emit(`if (${r} instanceof ${e.rt('Thunk')}) ${r} = ${e.rt('tailCallsAt')}(${r}, ${ctx.input}, ${calleeDepth(ctx)}, ${pos}, ${nameK});`);
-  });
-  return true;
 }
 
 /**

@@ -290,20 +290,11 @@ export class Compiler {
   }
 
   private bind(node: Node, ctx: Ctx): string {
-    const rhs = node.rhs as Node;
-    const name = (node.lhs as Node).value as string;
-    const v = this.compile(rhs, this.child(ctx));
-    const target = bindTarget(ctx.frame, name, this.root);
+    const v = this.compile(node.rhs as Node, this.child(ctx));
+    const target = bindTarget(ctx.frame, (node.lhs as Node).value as string, this.root);
     this.e.emit(`${target} = ${v};`);
-    // The only bind of a block's name to a lambda expression: calls of that name may inline it.
-    if (rhs.type === 'lambda' && !rhs.thunk && ctx.frame.kind === 'block' && ctx.frame.bindCounts.get(name) === 1) ctx.frame.lambdas.set(name, rhs);
     return v;
   }
-
-  /** Lambda expressions compiled so far: the frame each was written in and its site token. */
-  readonly lambdaSites = new Map<Node, { readonly frame: Frame; readonly site: string }>();
-  /** Lambdas whose bodies are being inlined (a body never inlines itself). */
-  readonly inlining = new Set<Node>();
 
   /** Temporarily rebinds `ctx.frame` while compiling. */
   withFrame<T>(ctx: Ctx, frame: Frame, body: (inner: Ctx) => T): T {

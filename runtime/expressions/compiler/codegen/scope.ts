@@ -15,10 +15,6 @@ export class Frame {
   readonly locals = new Map<string, string>();
   /** Names certainly bound in this frame at the point being compiled. */
   readonly definite = new Set<string>();
-  /** How many binds of each name land in this frame (see declareBinds). */
-  readonly bindCounts = new Map<string, number>();
-  /** Names bound (once) to a lambda expression, for call sites to inline (see calls.ts). */
-  readonly lambdas = new Map<string, Node>();
   constructor(
     readonly kind: FrameKind,
     readonly parent: Frame | undefined,
@@ -27,11 +23,7 @@ export class Frame {
   /** Declares locals for the names `node` may bind in this frame (see collectBinds). */
   declareBinds(e: Emitter, node: Node | readonly Node[], unbound: string): void {
     const names = new Set<string>();
-    const counts = { add: (name: string): void => void this.bindCounts.set(name, (this.bindCounts.get(name) ?? 0) + 1) };
-    for (const n of Array.isArray(node) ? (node as readonly Node[]) : [node as Node]) {
-      collectBinds(n, names);
-      collectBinds(n, counts);
-    }
+    for (const n of Array.isArray(node) ? (node as readonly Node[]) : [node as Node]) collectBinds(n, names);
     for (const name of names) {
       if (this.locals.has(name)) continue;
       const local = e.id('v');
@@ -95,7 +87,7 @@ export function bindTarget(frame: Frame, name: string, root: RootNames): string 
  * Names bound by `:=` that land in the frame evaluating `node`: it does not look inside nodes
  * that evaluate in frames of their own (blocks, lambda bodies, the tuple-stream part of paths).
  */
-export function collectBinds(node: Node | undefined, out: { add(name: string): unknown }): void {
+export function collectBinds(node: Node | undefined, out: Set<string>): void {
   if (node === undefined) return;
   switch (node.type) {
     case 'bind':
@@ -125,7 +117,7 @@ export function collectBinds(node: Node | undefined, out: { add(name: string): u
   }
 }
 
-function collectStep(step: Node, out: { add(name: string): unknown }): void {
+function collectStep(step: Node, out: Set<string>): void {
   if (step.type === 'sort') {
     for (const term of step.terms ?? []) collectBinds(term.expression, out);
   } else {

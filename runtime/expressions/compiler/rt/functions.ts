@@ -66,11 +66,6 @@ export class Lambda extends Callable {
     /** The context the lambda was created in (its body's `$`). */
     readonly input: unknown,
     readonly body: Body,
-    /**
-     * The lambda expression this was made by (a token unique to it): call sites of a variable
-     * bound to that expression apply an inline copy of the body to lambdas made by it.
-     */
-    readonly site: object | undefined = undefined,
   ) {
     super();
     this.pos = undefined;
