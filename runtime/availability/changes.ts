@@ -16,7 +16,7 @@
  * covers the group. Only then are the figures recorded as published; a failed group is
  * marked dirty again and sent again (its message ids make the repeats harmless).
  */
-import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { AvailabilityPolicy, ChannelPolicy } from './policy.ts';
@@ -54,6 +54,12 @@ const ZERO: VisibleFigure = { available: 0 };
 /** Changes per acknowledged group. */
 const GROUP = 500;
 /**
+ * Groups sent and not yet acknowledged. Waiting for each acknowledgement before building the
+ * next group left the publisher idle for a stream round trip per group: on a busy host, most
+ * of a second per second at thousands of changes a second, so change events fell seconds behind.
+ */
+const IN_FLIGHT = 8;
+/**
  * SKUs compared per turn of the event loop: the comparison and the publishes run on the thread
  * that applies inventory events and answers lookups, so a burst is handled in slices that let
  * the projection commit in between.
@@ -66,13 +72,40 @@ interface Pending {
   readonly mark: { readonly seq: number; readonly timed: boolean };
   readonly subject: string;
   readonly event: ChangeEvent;
+  /** The event as JSON, as JSON.stringify would write it. */
+  readonly json: string;
   readonly msgID: string;
 }
+
+/** JSON.stringify of a number. */
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
+/**
+ * The Nats-Msg-Id header block, already encoded. The client calls nothing but encode() on the
+ * headers of a plain publish; building them as text saves a header object, its validation and
+ * an encoder call per change event.
+ */
+class EncodedHeaders {
+  private readonly bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+  encode(): Uint8Array {
+    return this.bytes;
+  }
+}
+
+const headerText = (msgID: string): string => `NATS/1.0\r\nNats-Msg-Id: ${msgID}\r\n\r\n`;
+const HEADER_TEXT_LENGTH = headerText('').length;
+/** Ids the client's own headers would trim or refuse (a SKU may hold any character) take its path. */
+const plainID = (msgID: string): boolean => !/[\r\n]/.test(msgID) && msgID.trim() === msgID;
 
 export class ChangePublisher {
   private readonly o: ChangePublisherOptions;
   /** SKU → sequence behind the change, and whether time (not an event) changed it. */
   private dirty = new Map<string, { seq: number; timed: boolean }>();
+  /** performance.now() of the first mark since the dirty set was last taken: the debounce counts from it. */
+  private dirtySince = 0;
   /** Figures published but not yet recorded in LMDB. */
   private unsaved = new Map<string, PublishedFigure>();
   private timer: NodeJS.Timeout | undefined;
@@ -86,6 +119,7 @@ export class ChangePublisher {
   }
 
   mark(sku: string, seq: number, timed = false): void {
+    if (this.dirty.size === 0) this.dirtySince = performance.now();
     const prev = this.dirty.get(sku);
     this.dirty.set(sku, { seq: Math.max(seq, prev?.seq ?? 0), timed: timed || (prev?.timed ?? false) });
     this.schedule();
@@ -114,10 +148,12 @@ export class ChangePublisher {
 
   private schedule(): void {
     if (this.timer || this.running || this.stopped) return;
+    // SKUs marked while a run was going have waited already: a new full debounce after the run added to their latency.
+    const delay = Math.max(0, this.dirtySince + this.o.policy.changes.debounceMs - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
-    }, this.o.policy.changes.debounceMs);
+    }, delay);
   }
 
   private async publishDirty(): Promise<void> {
@@ -125,27 +161,49 @@ export class ChangePublisher {
     this.dirty = new Map();
     const { policy, clock } = this.o;
     let group: Pending[] = [];
+    // send() never rejects; acknowledgements come back in order.
+    const inFlight: Promise<void>[] = [];
+    let now = 0;
+    let at = '';
+    let stale = true;
     for (let i = 0; i < work.length; i++) {
-      if (i > 0 && i % SLICE === 0) await new Promise<void>((r) => setImmediate(r));
+      if (i > 0 && i % SLICE === 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        stale = true;
+      }
+      // One clock reading (and timestamp text) per run without a wait: a few milliseconds at most.
+      if (stale) {
+        now = clock();
+        at = new Date(now).toISOString();
+        stale = false;
+      }
       const [sku, mark] = work[i] as [string, { seq: number; timed: boolean }];
-      const now = clock();
+      const skuJson = JSON.stringify(sku);
+      let token: string | undefined;
       for (const channel of policy.channels) {
         const figure = this.o.visible(sku, channel, now);
         const key = `${channel.name}\u0000${sku}`;
         const before: VisibleFigure = this.unsaved.get(key) ?? this.o.db.publishedFigure(key) ?? ZERO;
         this.stats.compared++;
         if (sameFigure(before, figure)) continue;
-        const event: ChangeEvent = { channel: channel.name, sku, available: figure.available, ...(figure.regions ? { regions: figure.regions } : {}), seq: mark.seq, at: new Date(now).toISOString() };
+        const event: ChangeEvent = figure.regions ? { channel: channel.name, sku, available: figure.available, regions: figure.regions, seq: mark.seq, at } : { channel: channel.name, sku, available: figure.available, seq: mark.seq, at };
+        const json = `{"channel":${JSON.stringify(channel.name)},"sku":${skuJson},"available":${num(figure.available)},${figure.regions ? `"regions":${JSON.stringify(figure.regions)},` : ''}"seq":${num(mark.seq)},"at":"${at}"}`;
         // A change caused by time has no event of its own; its id must differ from the event's.
         const msgID = mark.timed ? `${channel.name}:${sku}:${mark.seq}:t${Math.floor(now / 1000)}` : `${channel.name}:${sku}:${mark.seq}`;
-        group.push({ key, sku, mark, subject: `availability.${channel.name}.${subjectToken(sku)}`, event, msgID });
+        token ??= subjectToken(sku);
+        group.push({ key, sku, mark, subject: `availability.${channel.name}.${token}`, event, json, msgID });
       }
       if (group.length >= GROUP) {
-        await this.send(group);
+        inFlight.push(this.send(group));
         group = [];
+        if (inFlight.length >= IN_FLIGHT) {
+          await inFlight.shift();
+          stale = true;
+        }
       }
     }
-    if (group.length > 0) await this.send(group);
+    if (group.length > 0) inFlight.push(this.send(group));
+    await Promise.all(inFlight);
     this.save();
   }
 
@@ -153,13 +211,27 @@ export class ChangePublisher {
   private async send(group: readonly Pending[]): Promise<void> {
     const last = group[group.length - 1] as Pending;
     try {
+      // Every header block and payload encoded in one call (the client keeps references to
+      // the pieces until it writes them, so they are views of one buffer, never reused).
+      let text = '';
+      for (const p of group) if (p !== last) text += headerText(p.msgID) + p.json;
+      const bytes = Buffer.from(text, 'utf8');
+      const ascii = bytes.length === text.length;
+      let offset = 0;
       for (const p of group) {
         if (p === last) break;
-        const h = natsHeaders();
-        h.set('Nats-Msg-Id', p.msgID);
-        this.o.nc.publish(p.subject, this.enc.encode(JSON.stringify(p.event)), { headers: h });
+        const hlen = HEADER_TEXT_LENGTH + p.msgID.length;
+        const end = offset + hlen + p.json.length;
+        if (ascii && plainID(p.msgID)) {
+          this.o.nc.publish(p.subject, bytes.subarray(offset + hlen, end), { headers: new EncodedHeaders(bytes.subarray(offset, offset + hlen)) as unknown as MsgHdrs });
+        } else {
+          const h = natsHeaders();
+          h.set('Nats-Msg-Id', p.msgID);
+          this.o.nc.publish(p.subject, this.enc.encode(p.json), { headers: h });
+        }
+        offset = end;
       }
-      await this.o.js.publish(last.subject, this.enc.encode(JSON.stringify(last.event)), { msgID: last.msgID });
+      await this.o.js.publish(last.subject, this.enc.encode(last.json), { msgID: last.msgID });
     } catch (err) {
       this.stats.failed += group.length;
       if (this.stats.failed <= group.length || this.stats.failed % 1000 < group.length) this.o.logger.warn({ err: (err as Error).message, changes: group.length }, 'change events not confirmed by the stream; will send again');
