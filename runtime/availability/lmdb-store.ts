@@ -28,6 +28,12 @@ export interface PublishedFigure {
 }
 
 export const LMDB_FILE = 'atp.mdb';
+/**
+ * Published figures written per transaction. A burst of change events queued thousands, and
+ * writing them all in the next commit held the event loop for tens of milliseconds (lookups
+ * and the projection wait meanwhile); the rest wait for the following commits.
+ */
+const PUBLISHED_CHUNK = 500;
 const BOOT_ID_FILE = 'boot-id';
 
 function bootId(): string | undefined {
@@ -138,7 +144,7 @@ export class AtpDb {
   /** Writes the batch and `lastSeq` in one transaction (with any published figures waiting). */
   commit(batch: Batch, lastSeq: number): void {
     const indexFor = (id: string): number => this.indexFor(id);
-    const published = this.takePublished();
+    const published = this.takePublished(PUBLISHED_CHUNK);
     this.root.transactionSync(() => {
       for (const [k, v] of published) this.published.putSync(k, v);
       for (const [k, v] of batch.skuWrites) this.skus.putSync(k, v);
@@ -173,33 +179,52 @@ export class AtpDb {
   /**
    * Records figures channels were sent. They ride along with the projection's next commit
    * (one transaction instead of two); when no commit comes within a quarter second they are
-   * written on their own. A separate synchronous transaction per group of change events held
-   * the event loop long enough to delay the projection by tens of milliseconds.
+   * written on their own, a chunk per turn of the event loop. A separate synchronous
+   * transaction per group of change events held the event loop long enough to delay the
+   * projection by tens of milliseconds.
    */
   queuePublished(entries: ReadonlyMap<string, PublishedFigure>): void {
     for (const [k, v] of entries) this.pendingPublished.set(k, v);
-    if (!this.publishedTimer && this.pendingPublished.size > 0) {
-      this.publishedTimer = setTimeout(() => this.flushPublished(), 250);
-      this.publishedTimer.unref();
-    }
+    this.armPublished(250);
   }
 
-  /** Writes the queued published figures now. */
-  flushPublished(): void {
-    const entries = this.takePublished();
-    if (entries.size === 0) return;
+  private armPublished(delayMs: number): void {
+    if (this.publishedTimer || this.pendingPublished.size === 0) return;
+    this.publishedTimer = setTimeout(() => {
+      this.publishedTimer = undefined;
+      this.flushPublished(PUBLISHED_CHUNK);
+      this.armPublished(0);
+    }, delayMs);
+    this.publishedTimer.unref();
+  }
+
+  /** Writes queued published figures now: all of them, or the oldest `limit`. */
+  flushPublished(limit = Infinity): void {
+    const entries = this.takePublished(limit);
+    if (entries.length === 0) return;
     this.root.transactionSync(() => {
       for (const [k, v] of entries) this.published.putSync(k, v);
     });
   }
 
-  private takePublished(): Map<string, PublishedFigure> {
-    if (this.publishedTimer) {
+  private takePublished(limit: number): [string, PublishedFigure][] {
+    const pending = this.pendingPublished;
+    let entries: [string, PublishedFigure][];
+    if (pending.size <= limit) {
+      entries = [...pending];
+      this.pendingPublished = new Map();
+    } else {
+      entries = [];
+      for (const e of pending) {
+        if (entries.length >= limit) break;
+        entries.push(e);
+      }
+      for (const [k] of entries) pending.delete(k);
+    }
+    if (this.pendingPublished.size === 0 && this.publishedTimer) {
       clearTimeout(this.publishedTimer);
       this.publishedTimer = undefined;
     }
-    const entries = this.pendingPublished;
-    this.pendingPublished = new Map();
     return entries;
   }
 
