@@ -102,6 +102,23 @@ const paths: readonly string[] = [
   '($v := [lines]; $v.sku)',
   '($v := "s"; $v.x.y)',
   '($v := nothing; $v.x)',
+  // A leading variable evaluated once, before the steps after it.
+  '($v := lines; $v[qty > 1].sku)',
+  '($v := []; $v.x[0])',
+  '($v := [[]]; $v.x[0])',
+  '($v := [lines[0], [lines[1]]]; $v.dims[w > 1])',
+  '($v := nothing; $v.x[0])',
+  '($v := lines[0]; $v.sku[0])',
+  '($v := [1, 2]; $v.($ + 1)[0])',
+  '$.{"a": name}',
+  '$.lines[0].sku',
+  '$$.lines^(qty).sku',
+  // Lambdas called through the runtime: errors escaping them, tail calls, signatures.
+  '($f := function($x) { $x.qty + $x.sku }; lines.$f($))',
+  '($f := function($x) { $g($x) }; $g := function($y) { $y.qty * 2 }; $map(lines, $f))',
+  '($f := function($x, $n) { $n = 0 ? $x : $f($x & "!", $n - 1) }; $f("a", 400))',
+  '($f := function($x)<s:s> { $x }; $f(lines[0].qty))',
+  '($f := function($x) { $x }; $g := $f; $g(1) + $f(lines[0].qty))',
 ];
 
 describe('generated code shapes', () => {

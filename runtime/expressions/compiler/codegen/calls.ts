@@ -72,21 +72,7 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
         `${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`,
     );
   }
-  // A lambda without a signature (the usual user function) is applied right here, as callAt →
-  // apply → Lambda.invoke would apply it; V8 can then inline its body.
-  const r = c.temp();
-  if (!/^[A-Za-z_$][\w$]*$/.test(p)) p = c.let(p);
-  e.block(`if (${p} instanceof ${e.rt('Lambda')} && ${p}.sig === undefined)`, () => {
-    e.emit(`${p}.tok = ${nameK}; ${p}.pos = ${pos};`);
-    e.block('try', () => {
-      c.tick();
-      e.emit(`${r} = ${p}.body(${list}, ${depth});`);
-    });
-    e.block('catch (err)', () => e.emit(`throw ${e.rt('lambdaFailed')}(err, ${p}, ${pos}, ${nameK});`));
-    e.emit(`if (${r} instanceof ${e.rt('Thunk')}) ${r} = ${e.rt('tailCallsAt')}(${r}, ${ctx.input}, ${depth}, ${pos}, ${nameK});`);
-  });
-  e.emit(`else ${r} = ${e.rt('callAt')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK});`);
-  return r;
+  return c.let(`${e.rt('callLambda')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
 }
 
 export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {

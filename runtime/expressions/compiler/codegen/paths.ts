@@ -53,31 +53,37 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
   // effects): inline copies of it made programs too large for V8 to optimise.
   const keys = e.k(Object.freeze(rest.map((step) => step.value as string)));
   const depth = ctx.fn.base === '0' ? String(ctx.depth + 1) : `${ctx.fn.base} + ${ctx.depth + 1}`;
-  const general = `{ ${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${isVariable}, ${depth}); break ${label}; }`;
+  const generalLabel = e.id('g');
+  const general = `break ${generalLabel};`;
   const nothing = `{ ${result} = undefined; break ${label}; }`;
   e.block(`${label}:`, () => {
-    // A value that is no object has no fields; the first step is still evaluated (and checks
-    // its depth) on a context, not on a variable (whose own node has checked that depth).
-    const check = isVariable ? '' : `${leafCheck(c, c.child(ctx))} `;
-    e.emit(`if (typeof ${start} !== 'object' || ${start} === null) { ${check}${result} = undefined; break ${label}; }`);
-    e.emit(`if (Array.isArray(${start})) ${general}`);
-    if (!isVariable) c.leaf(c.child(ctx));
-    let o = start;
-    rest.forEach((step, i) => {
-      const last = i === rest.length - 1;
-      const w = c.temp();
-      e.emit(`${w} = ${ownField(c, o, step.value as string)};`);
-      e.emit(`if (${w} === undefined) ${nothing}`);
-      if (last) {
-        // A plain array met by the last step is the value itself.
-        e.emit(`if (Array.isArray(${w}) && ${w}.sequence === true) ${general}`);
-      } else {
-        e.emit(`if (Array.isArray(${w})) ${general}`);
-        e.emit(`if (typeof ${w} !== 'object' || ${w} === null) ${nothing}`);
-      }
-      o = w;
+    // Every way off the fast path leads to the one general call at the end of the block.
+    e.block(`${generalLabel}:`, () => {
+      // A value that is no object has no fields; the first step is still evaluated (and checks
+      // its depth) on a context, not on a variable (whose own node has checked that depth).
+      const check = isVariable ? '' : `${leafCheck(c, c.child(ctx))} `;
+      e.emit(`if (typeof ${start} !== 'object' || ${start} === null) { ${check}${result} = undefined; break ${label}; }`);
+      e.emit(`if (Array.isArray(${start})) ${general}`);
+      if (!isVariable) c.leaf(c.child(ctx));
+      let o = start;
+      rest.forEach((step, i) => {
+        const last = i === rest.length - 1;
+        const w = c.temp();
+        e.emit(`${w} = ${ownField(c, o, step.value as string)};`);
+        e.emit(`if (${w} === undefined) ${nothing}`);
+        if (last) {
+          // A plain array met by the last step is the value itself.
+          e.emit(`if (Array.isArray(${w}) && ${w}.sequence === true) ${general}`);
+        } else {
+          e.emit(`if (Array.isArray(${w})) ${general}`);
+          e.emit(`if (typeof ${w} !== 'object' || ${w} === null) ${nothing}`);
+        }
+        o = w;
+      });
+      e.emit(`${result} = ${o};`);
+      e.emit(`break ${label};`);
     });
-    e.emit(`${result} = ${o};`);
+    e.emit(`${result} = ${e.rt('namePathGeneral')}(${start}, ${keys}, ${isVariable}, ${depth});`);
   });
   c.collapsed.add(result);
   // Grouping sees the same items whether the path value is collapsed or not (a lone item is
@@ -142,6 +148,13 @@ function generalPath(c: Compiler, node: Node, ctx: Ctx): string {
       if (i === 0 && step.consarray) {
         e.emit(`${rs} = ${c.compile(step, c.child(ctx, inSeq))};`);
         if (!last) e.emit(`if (${rs} === undefined || ${rs}.length === 0) break ${label};`);
+      } else if (i === 0 && !last && bare(step) && step.type === 'variable' && (steps[1] as Node).type !== 'sort') {
+        // A leading variable is evaluated once (its input sequence is the one context item).
+        // Its items are only read by the next step, so an array value is used as it is.
+        const v = c.compile(step, c.child(ctx));
+        e.emit(`${rs} = (!Array.isArray(${v}) || ${v}.cons) ? ${e.rt('seqOf')}(${v}) : ${v};`);
+        // Nothing (or an empty array) ends the path with the empty sequence.
+        e.emit(`if (${v} === undefined || ${rs}.length === 0) { ${rs} = ${e.rt('createSeq')}(); break ${label}; }`);
       } else {
         compileStep(c, step, inSeq, rs, last, ctx);
         if (!last) e.emit(`if (${rs}.length === 0) break ${label};`);
@@ -174,11 +187,11 @@ function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: b
     return;
   }
   const out = c.temp();
-  const n = c.temp();
-  const firstV = c.temp();
+  // Only the last step's result depends on how many values the step produced.
+  const n = last ? c.temp() : '';
+  const firstV = last ? c.temp() : '';
   const i = c.temp();
-  const j = c.temp();
-  e.emit(`${out} = ${e.rt('createSeq')}(); ${n} = 0; ${firstV} = undefined;`);
+  e.emit(last ? `${out} = ${e.rt('createSeq')}(); ${n} = 0; ${firstV} = undefined;` : `${out} = ${e.rt('createSeq')}();`);
   e.block(`for (${i} = 0; ${i} < ${inSeq}.length; ${i}++)`, () => {
     const item = c.let(`${inSeq}[${i}]`, 'x');
     c.tick();
@@ -188,8 +201,9 @@ function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: b
       v = compileFilter(c, stage.expr as Node, v, stepCtx);
     }
     e.block(`if (${v} !== undefined)`, () => {
-      e.emit(`if (${n}++ === 0) ${firstV} = ${v};`);
-      e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else for (${j} = 0; ${j} < ${v}.length; ${j}++) ${out}.push(${v}[${j}]);`);
+      if (last) e.emit(`if (${n}++ === 0) ${firstV} = ${v};`);
+      // A loop of its own here would be one more loop for TurboFan to optimise per step.
+      e.emit(`if (!Array.isArray(${v}) || ${v}.cons) ${out}.push(${v}); else ${e.rt('pushItems')}(${out}, ${v});`);
     });
   });
   e.emit(

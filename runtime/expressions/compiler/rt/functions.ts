@@ -211,9 +211,29 @@ function stampCallSite(e: unknown, position: number | undefined, name: string | 
 }
 
 /**
- * Generated code calls a lambda without a signature directly (codegen/calls.ts); these two
- * finish what callAt would have done: the annotation of an error escaping the body (applyInner's,
- * then the call site's), and the tail calls the body returned.
+ * callAt, shortened for the usual callee, a lambda without a signature: its body is applied
+ * right here, with what callAt → apply → Lambda.invoke would do around it (stamp, tick,
+ * error annotation, tail calls). Out of line rather than written at every call site: the
+ * handler and branches made the functions that call lambdas slow for TurboFan to optimise.
+ */
+export function callLambda(proc: unknown, args: unknown[], input: unknown, depth: number, position: number | undefined, name: string | undefined): unknown {
+  if (!(proc instanceof Lambda) || proc.sig !== undefined) return callAt(proc, args, input, depth, position, name);
+  proc.tok = name;
+  proc.pos = position;
+  let r: unknown;
+  try {
+    tick();
+    r = proc.body(args, depth);
+  } catch (e) {
+    throw lambdaFailed(e, proc, position, name);
+  }
+  return r instanceof Thunk ? tailCallsAt(r, input, depth, position, name) : r;
+}
+
+/**
+ * What callAt would have done after a lambda's body, for callers that apply the body
+ * directly: the annotation of an error escaping it (applyInner's, then the call site's), and
+ * the tail calls it returned.
  */
 export function lambdaFailed(e: unknown, l: Lambda, position: number | undefined, name: string | undefined): unknown {
   stampFromCallee(e, l);

@@ -4,7 +4,7 @@
  */
 import { Regex } from '../lib/regex.ts';
 import { JErr, atOperator } from './errors.ts';
-import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, lambdaFailed, tailCallee, tailCallsAt, tailEscape, wrapArg } from './functions.ts';
+import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, callLambda, lambdaFailed, tailCallee, tailCallsAt, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
 import { concurrentFailure, filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
@@ -60,6 +60,7 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   JErr,
   wrapArg,
   callAt,
+  callLambda,
   lambdaFailed,
   tailCallsAt,
   callBuiltin,
