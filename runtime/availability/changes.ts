@@ -20,7 +20,7 @@ import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { AvailabilityPolicy, ChannelPolicy } from './policy.ts';
-import type { AtpDb, PublishedFigure } from './lmdb-store.ts';
+import type { AtpDb, PublishedFigure, PublishedRecord } from './lmdb-store.ts';
 import { sameFigure, type VisibleFigure } from './figures.ts';
 
 export interface ChangeEvent {
@@ -67,9 +67,10 @@ const IN_FLIGHT = 8;
 const SLICE = 128;
 
 interface Pending {
-  readonly key: string;
   readonly sku: string;
   readonly mark: { readonly seq: number; readonly timed: boolean };
+  /** What was published for the SKU before (every channel). */
+  readonly before: PublishedRecord | undefined;
   readonly subject: string;
   readonly event: ChangeEvent;
   /** The event as JSON, as JSON.stringify would write it. */
@@ -106,16 +107,19 @@ export class ChangePublisher {
   private dirty = new Map<string, { seq: number; timed: boolean }>();
   /** performance.now() of the first mark since the dirty set was last taken: the debounce counts from it. */
   private dirtySince = 0;
-  /** Figures published but not yet recorded in LMDB. */
-  private unsaved = new Map<string, PublishedFigure>();
+  /** Figures published but not yet recorded in LMDB, by SKU. */
+  private unsaved = new Map<string, Record<string, PublishedFigure>>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
   private readonly enc = new TextEncoder();
   readonly stats = { published: 0, compared: 0, failed: 0 };
 
+  private readonly channelNames: readonly string[];
+
   constructor(options: ChangePublisherOptions) {
     this.o = options;
+    this.channelNames = options.policy.channels.map((c) => c.name);
   }
 
   mark(sku: string, seq: number, timed = false): void {
@@ -180,10 +184,10 @@ export class ChangePublisher {
       const [sku, mark] = work[i] as [string, { seq: number; timed: boolean }];
       const skuJson = JSON.stringify(sku);
       let token: string | undefined;
+      const published = this.unsaved.get(sku) ?? this.o.db.publishedRecord(sku, this.channelNames);
       for (const channel of policy.channels) {
         const figure = this.o.visible(sku, channel, now);
-        const key = `${channel.name}\u0000${sku}`;
-        const before: VisibleFigure = this.unsaved.get(key) ?? this.o.db.publishedFigure(key) ?? ZERO;
+        const before: VisibleFigure = published?.[channel.name] ?? ZERO;
         this.stats.compared++;
         if (sameFigure(before, figure)) continue;
         const event: ChangeEvent = figure.regions ? { channel: channel.name, sku, available: figure.available, regions: figure.regions, seq: mark.seq, at } : { channel: channel.name, sku, available: figure.available, seq: mark.seq, at };
@@ -191,7 +195,7 @@ export class ChangePublisher {
         // A change caused by time has no event of its own; its id must differ from the event's.
         const msgID = mark.timed ? `${channel.name}:${sku}:${mark.seq}:t${Math.floor(now / 1000)}` : `${channel.name}:${sku}:${mark.seq}`;
         token ??= subjectToken(sku);
-        group.push({ key, sku, mark, subject: `availability.${channel.name}.${token}`, event, json, msgID });
+        group.push({ sku, mark, before: published, subject: `availability.${channel.name}.${token}`, event, json, msgID });
       }
       if (group.length >= GROUP) {
         inFlight.push(this.send(group));
@@ -240,7 +244,9 @@ export class ChangePublisher {
       return;
     }
     for (const p of group) {
-      this.unsaved.set(p.key, { available: p.event.available, ...(p.event.regions ? { regions: p.event.regions } : {}), seq: p.mark.seq });
+      let record = this.unsaved.get(p.sku);
+      if (!record) this.unsaved.set(p.sku, (record = { ...p.before }));
+      record[p.event.channel] = p.event.regions ? { available: p.event.available, regions: p.event.regions, seq: p.mark.seq } : { available: p.event.available, seq: p.mark.seq };
       this.o.onPublished?.(p.event);
     }
     this.stats.published += group.length;

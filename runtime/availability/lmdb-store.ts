@@ -27,9 +27,12 @@ export interface PublishedFigure {
   readonly seq: number;
 }
 
+/** The last figure published for a SKU, by channel. */
+export type PublishedRecord = Readonly<Record<string, PublishedFigure>>;
+
 export const LMDB_FILE = 'atp.mdb';
 /**
- * Published figures written per transaction. A burst of change events queued thousands, and
+ * Published records (one per SKU) written per transaction. A burst of change events queued thousands, and
  * writing them all in the next commit held the event loop for tens of milliseconds (lookups
  * and the projection wait meanwhile); the rest wait for the following commits.
  */
@@ -57,8 +60,15 @@ export class AtpDb {
   readonly receipts: Database<number, string>;
   readonly locations: Database<LocationMaster, string>;
   readonly meta: Database<unknown, string>;
-  /** Last figure published per `channel\0sku` (survives rebuilds: only real changes go out). */
+  /**
+   * Last figures published per SKU, every channel in one record (survives rebuilds: only real
+   * changes go out). One read and one write per changed SKU rather than one per channel: these
+   * were most of the view's writes at thousands of events a second.
+   */
+  readonly publishedBySku: Database<PublishedRecord, string>;
+  /** Earlier views: the same per `channel\0sku`, read where a SKU has no record of its own yet. */
   readonly published: Database<PublishedFigure, string>;
+  private readonly legacyPublished: boolean;
   readonly readOnly: boolean;
   /** True when a view written before the host restarted was discarded at open (it is rebuilt from the stream). */
   readonly discarded: boolean;
@@ -69,7 +79,7 @@ export class AtpDb {
   readonly lookup = new Map<string, LookupRecord>();
   /** Location ids by index, as lookup records refer to them (in memory, append-only). */
   private readonly locationIds: string[];
-  private pendingPublished = new Map<string, PublishedFigure>();
+  private pendingPublished = new Map<string, PublishedRecord>();
   private publishedTimer: NodeJS.Timeout | undefined;
   private readonly locationIndexes = new Map<string, number>();
 
@@ -86,6 +96,9 @@ export class AtpDb {
     this.locations = root.openDB<LocationMaster, string>({ name: 'locations', cache: true });
     this.meta = root.openDB<unknown, string>({ name: 'meta' });
     this.published = root.openDB<PublishedFigure, string>({ name: 'published' });
+    this.publishedBySku = root.openDB<PublishedRecord, string>({ name: 'published-sku' });
+    this.legacyPublished = false;
+    for (const _ of this.published.getKeys({ limit: 1 })) this.legacyPublished = true;
     this.locationIds = [];
     if (!readOnly) {
       const indexFor = (id: string): number => this.indexFor(id);
@@ -146,7 +159,7 @@ export class AtpDb {
     const indexFor = (id: string): number => this.indexFor(id);
     const published = this.takePublished(PUBLISHED_CHUNK);
     this.root.transactionSync(() => {
-      for (const [k, v] of published) this.published.putSync(k, v);
+      for (const [k, v] of published) this.publishedBySku.putSync(k, v);
       for (const [k, v] of batch.skuWrites) this.skus.putSync(k, v);
       for (const [k, v] of batch.reservationWrites) this.reservations.putSync(k, v);
       for (const [k, v] of batch.holdWrites) this.holds.putSync(k, v);
@@ -168,12 +181,16 @@ export class AtpDb {
     this.lookup.clear();
   }
 
-  /**
-   * The figure a channel was last sent for a SKU (`channel\0sku`), including ones queued
-   * and not yet written.
-   */
-  publishedFigure(key: string): PublishedFigure | undefined {
-    return this.pendingPublished.get(key) ?? (this.published.get(key) as PublishedFigure | undefined);
+  /** The figures `channels` were last sent for a SKU, including ones queued and not yet written. */
+  publishedRecord(sku: string, channels: readonly string[]): PublishedRecord | undefined {
+    const r = this.pendingPublished.get(sku) ?? (this.publishedBySku.get(sku) as PublishedRecord | undefined);
+    if (r !== undefined || !this.legacyPublished) return r;
+    let legacy: Record<string, PublishedFigure> | undefined;
+    for (const channel of channels) {
+      const f = this.published.get(`${channel}\u0000${sku}`) as PublishedFigure | undefined;
+      if (f !== undefined) (legacy ??= {})[channel] = f;
+    }
+    return legacy;
   }
 
   /**
@@ -183,7 +200,7 @@ export class AtpDb {
    * transaction per group of change events held the event loop long enough to delay the
    * projection by tens of milliseconds.
    */
-  queuePublished(entries: ReadonlyMap<string, PublishedFigure>): void {
+  queuePublished(entries: ReadonlyMap<string, PublishedRecord>): void {
     for (const [k, v] of entries) this.pendingPublished.set(k, v);
     this.armPublished(250);
   }
@@ -203,13 +220,13 @@ export class AtpDb {
     const entries = this.takePublished(limit);
     if (entries.length === 0) return;
     this.root.transactionSync(() => {
-      for (const [k, v] of entries) this.published.putSync(k, v);
+      for (const [k, v] of entries) this.publishedBySku.putSync(k, v);
     });
   }
 
-  private takePublished(limit: number): [string, PublishedFigure][] {
+  private takePublished(limit: number): [string, PublishedRecord][] {
     const pending = this.pendingPublished;
-    let entries: [string, PublishedFigure][];
+    let entries: [string, PublishedRecord][];
     if (pending.size <= limit) {
       entries = [...pending];
       this.pendingPublished = new Map();
