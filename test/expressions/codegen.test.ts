@@ -89,6 +89,10 @@ const calls: readonly string[] = [
   '$map([1, 2], $string)',
   '$map([1/0], $string)',
   '($s := $string; $s(1) & $map([2], $s))',
+  // Every evaluation of a regex literal shares its RegExp: matches must not see each other's.
+  '($f := function($s, $n) { $n = 0 ? $s : $replace($s, /a(b)?/, function($m) { $f("abab", $n - 1) & $m.groups[0] }) }; $f("xabyab", 2))',
+  '($r := $map([1, 2], function($x) { /[A-C]/ }); $m := $r[0]("xAB"); $n := $m.next; [$r[1]("B").match, $n().match, $n(), $r[0] = $r[1]])',
+  '[$match("a1b22c333", /[0-9]+/), $split("a1b22", /[0-9]/), $contains("abc", /B/i), $match("aaa", /a/)[1].index]',
 ];
 
 const paths: readonly string[] = [

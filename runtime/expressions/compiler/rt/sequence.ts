@@ -117,14 +117,23 @@ export function wildcard(input: unknown): unknown {
 }
 
 function recurseDescendants(input: unknown, results: unknown[]): void {
+  if (typeof input !== 'object' || input === null) {
+    // Most of a document's values are scalars: no call for them.
+    results.push(input);
+    return;
+  }
   if (Array.isArray(input)) {
-    for (const member of input) recurseDescendants(member, results);
+    for (let i = 0; i < input.length; i++) recurseDescendants(input[i], results);
     return;
   }
   results.push(input);
-  if (input !== null && typeof input === 'object' && !isFunction(input)) {
-    const o = input as Record<string, unknown>;
-    for (const key of Object.keys(o)) recurseDescendants(o[key], results);
+  if (isFunction(input)) return;
+  const o = input as Record<string, unknown>;
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const v = o[keys[i] as string];
+    if (typeof v !== 'object' || v === null) results.push(v);
+    else recurseDescendants(v, results);
   }
 }
 
