@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { sendJson, type HttpServer } from '../http/server.ts';
+import { sendJson, sendJsonText, type HttpServer } from '../http/server.ts';
 import type { MetricsRegistry, CounterChild } from '../observability/metrics.ts';
 import type { Availability, ChannelFigure, LookupQuery, SkuAvailability } from './api.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -142,7 +142,12 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
       const url = req.url ?? '';
       const q = url.indexOf('?');
       const query = q < 0 ? {} : parseQuery(url.slice(q + 1), service);
-      reply(res, route, 200, shape(service.lookup(sku, query), query));
+      const a = service.lookup(sku, query);
+      const f = a.channels[0];
+      if (query.channel !== undefined && f !== undefined && f.explain === undefined) {
+        count(route, 200);
+        sendJsonText(res, 200, channelJson(a, f));
+      } else reply(res, route, 200, shape(a, query));
     } catch (err) {
       fail(res, route, err);
     }
@@ -159,6 +164,18 @@ function shape(a: SkuAvailability, query: LookupQuery): unknown {
     : { sku: a.sku, known: a.known, seq: a.seq, ...f };
 }
 
+
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+const str = (s: string | null | undefined): string => (s === null || s === undefined ? 'null' : JSON.stringify(s));
+
+/**
+ * shape() of a one-channel answer without explain, as JSON.stringify would write it: written
+ * out by hand because it is the answer to nearly every request.
+ */
+function channelJson(a: SkuAvailability, f: ChannelFigure): string {
+  const region = f.region === undefined ? '' : `"region":${JSON.stringify(f.region)},`;
+  return `{"sku":${JSON.stringify(a.sku)},"known":${a.known},"seq":${num(a.seq)},"channel":${JSON.stringify(f.channel)},${region}"available":${num(f.available)},"quantity":${num(f.quantity)},"promiseDate":${str(f.promiseDate)},"shipDate":${str(f.shipDate)}}`;
+}
 
 /** The query string of a single lookup. Hand-parsed: this runs on every request. */
 function parseQuery(text: string, service: Availability): LookupQuery {

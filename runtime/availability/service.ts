@@ -112,8 +112,11 @@ export class AvailabilityService implements Availability {
     return service;
   }
 
+  /** Checked on every HTTP request: built once. */
+  private channelNames: readonly string[] | undefined;
+
   get channels(): readonly string[] {
-    return this.policy.channels.map((c) => c.name);
+    return (this.channelNames ??= this.policy.channels.map((c) => c.name));
   }
 
   get seq(): number {
@@ -131,7 +134,11 @@ export class AvailabilityService implements Availability {
       const rec = this.db.lookup.get(sku);
       const known = rec !== undefined;
       const f = this.fast.figure(sku, rec, channel, query.region, quantity, now);
-      if (f) return { sku, known, seq, channels: [{ channel: channel.name, ...(query.region === undefined ? {} : { region: query.region }), available: f.available, quantity, promiseDate: f.promiseDate, shipDate: f.shipDate }] };
+      if (f) {
+        // Written out rather than spread: this runs on every lookup.
+        const figure = query.region === undefined ? { channel: channel.name, available: f.available, quantity, promiseDate: f.promiseDate, shipDate: f.shipDate } : { channel: channel.name, region: query.region, available: f.available, quantity, promiseDate: f.promiseDate, shipDate: f.shipDate };
+        return { sku, known, seq, channels: [figure] };
+      }
     }
     return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar }, seq);
   }

@@ -71,7 +71,10 @@ export class HttpServer {
       }
       const params: Record<string, string> = {};
       try {
-        for (let i = 0; i < r.keys.length; i++) params[r.keys[i] as string] = decodeURIComponent(m[i + 1] ?? '');
+        for (let i = 0; i < r.keys.length; i++) {
+          const v = m[i + 1] ?? '';
+          params[r.keys[i] as string] = v.includes('%') ? decodeURIComponent(v) : v;
+        }
       } catch {
         // A malformed %-escape is the client's mistake, never a reason to stop the runner.
         sendJson(res, 400, { error: `malformed URL path: ${path}` });
@@ -99,7 +102,11 @@ export class HttpServer {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body), headers);
+}
+
+/** A body already written as JSON. */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers?: Record<string, string>): void {
   const head: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) };
   if (headers) for (const k in headers) head[k] = headers[k] as string;
   res.writeHead(status, head);
