@@ -41,6 +41,27 @@ describe('depth limit', () => {
     expect(errorOf(() => compiled(factorial(100), { maxDepth: 302 }).evaluate(undefined)).code).toBe('D1011');
   });
 
+  it('fails at the same places for every limit (checks that cannot fail are left out)', () => {
+    const data = { a: 'x', lines: [{ q: 1, s: 'a', d: { w: 2 } }, { q: 2, s: '' }], o: { p: { q: 'deep' } } };
+    const outcome = (source: string, maxDepth: number): string => {
+      try {
+        return JSON.stringify(compiled(source, { maxDepth }).evaluate(data));
+      } catch (e) {
+        const x = e as ExpressionError;
+        return `${x.code}@${String(x.position)}:${String(x.token)}`;
+      }
+    };
+    // Measured with every check in place (before checks dominated by others were dropped).
+    const text = `($t := function($v) { $type($v) = 'string' and $length($v) > 0 ? $v }; {"a": $t(a), "b": lines.{"s": $t(s), "w": d.w}, "c": o.p.q})`;
+    const textAt = (d: number): string => (d <= 4 ? 'D1011@undefined:undefined' : d <= 7 ? 'D1011@80:t' : d <= 9 ? 'D1011@104:t' : 'value');
+    const nest = `($f := function($n) { $n = 0 ? o.p.q : {"x": $f($n - 1), "y": a} }; $f(3))`;
+    const nestAt = (d: number): string => (d <= 2 ? 'D1011@undefined:undefined' : d <= 6 ? 'D1011@71:f' : d <= 13 ? 'D1011@48:f' : 'value');
+    for (let d = 1; d <= 20; d++) {
+      expect(outcome(text, d).startsWith('D1011') ? outcome(text, d) : 'value', `${text} at ${d}`).toBe(textAt(d));
+      expect(outcome(nest, d).startsWith('D1011') ? outcome(nest, d) : 'value', `${nest} at ${d}`).toBe(nestAt(d));
+    }
+  });
+
   it('reports running out of JavaScript stack as D1011 too', () => {
     const e = errorOf(() => compiled('($f := function($n) { 1 + $f($n + 1) }; $f(0))', { maxDepth: 1e9 }).evaluate({}));
     expect(e.code).toBe('D1011');

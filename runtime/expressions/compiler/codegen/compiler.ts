@@ -65,8 +65,10 @@ export class Compiler {
   }
 
   leaf(ctx: Ctx): void {
+    if (this.e.depthPassed(ctx.fn.base, ctx.depth)) return;
     if (ctx.fn.base === '0') this.e.emit(`if (LIM < ${ctx.depth}) ${this.e.rt('depthExceeded')}();`);
     else this.e.emit(`if (${ctx.fn.base} + ${ctx.depth} > LIM) ${this.e.rt('depthExceeded')}();`);
+    this.e.depthChecked(ctx.fn.base, ctx.depth);
   }
 
   tick(): void {
@@ -106,6 +108,7 @@ export class Compiler {
   inFunction(weight: number, body: () => void): void {
     const outer = this.pool;
     const outerWeight = this.functionWeight;
+    const outerChecks = this.e.enterFunction();
     this.pool = new Pool(() => this.e.id('t'));
     this.functionWeight = weight;
     const at = this.e.placeholder();
@@ -113,6 +116,7 @@ export class Compiler {
     this.e.fill(at, this.pool.declaration());
     this.pool = outer;
     this.functionWeight = outerWeight;
+    this.e.leaveFunction(outerChecks);
   }
 
   /** Weight (see analyze.ts) of the generated function being emitted. */

@@ -33,9 +33,42 @@ export class Emitter {
   block(header: string, body: () => void, footer = '}'): void {
     this.emit(header + ' {');
     this.depth++;
+    this.passed.push(new Map());
     body();
+    this.passed.pop();
     this.depth--;
     this.emit(footer);
+  }
+
+  /**
+   * Depth checks that have certainly passed at the point being emitted, per block: for each
+   * base (`D` or `0`), the deepest level checked by a statement of that block or of a block
+   * around it. The base and the limit do not change within a function, so a check of that
+   * level or less cannot fail there any more.
+   */
+  private passed: Map<string, number>[] = [new Map()];
+
+  /** Is a depth check of `base + depth` certain to pass here? */
+  depthPassed(base: string, depth: number): boolean {
+    for (const scope of this.passed) if ((scope.get(base) ?? -1) >= depth) return true;
+    return false;
+  }
+
+  /** Records a depth check emitted as a statement of the current block. */
+  depthChecked(base: string, depth: number): void {
+    const scope = this.passed[this.passed.length - 1] as Map<string, number>;
+    if ((scope.get(base) ?? -1) < depth) scope.set(base, depth);
+  }
+
+  /** Starts the body of a new JavaScript function, where no depth check has happened yet. */
+  enterFunction(): Map<string, number>[] {
+    const outer = this.passed;
+    this.passed = [new Map()];
+    return outer;
+  }
+
+  leaveFunction(outer: Map<string, number>[]): void {
+    this.passed = outer;
   }
 
   /** A fresh identifier. */

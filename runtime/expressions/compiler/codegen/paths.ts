@@ -94,6 +94,7 @@ function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined 
 
 /** The depth check of a leaf at ctx, as one statement. */
 function leafCheck(c: Compiler, ctx: Ctx): string {
+  if (c.e.depthPassed(ctx.fn.base, ctx.depth)) return '';
   const lim = c.e.rt('depthExceeded');
   return ctx.fn.base === '0' ? `if (LIM < ${ctx.depth}) ${lim}();` : `if (${ctx.fn.base} + ${ctx.depth} > LIM) ${lim}();`;
 }
