@@ -175,8 +175,10 @@ describe('generated code shapes', () => {
     }
     const bare = Object.create(null) as Record<string, unknown>;
     bare['own'] = 3;
-    for (const x of [new Host(), bare, JSON.parse('{"__proto__": {"own": 4}, "own": 5}') as unknown]) {
-      for (const source of ['$x.own', '$x.inherited', '$x.constructor', '$x.__proto__.own', '$keys($x)']) {
+    const onlyInherited = Object.create({ own: 6 }) as unknown;
+    const hidden = Object.defineProperty({}, 'own', { value: 7, enumerable: false }) as unknown;
+    for (const x of [new Host(), bare, JSON.parse('{"__proto__": {"own": 4}, "own": 5}') as unknown, onlyInherited, hidden, {}]) {
+      for (const source of ['$x.own', '$x.inherited', '$x.constructor', '$x.__proto__.own', '$keys($x)', '$x ? "t" : "f"', '$boolean($x)', '$x and true']) {
         const expected: unknown = await jsonata(source).evaluate(data, { x });
         const actual = compileExpression(source, { strictCompile: true }).evaluate(data, { x });
         expect(sameValue(actual, expected), source).toBe(true);

@@ -59,7 +59,7 @@ export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
     if (item.value === '[') {
       e.emit(`if (${v} !== undefined) ${result}.push(${v});`);
     } else {
-      e.emit(`if (${v} !== undefined) ${e.rt('pushItems')}(${result}, ${v});`);
+      e.emit(`if (${v} !== undefined) { if (Array.isArray(${v})) ${e.rt('pushItems')}(${result}, ${v}); else ${result}.push(${v}); }`);
     }
   });
   if (node.consarray) e.emit(`${e.rt('markCons')}(${result});`);

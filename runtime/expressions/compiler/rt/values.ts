@@ -88,8 +88,16 @@ export function toBoolean(arg: unknown): boolean | undefined {
   }
   if (typeof arg === 'string') return arg.length > 0;
   if (isNumeric(arg)) return arg !== 0;
-  if (arg !== null && typeof arg === 'object' && !isFunction(arg)) return keysOf(arg).length > 0;
+  if (arg !== null && typeof arg === 'object' && !isFunction(arg)) return hasOwnKey(arg);
   return arg === true;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Whether Object.keys(o) would list anything, found without building that list. */
+function hasOwnKey(o: object): boolean {
+  for (const key in o) if (hasOwn.call(o, key)) return true;
+  return false;
 }
 
 /** Boolean of a condition/predicate/operand: undefined counts as false. */
