@@ -169,4 +169,28 @@ describe('functions from outside the expression', () => {
     const expected = await jsonata(source).evaluate({}).catch((e: { code: string; position: number }) => e);
     await expect(result).rejects.toMatchObject({ code: (expected as { code: string }).code, position: (expected as { position: number }).position });
   });
+
+  it('hands over failures of concurrent parts however deep, and only those', async () => {
+    const data = { lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 2 }] };
+    const handedOver = [
+      '{"a": $string(lines.sku), "b": {"x": $number("q"), "y": lines.qty & ""}}',
+      '[$count(lines), $map(lines, function($l) { [$string($l.sku), $l.qty + "x"] })]',
+      'lines{sku: {"p": qty & "", "q": $number(sku)}}',
+      '{"a": $count(lines), "b": ($f := function($n) { $n = 0 ? $error("deep") : $f($n - 1) }; $f(3))}',
+    ];
+    for (const source of handedOver) {
+      const result = compileExpression(source, { strictCompile: true }).evaluate(data);
+      expect(isPromiseLike(result), source).toBe(true);
+      const expected = await jsonata(source).evaluate(data).then(() => 'value', (e: { code: string }) => e.code);
+      await expect(Promise.resolve(result).then(() => 'value', (e: { code: string }) => e.code), source).resolves.toBe(expected);
+    }
+    // Parts that all completed, then a failure outside them: an ordinary error, thrown at once.
+    const after = ['({"a": lines.sku, "b": $count(lines)}; $number("x"))', '([[$count(lines), $string(1)], [$sum(lines.qty), $string(2)]]; $error("after"))', '{"a": lines.sku, "b": lines.qty}.c + "x"'];
+    for (const source of after) {
+      const expected = await jsonata(source).evaluate(data).catch((e: { code: string; position: number }) => e);
+      expect(() => compileExpression(source, { strictCompile: true }).evaluate(data), source).toThrow(
+        expect.objectContaining({ code: (expected as { code: string }).code, position: (expected as { position: number }).position }),
+      );
+    }
+  });
 });

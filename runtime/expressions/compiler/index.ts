@@ -18,6 +18,7 @@ import { generate } from './codegen/program.ts';
 import { JErr, populateMessage } from './rt/errors.ts';
 import { runtime } from './rt/index.ts';
 import { Bailout, type CompilerLimits, DEFAULT_LIMITS, enter, type EvalState, isStackOverflow, leave, newState } from './rt/state.ts';
+import { isGuardrail } from './rt/path.ts';
 
 export type { CompilerLimits } from './rt/state.ts';
 export { DEFAULT_LIMITS } from './rt/state.ts';
@@ -71,7 +72,7 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
     try {
       return run(input, bindings, state);
     } catch (e) {
-      if (e instanceof Bailout) return redo(input, bindings);
+      if (e instanceof Bailout || (state.concurrent > 0 && !isStackOverflow(e) && !isGuardrail(e))) return redo(input, bindings);
       throw toError(e);
     } finally {
       leave(previous);

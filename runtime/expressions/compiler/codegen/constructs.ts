@@ -3,7 +3,7 @@
  * values concurrently; compiled code evaluates them in order, which gives the same values
  * because binding variables inside them is refused at compile time. When one of several such
  * parts fails, the reference's error depends on the interleaving, so that evaluation is handed
- * to the reference (see concurrentFailure).
+ * to the reference (see concurrent).
  */
 import { type GroupSpec, type Node } from './ast.ts';
 import { type Compiler, type Ctx } from './compiler.ts';
@@ -32,17 +32,23 @@ export function quiet(node: Node): boolean {
 /**
  * Evaluates `parts`, which the reference evaluates concurrently: returns the identifiers of
  * their values. A failure in one of several parts that can fail hands the evaluation to the
- * reference (see concurrentFailure). `emitPart` compiles one part and returns its value.
+ * reference. `emitPart` compiles one part and returns its value.
+ *
+ * The parts run between `S.concurrent++` and `S.concurrent--`: an error that leaves them
+ * leaves the count raised, and evaluate (index.ts) then redoes the evaluation by the
+ * reference. No error is ever dropped on its way out, so the count says where it came from.
+ * (A try/catch around the parts did the same, but made every call inside them, and inside
+ * the helpers TurboFan inlined there, an edge to the handler: the functions holding object
+ * constructors took it twice as long to optimise.)
  */
 function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, index: number) => string): string[] {
   const e = c.e;
   const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
-  // concurrentFailure never returns, so one handler around all the parts does what one per
-  // part would (in half the code).
   const values = parts.map(() => c.temp());
-  e.block('try', () => parts.forEach((p, i) => e.emit(`${values[i] as string} = ${emitPart(p, i)};`)));
-  e.block('catch (err)', () => e.emit(`${e.rt('concurrentFailure')}(err);`));
+  e.emit('S.concurrent++;');
+  parts.forEach((p, i) => e.emit(`${values[i] as string} = ${emitPart(p, i)};`));
+  e.emit('S.concurrent--;');
   return values;
 }
 

@@ -7,7 +7,7 @@ import { JErr, atOperator } from './errors.ts';
 import { Lambda, Thunk, apply, callAt, callBuiltin, callBuiltin1, callLambda, lambdaFailed, tailCallee, tailCallsAt, tailEscape, wrapArg } from './functions.ts';
 import { arithAt, compareAt, concatAt, equals, includes, negate, rangeAt } from './operators.ts';
 import { Chain, HOLE, partial } from './partial.ts';
-import { concurrentFailure, filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
+import { filterIndex, filterTimes, group, groupData, namePathGeneral, sortSeq } from './path.ts';
 import { createSeq, descendants, lookup, markCons, norm, normKeep, ownField, pushItems, seqOf, wildcard } from './sequence.ts';
 import { brokenSignature } from './signature.ts';
 import { Transform } from './transform.ts';
@@ -48,7 +48,6 @@ export const runtime: Readonly<Record<string, unknown>> = Object.freeze({
   group,
   groupData,
   namePathGeneral,
-  concurrentFailure,
   tupleSeq,
   tuplesOf,
   tupleFilter,

@@ -73,7 +73,7 @@ export class ParallelErrors {
   }
 }
 
-function isGuardrail(e: unknown): boolean {
+export function isGuardrail(e: unknown): boolean {
   return e instanceof JErr && (e.code === 'D1011' || e.code === 'D1012');
 }
 
@@ -238,17 +238,6 @@ export function sortSeq(input: unknown, terms: readonly SortTerm[], position: nu
   const items = input as unknown[];
   if (items.length <= 1) return items;
   return mergeSort(items, orderComparator(terms, position));
-}
-
-/**
- * Generated code's handler for a failing part of a constructor whose parts the reference
- * evaluates concurrently. Which error it reports, and with which position (calls in the other
- * parts move the positions held by shared function objects), depends on how the promises
- * interleave; so the evaluation is handed to the reference.
- */
-export function concurrentFailure(e: unknown): never {
-  if (e instanceof Bailout || isStackOverflow(e) || isGuardrail(e)) throw e;
-  throw new Bailout('a concurrently evaluated part of a constructor failed');
 }
 
 /**

@@ -26,10 +26,16 @@ export interface EvalState {
   /** The evaluation's `$now()`/`$millis()` instant, read on first use (0 until then). */
   time: number;
   ticks: number;
+  /**
+   * How many constructors whose parts the reference evaluates concurrently are being
+   * evaluated (see codegen/constructs.ts): above 0 when an error escapes, one of those parts
+   * failed, and which error the reference reports depends on how its promises interleave.
+   */
+  concurrent: number;
 }
 
 function freshState(): EvalState {
-  return { maxDepth: Infinity, timeoutMs: 0, deadline: NaN, time: 0, ticks: 0 };
+  return { maxDepth: Infinity, timeoutMs: 0, deadline: NaN, time: 0, ticks: 0, concurrent: 0 };
 }
 
 let current: EvalState = freshState();
@@ -50,6 +56,7 @@ export function enter(limits: CompilerLimits, reuse: EvalState): { state: EvalSt
   state.deadline = NaN;
   state.time = 0;
   state.ticks = 0;
+  state.concurrent = 0;
   const previous = current;
   current = state;
   return { state, previous };
