@@ -13,7 +13,8 @@ import { compileApply, compileCall, compileLambda, compilePartial, compileTransf
 import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
 import { Emitter } from './emitter.ts';
 import { compileBinary } from './operators.ts';
-import { compileFilter, compilePath, ownField } from './paths.ts';
+import { compileFilter, compilePath } from './paths.ts';
+import { ownField } from './names.ts';
 import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
 import { Pool } from './pool.ts';
 import { weight } from './analyze.ts';
