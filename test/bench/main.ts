@@ -25,7 +25,7 @@ const sections: Section[] = [
       const text = [
         `Runner core: ${fmt(r.rows[0]?.messages ?? 0)} Shopify orders (${r.rows[1]?.expressionEngine ?? '?'} JSONata), latency at ${r.latencyRate} msg/s`,
         table(['variant', 'messages', 'msg/s', 'p50', 'p99'], rows),
-        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}`,
+        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}`,
       ].join('\n');
       return { data: r, text };
     },
