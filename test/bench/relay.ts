@@ -46,9 +46,21 @@ const template = (JSON.parse(readFileSync(join(REPO, 'test/fixtures/shopify/orde
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function order(n: number): Uint8Array {
-  return enc.encode(JSON.stringify({ ...template, id: 5_000_000 + n, name: `#${n}` }));
+/**
+ * Order n. With a catalog, its lines take SKUs from it in turn, so that reservations spread
+ * over the catalog as a distributor's orders do (see seedStock).
+ */
+function order(n: number, catalog = 0): Uint8Array {
+  const lines = catalog === 0 ? template.line_items : (template.line_items as Record<string, unknown>[]).map((l, i) => ({ ...l, sku: catalogSku((n * 3 + i) % catalog) }));
+  return enc.encode(JSON.stringify({ ...template, line_items: lines, id: 5_000_000 + n, name: `#${n}` }));
 }
+
+function catalogSku(i: number): string {
+  return `SKU-${String(i).padStart(5, '0')}`;
+}
+
+/** SKUs the shipped flow's orders spread over. */
+const CATALOG = 2_000;
 
 interface Env {
   nc: NatsConnection;
@@ -74,13 +86,13 @@ async function freshServer(): Promise<Env> {
   };
 }
 
-async function preload(js: JetStreamClient, count: number): Promise<void> {
+async function preload(js: JetStreamClient, count: number, catalog = 0): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: 256 }, async () => {
       while (next < count) {
         const n = next++;
-        await js.publish(IN_SUBJECT, order(n), { msgID: `bench-${n}` });
+        await js.publish(IN_SUBJECT, order(n, catalog), { msgID: `bench-${n}` });
       }
     }),
   );
@@ -97,7 +109,7 @@ async function drained(env: Env, count: number, start: number): Promise<number> 
 }
 
 /** Publishes `count` messages at `rate`/s with a send timestamp; measures publish → output arrival. */
-async function latency(env: Env, count: number, rate: number, offset: number): Promise<number[]> {
+async function latency(env: Env, count: number, rate: number, offset: number, catalog = 0): Promise<number[]> {
   const samples: number[] = [];
   const sub = env.nc.subscribe(OUT_SUBJECT);
   const done = (async () => {
@@ -115,7 +127,7 @@ async function latency(env: Env, count: number, rate: number, offset: number): P
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const h = natsHeaders();
     h.set('X-Sent-At', String(performance.timeOrigin + performance.now()));
-    void env.js.publish(IN_SUBJECT, order(offset + i), { msgID: `lat-${offset + i}`, headers: h });
+    void env.js.publish(IN_SUBJECT, order(offset + i, catalog), { msgID: `lat-${offset + i}`, headers: h });
   }
   await Promise.race([done, new Promise((r) => setTimeout(r, 30_000))]);
   sub.unsubscribe();
@@ -225,12 +237,18 @@ function firstFlowProject(): string {
   return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': readFileSync(join(REPO, 'pipelines/streams.yaml'), 'utf8') }).pipelinesDir;
 }
 
-/** Stock for every SKU of the order fixture, so that the shipped flow's reservations succeed. */
+/**
+ * Stock for every SKU of the catalog, so that the shipped flow's reservations succeed. A
+ * catalog rather than the fixture's three SKUs: the view keeps a SKU-location's open
+ * reservations in its record, so 50,000 open orders on three SKUs would measure records of
+ * tens of thousands of entries, which no real assortment has.
+ */
 async function seedStock(js: JetStreamClient): Promise<void> {
-  const skus = new Set((template.line_items as { sku: string }[]).map((l) => l.sku));
-  for (const sku of skus) {
-    await js.publish('inventory.position.DC-EAST', JSON.stringify({ schemaVersion: 1, sku, location: 'DC-EAST', onHand: 1_000_000_000, version: 1, asOf: '2026-03-01T20:00:00Z' }));
-  }
+  await Promise.all(
+    Array.from({ length: CATALOG }, (_, i) =>
+      js.publish('inventory.position.DC-EAST', JSON.stringify({ schemaVersion: 1, sku: catalogSku(i), location: 'DC-EAST', onHand: 1_000_000, version: 1, asOf: '2026-03-01T20:00:00Z' })),
+    ),
+  );
 }
 
 async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCount: number, rate: number): Promise<RelayRow> {
@@ -240,7 +258,8 @@ async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCou
   if (flow === 'shipped') await seedStock(env.js);
   const child = spawn(process.execPath, [join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    await preload(env.js, count);
+    const catalog = flow === 'shipped' ? CATALOG : 0;
+    await preload(env.js, count, catalog);
     // The runner binds its consumer at start; timing starts when it is up and the backlog waits.
     const jsm = await jetstreamManager(env.nc);
     const t0 = performance.now();
@@ -255,7 +274,7 @@ async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCou
     }
     const start = performance.now();
     const elapsed = await drained(env, count, start);
-    const samples = await latency(env, latencyCount, rate, count);
+    const samples = await latency(env, latencyCount, rate, count, catalog);
     if (flow === 'shipped') {
       // Every order must have been reserved, or this row measured the shortage path instead.
       const shortages = (await jsm.streams.info('EXCEPTIONS')).state.messages;
@@ -263,7 +282,7 @@ async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCou
     }
     return flow === 'first'
       ? { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) }
-      : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP check and LMDB reservation', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) };
+      : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP and LMDB reservation (2,000 SKUs)', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
