@@ -23,10 +23,16 @@ afterAll(async () => {
   await nats.close();
 });
 
-function collect(subject: string): { events: ChangeEvent[]; sub: Subscription } {
+function collect(subject: string): { events: ChangeEvent[]; ids: string[]; sub: Subscription } {
   const events: ChangeEvent[] = [];
-  const sub = nats.nc.subscribe(subject, { callback: (_e, m: Msg) => void events.push(m.json<ChangeEvent>()) });
-  return { events, sub };
+  const ids: string[] = [];
+  const sub = nats.nc.subscribe(subject, {
+    callback: (_e, m: Msg) => {
+      events.push(m.json<ChangeEvent>());
+      ids.push(m.headers?.get('Nats-Msg-Id') ?? '');
+    },
+  });
+  return { events, ids, sub };
 }
 
 const web = (r: Replica, sku: string): number => r.service.lookup(sku, { channel: 'web' }).channels[0]!.available;
@@ -55,9 +61,13 @@ describe('the availability view', () => {
   });
 
   it('publishes a change event only when the figure a channel sees changes, once per burst', async () => {
-    const { events, sub } = collect('availability.*.P2');
+    const { events, ids, sub } = collect('availability.*.P2');
     await publishAll(nats.js, [ev.position('P2', 'B', 5, 1)]);
     await waitFor('the first change events (web and market; b2b sells only from A)', () => events.length >= 2);
+    // Replicas publishing the same change must store it once: the id is channel:sku:seq.
+    expect(ids.slice(0, 2).sort()).toEqual(events.slice(0, 2).map((e) => `${e.channel}:P2:${e.seq}`).sort());
+    const again = await nats.js.publish(`availability.${events[0]!.channel}.P2`, JSON.stringify(events[0]), { msgID: ids[0] });
+    expect(again.duplicate).toBe(true);
     await new Promise((r) => setTimeout(r, 200));
     events.length = 0;
     // 20 snapshots in a burst, then two that change nothing a channel sees.
