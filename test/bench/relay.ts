@@ -12,6 +12,8 @@
  *  (d) `crossdock run` on the shipped flow as it is: also an availability check and an
  *      all-or-nothing LMDB reservation per order, against seeded stock. Not part of the
  *      ratios (it does more work than (b)); shown for what a real order costs.
+ * Every variant runs in a process of its own (hand-loop.ts for the hand-written ones), so none
+ * shares an event loop with the benchmark's publishing and polling.
  * Throughput: a backlog drained as fast as possible. Latency: messages published at a fixed
  * rate well below every variant's capacity, timed from publish to arrival on the output.
  */
@@ -19,17 +21,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { startNatsServer } from '../../runtime/transport/nats-server.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { compileExpression, isPromiseLike } from '../../runtime/expressions/jsonata.ts';
-import { SchemaCatalog, type SchemaValidator } from '../../runtime/compile/schemas.ts';
+import { compileExpression } from '../../runtime/expressions/jsonata.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { tempDir } from '../support/nats.ts';
 import { REPO, tempProject } from '../support/project.ts';
 import { summarize } from './stats.ts';
-import { handWritten } from './handwritten/index.ts';
+import type { HandVariant } from './hand-loop.ts';
 
 export interface RelayRow {
   readonly variant: 'raw' | 'handwritten' | 'handwritten-js' | 'crossdock' | 'crossdock-availability';
@@ -134,93 +135,30 @@ async function latency(env: Env, count: number, rate: number, offset: number, ca
   return samples;
 }
 
-type Work = (data: Uint8Array) => Promise<{ body: Uint8Array; id: string }> | { body: Uint8Array; id: string };
-
-/** The hand-written loop: pull in batches, many publishes in flight, ack after the publish ack. */
-async function handLoop(env: Env, work: Work, stopAfter: number, inFlight: number): Promise<{ stop(): void; finished: Promise<void> }> {
-  const jsm = await jetstreamManager(env.nc);
-  await jsm.consumers.add('CHANNELS', { durable_name: 'bench', ack_policy: AckPolicy.Explicit, filter_subject: IN_SUBJECT, max_ack_pending: inFlight * 2 });
-  const consumer = await env.js.consumers.get('CHANNELS', 'bench');
-  const messages = await consumer.consume({ max_messages: inFlight });
-  let active = 0;
-  let wake: (() => void) | undefined;
-  const handle = async (m: JsMsg): Promise<void> => {
-    try {
-      const r = work(m.data);
-      const { body, id } = isPromiseLike(r) ? await r : r;
-      await env.js.publish(OUT_SUBJECT, body, { msgID: id, headers: m.headers });
-      m.ack();
-    } catch {
-      m.nak();
-    } finally {
-      active--;
-      wake?.();
-    }
-  };
-  const finished = (async () => {
-    let seen = 0;
-    for await (const m of messages) {
-      while (active >= inFlight) await new Promise<void>((r) => (wake = r));
-      active++;
-      void handle(m);
-      if (++seen >= stopAfter) break;
-    }
-  })();
-  return { stop: () => messages.stop(), finished };
-}
-
-/**
- * The pipeline's business work, written by hand around the same compiled expressions and
- * validators: parse, validate, map, validate, the two header values, subject and id, serialize.
- */
-async function handWrittenWork(jsMapping = false): Promise<{ work: Work; engine: string }> {
-  const compiled = compileExpression(readFileSync(join(REPO, 'mappings/shopify/order-to-sales-order.jsonata'), 'utf8'));
-  const byHand = handWritten.get('shopify/order-to-sales-order.jsonata');
-  if (!byHand) throw new Error('no hand-written Shopify order mapping');
-  const mapping = jsMapping ? { evaluate: (input: unknown): unknown => byHand(input, {}), engine: 'hand-written JavaScript' } : compiled;
-  const subject = compileExpression("'erp.salesorders.' & channel");
-  const id = compileExpression("'shopify:' & externalId");
-  const channel = compileExpression('channel');
-  const number = compileExpression('orderNumber');
-  const catalog = new SchemaCatalog(join(REPO, 'schemas'));
-  const partner = catalog.get('partners/shopify/order.schema.json') as SchemaValidator;
-  const canonical = catalog.get('canonical/sales-order.schema.json') as SchemaValidator;
-  const value = async (e: { evaluate(i: unknown): unknown }, input: unknown): Promise<unknown> => {
-    const v = e.evaluate(input);
-    return isPromiseLike(v) ? await v : v;
-  };
-  const work: Work = async (data) => {
-    const input = JSON.parse(dec.decode(data)) as unknown;
-    if (partner.validate(input)) throw new Error('invalid');
-    const out = await value(mapping, input);
-    if (canonical.validate(out)) throw new Error('invalid');
-    const [s, i] = await Promise.all([value(subject, out), value(id, out), value(channel, out), value(number, out)]);
-    if (s !== OUT_SUBJECT) throw new Error('unexpected subject');
-    return { body: enc.encode(JSON.stringify(out)), id: String(i) };
-  };
-  return { work, engine: mapping.engine };
-}
-
-async function runHand(variant: 'raw' | 'handwritten' | 'handwritten-js', count: number, latencyCount: number, rate: number): Promise<RelayRow> {
+async function runHand(variant: HandVariant, count: number, latencyCount: number, rate: number): Promise<RelayRow> {
   const env = await freshServer();
+  await preload(env.js, count);
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/bench/hand-loop.ts'), env.url, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const { work, engine } = variant === 'raw' ? { work: ((d: Uint8Array) => ({ body: d, id: '' })) as Work, engine: undefined } : await handWrittenWork(variant === 'handwritten-js');
-    const rawWork: Work = variant === 'raw' ? (d) => ({ body: d, id: `raw-${Math.random()}` }) : work;
-    await preload(env.js, count);
+    // As for (c): timing starts when the process is up and the backlog waits.
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.setEncoding('utf8').on('data', (c: string) => c.includes('ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`hand loop exited ${code}`)));
+    });
     const start = performance.now();
-    const loop = await handLoop(env, rawWork, Infinity, 512);
     const elapsed = await drained(env, count, start);
     const samples = await latency(env, latencyCount, rate, count);
-    loop.stop();
     return {
       variant,
-      label: variant === 'raw' ? '(a) raw relay: nats.js pull → publish → ack' : variant === 'handwritten' ? '(b) same loop + the same JSONata and ajv work' : "(b′) as (b), the mapping hand-written in JS",
+      label: variant === 'raw' ? '(a) raw relay: nats.js pull → publish → ack' : variant === 'handwritten' ? '(b) same loop + the same JSONata and ajv work' : '(b′) as (b), the mapping hand-written in JS',
       messages: count,
       msgPerSec: (count / elapsed) * 1000,
       latencyMs: pick(summarize(samples)),
-      ...(engine ? { expressionEngine: engine } : {}),
+      ...(variant === 'raw' ? {} : { expressionEngine: variant === 'handwritten' ? compileExpression(readFileSync(join(REPO, 'mappings/shopify/order-to-sales-order.jsonata'), 'utf8')).engine : 'hand-written JavaScript' }),
     };
   } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
     await env.close();
   }
 }
