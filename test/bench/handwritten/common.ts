@@ -84,6 +84,21 @@ export function gtin(ids: Json | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The item identity the supplier-document mappings (810, 855, 856) write, in their key order:
+ * buyer's part (BP, else IN) as sku, vendor's part (VN, else VP), GTIN, free-form description.
+ */
+export function writeItemIdentity(out: Json, ids: Json | undefined, descriptions: unknown): void {
+  const sku = ids?.BP ? ids.BP : ids?.IN;
+  if (sku !== undefined) out.sku = sku;
+  const supplierPartNumber = ids?.VN ? ids.VN : ids?.VP;
+  if (supplierPartNumber !== undefined) out.supplierPartNumber = supplierPartNumber;
+  const code = gtin(ids);
+  if (code !== undefined) out.gtin = code;
+  const description = freeFormDescription(descriptions);
+  if (description !== undefined) out.description = description;
+}
+
 /** The description of type F among an X12 item's descriptions, when not empty. */
 export function freeFormDescription(descriptions: unknown): string | undefined {
   return text(first(descriptions, 'type', 'F')?.description);

@@ -1,5 +1,5 @@
 /** mappings/x12/810-to-invoice.jsonata, by hand. */
-import { type Bindings, type Json, first, freeFormDescription, gtin, isoDate, round, str, text } from '../common.ts';
+import { type Bindings, type Json, first, isoDate, round, str, text, writeItemIdentity } from '../common.ts';
 import { party } from './parties.ts';
 
 const basis = new Map([
@@ -30,14 +30,7 @@ export default function x12InvoiceToInvoice(body: unknown, _bindings: Bindings):
     const n = numeric(l.lineNumber);
     const line: Json = { lineNumber: n ? n : i + 1 };
     if (n !== undefined) line.poLineNumber = n;
-    const lineSku = ids?.BP ? ids.BP : ids?.IN;
-    if (lineSku !== undefined) line.sku = lineSku;
-    const lineSupplierPartNumber = ids?.VN ? ids.VN : ids?.VP;
-    if (lineSupplierPartNumber !== undefined) line.supplierPartNumber = lineSupplierPartNumber;
-    const lineGtin = gtin(ids);
-    if (lineGtin !== undefined) line.gtin = lineGtin;
-    const lineDescription = freeFormDescription(l.descriptions);
-    if (lineDescription !== undefined) line.description = lineDescription;
+    writeItemIdentity(line, ids, l.descriptions);
     if (l.quantity !== undefined) line.quantity = l.quantity;
     if (l.unit !== undefined) line.unit = l.unit;
     if (l.unitPrice !== undefined) line.unitPrice = l.unitPrice;

@@ -1,5 +1,5 @@
 /** mappings/x12/855-to-purchase-order-ack.jsonata, by hand. */
-import { type Bindings, type Json, first, freeFormDescription, gtin, isoDate, text } from '../common.ts';
+import { type Bindings, type Json, first, isoDate, text, writeItemIdentity } from '../common.ts';
 import { party, partyIn } from './parties.ts';
 
 const ackTypes = new Map([
@@ -66,14 +66,7 @@ export default function x12AckToPurchaseOrderAck(body: unknown, bindings: Bindin
     const ids = l.productIds as Json | undefined;
     const line: Json = {};
     if (l.lineNumber !== undefined) line.lineNumber = Number(l.lineNumber);
-    const lineSku = ids?.BP ? ids.BP : ids?.IN;
-    if (lineSku !== undefined) line.sku = lineSku;
-    const lineSupplierPartNumber = ids?.VN ? ids.VN : ids?.VP;
-    if (lineSupplierPartNumber !== undefined) line.supplierPartNumber = lineSupplierPartNumber;
-    const lineGtin = gtin(ids);
-    if (lineGtin !== undefined) line.gtin = lineGtin;
-    const lineDescription = freeFormDescription(l.descriptions);
-    if (lineDescription !== undefined) line.description = lineDescription;
+    writeItemIdentity(line, ids, l.descriptions);
     if (l.quantity !== undefined) line.orderedQuantity = l.quantity;
     if (l.unit !== undefined) line.unit = l.unit;
     if (l.unitPrice !== undefined) line.unitPrice = l.unitPrice;

@@ -1,5 +1,5 @@
 /** mappings/x12/856-to-asn.jsonata, by hand. */
-import { type Bindings, type Json, first, freeFormDescription, gtin, str, text } from '../common.ts';
+import { type Bindings, type Json, first, str, text, writeItemIdentity } from '../common.ts';
 import { party, partyIn } from './parties.ts';
 
 const purposes = new Map([
@@ -44,14 +44,7 @@ function item(n: Json): Json {
   const out: Json = {};
   const poLineNumber = lineNumber(n);
   if (poLineNumber !== undefined) out.poLineNumber = poLineNumber;
-  const sku = ids?.BP ? ids.BP : ids?.IN;
-  if (sku !== undefined) out.sku = sku;
-  const supplierPartNumber = ids?.VN ? ids.VN : ids?.VP;
-  if (supplierPartNumber !== undefined) out.supplierPartNumber = supplierPartNumber;
-  const code = gtin(ids);
-  if (code !== undefined) out.gtin = code;
-  const description = freeFormDescription(n.descriptions);
-  if (description !== undefined) out.description = description;
+  writeItemIdentity(out, ids, n.descriptions);
   if (shipped.quantity !== undefined) out.quantity = shipped.quantity;
   if (shipped.unit !== undefined) out.unit = shipped.unit;
   if (shipped.quantityOrdered !== undefined) out.orderedQuantity = shipped.quantityOrdered;
