@@ -9,14 +9,14 @@
  *    the availability section) and so is NATS (measured in the runner section).
  * Rounds alternate between the two so that drift on a shared machine hits both alike.
  */
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument } from 'yaml';
 import { loadProject } from '../../runtime/compile/project.ts';
 import type { CompiledPipeline } from '../../runtime/compile/pipeline.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../../runtime/engine/process.ts';
 import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
 import { isPromiseLike } from '../../runtime/expressions/jsonata.ts';
 import { readInterchanges } from '../../runtime/edi/x12/index.ts';
-import { repoFile, tempProject } from '../support/project.ts';
+import { dropSteps, repoFile, tempProject } from '../support/project.ts';
 import { fmt, table } from './stats.ts';
 
 export interface EdiRow {
@@ -62,11 +62,7 @@ export function purchaseOrder850(lines: number, poNumber: string): string {
 /** The two shipped pipelines, the retail one without its availability steps. */
 export function pipelines(): { inbound: CompiledPipeline; orders: CompiledPipeline } {
   const doc = parseDocument(repoFile('pipelines/orders/edi-retail-orders.yaml'));
-  const steps = doc.get('steps') as YAMLSeq;
-  steps.items = steps.items.filter((item) => {
-    const kind = String(((item as YAMLMap).items[0]?.key as { value?: unknown } | undefined)?.value);
-    return kind !== 'atp' && kind !== 'reserve';
-  });
+  dropSteps(doc, (kind) => kind === 'atp' || kind === 'reserve');
   const project = tempProject({
     'pipelines/edi-inbound.yaml': repoFile('pipelines/edges/edi-inbound.yaml'),
     'pipelines/edi-retail-orders.yaml': doc.toString(),

@@ -2,7 +2,8 @@
  * The hand-written baselines of the runner benchmark, run as a process of their own (as
  * `crossdock run` is), so that no variant shares an event loop with the benchmark's publishing
  * and polling: `node --import tsx hand-loop.ts NATS_URL raw|handwritten|handwritten-js`.
- * Prints `ready` once its consumer is bound; runs until SIGTERM.
+ * Prints `ready ENGINE` (the mapping's expression engine, `-` for raw) once its consumer is
+ * bound; runs until SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +12,8 @@ import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jet
 import { compileExpression, isPromiseLike } from '../../runtime/expressions/jsonata.ts';
 import { SchemaCatalog, type SchemaValidator } from '../../runtime/compile/schemas.ts';
 import { handWritten } from './handwritten/index.ts';
+import { REPO } from '../support/project.ts';
 
-const REPO = new URL('../..', import.meta.url).pathname;
 const IN_SUBJECT = 'channel.shopify.orders.created';
 const OUT_SUBJECT = 'erp.salesorders.shopify';
 const enc = new TextEncoder();
@@ -88,9 +89,9 @@ async function handWrittenWork(jsMapping = false): Promise<{ work: Work; engine:
 
 async function main(url: string, variant: HandVariant): Promise<void> {
   const nc = await connect({ servers: url, noAsyncTraces: true });
-  const work: Work = variant === 'raw' ? (d) => ({ body: d, id: `raw-${Math.random()}` }) : (await handWrittenWork(variant === 'handwritten-js')).work;
+  const { work, engine } = variant === 'raw' ? { work: ((d) => ({ body: d, id: `raw-${Math.random()}` })) as Work, engine: '-' } : await handWrittenWork(variant === 'handwritten-js');
   const loop = await handLoop(nc, work, 512);
-  process.stdout.write('ready\n');
+  process.stdout.write(`ready ${engine}\n`);
   process.once('SIGTERM', () => {
     loop.stop();
     void loop.finished.then(() => nc.close()).then(() => process.exit(0));

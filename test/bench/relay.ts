@@ -24,11 +24,10 @@ import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/t
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { startNatsServer } from '../../runtime/transport/nats-server.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { compileExpression } from '../../runtime/expressions/jsonata.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument } from 'yaml';
 import { tempDir } from '../support/nats.ts';
-import { REPO, tempProject } from '../support/project.ts';
+import { REPO, dropSteps, repoFile, tempProject } from '../support/project.ts';
 import { summarize } from './stats.ts';
 import type { HandVariant } from './hand-loop.ts';
 
@@ -141,8 +140,13 @@ async function runHand(variant: HandVariant, count: number, latencyCount: number
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/bench/hand-loop.ts'), env.url, variant], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     // As for (c): timing starts when the process is up and the backlog waits.
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.setEncoding('utf8').on('data', (c: string) => c.includes('ready') && resolve());
+    const engine = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        out += c;
+        const m = /^ready (.+)$/m.exec(out);
+        if (m) resolve(m[1] as string);
+      });
       child.once('exit', (code) => reject(new Error(`hand loop exited ${code}`)));
     });
     const start = performance.now();
@@ -154,7 +158,7 @@ async function runHand(variant: HandVariant, count: number, latencyCount: number
       messages: count,
       msgPerSec: (count / elapsed) * 1000,
       latencyMs: pick(summarize(samples)),
-      ...(variant === 'raw' ? {} : { expressionEngine: variant === 'handwritten' ? compileExpression(readFileSync(join(REPO, 'mappings/shopify/order-to-sales-order.jsonata'), 'utf8')).engine : 'hand-written JavaScript' }),
+      ...(variant === 'raw' ? {} : { expressionEngine: engine }),
     };
   } finally {
     child.kill('SIGTERM');
@@ -165,14 +169,11 @@ async function runHand(variant: HandVariant, count: number, latencyCount: number
 
 /** The first flow as (b) does it: the shipped pipeline minus its availability steps. */
 function firstFlowProject(): string {
-  const doc = parseDocument(readFileSync(join(REPO, 'pipelines/orders/shopify-orders.yaml'), 'utf8'));
-  const steps = doc.get('steps') as YAMLSeq;
-  const kinds = steps.items.map((item) => String(((item as YAMLMap).items[0]?.key as { value?: unknown } | undefined)?.value));
-  const reserveAt = kinds.indexOf('reserve');
+  const doc = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
   // atp, reserve, the re-validation after them, and the shortage route.
-  steps.items = steps.items.filter((_, i) => !['atp', 'reserve', 'route'].includes(kinds[i] as string) && !(i === reserveAt + 1 && kinds[i] === 'validate'));
+  dropSteps(doc, (kind, i, kinds) => kind === 'atp' || kind === 'reserve' || kind === 'route' || (kind === 'validate' && kinds[i - 1] === 'reserve'));
   doc.deleteIn(['outputs', 'shortage']);
-  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': readFileSync(join(REPO, 'pipelines/streams.yaml'), 'utf8') }).pipelinesDir;
+  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml') }).pipelinesDir;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { cpSync, mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument, type Document, type YAMLMap, type YAMLSeq } from 'yaml';
 import { tempDir } from './nats.ts';
 
 export const REPO = new URL('../..', import.meta.url).pathname;
@@ -36,17 +36,23 @@ export function repoFile(relative: string): string {
 }
 
 /**
+ * Removes the steps of a parsed pipeline for which `drop` holds; `kinds` lists every step's
+ * kind in order, for decisions that depend on a neighbour.
+ */
+export function dropSteps(doc: Document, drop: (kind: string, index: number, kinds: readonly string[]) => boolean): void {
+  const steps = doc.get('steps') as YAMLSeq;
+  const kinds = steps.items.map((item) => String(((item as YAMLMap).items[0]?.key as { value?: unknown } | undefined)?.value));
+  steps.items = steps.items.filter((_, i) => !drop(kinds[i] as string, i, kinds));
+}
+
+/**
  * The shipped Shopify flow for the runner-core tests: timings a test can wait for (short ack
  * wait and backoff), and without its availability steps, which need the availability service
  * (covered by the availability and end-to-end suites).
  */
 export function fastShopifyProject(): TempProject {
   const doc = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
-  const steps = doc.get('steps') as YAMLSeq;
-  steps.items = steps.items.filter((item) => {
-    const kind = String(((item as YAMLMap).items[0]?.key as { value?: unknown } | undefined)?.value);
-    return kind !== 'atp' && kind !== 'reserve' && kind !== 'route';
-  });
+  dropSteps(doc, (kind) => kind === 'atp' || kind === 'reserve' || kind === 'route');
   doc.deleteIn(['outputs', 'shortage']);
   doc.setIn(['input', 'jetstream', 'ackWait'], '5s');
   doc.setIn(['errors', 'backoff'], ['100ms', '200ms', '500ms']);
