@@ -1,0 +1,44 @@
+/**
+ * What to do with a message after an attempt: the one rule every input driver follows, so a
+ * JetStream message and a dropped file give up (or retry) after the same number of attempts
+ * with the same delays. Pure: the drivers do the acking, nak-ing, renaming and dead-lettering.
+ */
+import type { FailureKind } from './dead-letter.ts';
+import type { Failure } from './process.ts';
+
+export type DeliveryFailure = Pick<Failure, 'permanent' | 'retryAfterMs'>;
+
+export interface DeliveryPolicy {
+  /** Attempts in all, the first included. */
+  readonly maxDeliver: number;
+  /** Delay before retry n (1-based) is backoffMs[min(n, length) - 1]; the last value repeats. */
+  readonly backoffMs: readonly number[];
+}
+
+export type DeliveryDecision =
+  | { readonly action: 'ack' }
+  | { readonly action: 'retry'; readonly delayMs: number }
+  | { readonly action: 'dead-letter'; readonly kind: FailureKind };
+
+const ACK: DeliveryDecision = { action: 'ack' };
+
+/** Only used when a policy has no backoff list at all (the schema requires one). */
+const DEFAULT_BACKOFF_MS = 1000;
+
+/**
+ * `failure` undefined means the attempt succeeded. `deliveryCount` is 1-based: the attempt that
+ * just ended. A permanent failure is dead-lettered at once, since repeating it cannot help.
+ */
+export function decideDelivery(failure: DeliveryFailure | undefined, deliveryCount: number, policy: DeliveryPolicy): DeliveryDecision {
+  if (!failure) return ACK;
+  if (failure.permanent) return { action: 'dead-letter', kind: 'permanent' };
+  if (deliveryCount >= policy.maxDeliver) return { action: 'dead-letter', kind: 'exhausted' };
+  return { action: 'retry', delayMs: backoffDelay(deliveryCount, policy, failure.retryAfterMs) };
+}
+
+/** The delay after attempt `deliveryCount`, never shorter than what the failing service asked for. */
+export function backoffDelay(deliveryCount: number, policy: Pick<DeliveryPolicy, 'backoffMs'>, retryAfterMs?: number): number {
+  const list = policy.backoffMs;
+  const base = list[Math.min(Math.max(deliveryCount, 1), list.length) - 1] ?? DEFAULT_BACKOFF_MS;
+  return Math.max(base, retryAfterMs ?? 0);
+}
