@@ -73,6 +73,22 @@ export interface Exchange {
 export const DROP = Symbol('drop');
 export type StepResult = void | typeof DROP;
 
+/**
+ * An output's message id that unrelated messages would share (nothing, empty, or only the
+ * literal text of its expression), so the stream would drop all but the first as duplicates.
+ * HTTP edges answer 400 naming the missing headers; lint reports it for fixture inputs.
+ */
+export interface DegenerateId {
+  readonly output: string;
+  /** The id expression as written. */
+  readonly expression: string;
+  readonly gave: 'nothing' | 'empty' | 'literal-only';
+  /** With `literal-only`: the literal text the id came down to. */
+  readonly literalsOnly?: string;
+  /** Headers the expression reads that the message lacks (or has empty). */
+  readonly missingHeaders: readonly string[];
+}
+
 /** A failure inside a step. Permanent failures are dead-lettered at once; transient ones retried. */
 export class StepFailure extends Error {
   readonly permanent: boolean;
@@ -80,12 +96,15 @@ export class StepFailure extends Error {
   readonly field: string | undefined;
   /** For a transient failure: the least delay before a retry (a service's Retry-After). */
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, options: { permanent: boolean; field?: string; cause?: unknown; retryAfterMs?: number }) {
+  /** Set when an output refused its message id as degenerate. */
+  readonly degenerateId: DegenerateId | undefined;
+  constructor(message: string, options: { permanent: boolean; field?: string; cause?: unknown; retryAfterMs?: number; degenerateId?: DegenerateId }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StepFailure';
     this.permanent = options.permanent;
     this.field = options.field;
     this.retryAfterMs = options.retryAfterMs;
+    this.degenerateId = options.degenerateId;
   }
 }
 

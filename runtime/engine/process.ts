@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isPromiseLike } from '../expressions/jsonata.ts';
-import { DROP, StepFailure, type CompiledOutput, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
+import { DROP, StepFailure, type CompiledOutput, type DegenerateId, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import { CORRELATION_ID } from './header-names.ts';
 
@@ -24,6 +24,8 @@ export interface Failure {
   readonly field?: string;
   /** Least delay before a retry, when the failing service asked for one. */
   readonly retryAfterMs?: number;
+  /** An output's message id was refused as one unrelated messages would share. */
+  readonly degenerateId?: DegenerateId;
 }
 
 export type Outcome =
@@ -115,6 +117,7 @@ function failed(err: unknown, index: number, label: string, exchange: Exchange):
     reason: sf ? sf.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
     ...(sf?.field === undefined ? {} : { field: sf.field }),
     ...(sf?.retryAfterMs === undefined ? {} : { retryAfterMs: sf.retryAfterMs }),
+    ...(sf?.degenerateId === undefined ? {} : { degenerateId: sf.degenerateId }),
   };
   return { kind: 'fail', failure, exchange };
 }

@@ -3,11 +3,12 @@
  * message id (Nats-Msg-Id) comes from a business key, so a redelivered input, or the same
  * order sent twice by a partner, is dropped by the stream's duplicate window.
  */
-import type { OutputSpec, LocatedExpression, Exchange, Emission } from '../types.ts';
+import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { CORRELATION_ID } from '../../engine/header-names.ts';
+import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 
 interface JetStreamOutputConfig {
   readonly subject: string;
@@ -72,7 +73,9 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
       else ok = false;
     }
     if (!ok || !subject) return undefined;
-    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, body, duplicate, headers };
+    // Worked out once here, so each message's id is checked with a string comparison.
+    const shape = id ? idShape(id.source) : undefined;
+    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, idShape: shape, body, duplicate, headers };
     return {
       name,
       kind: 'jetstream',
@@ -96,6 +99,7 @@ interface OutputPlan {
   readonly pipeline: string;
   readonly subject: LocatedExpression;
   readonly id: LocatedExpression | undefined;
+  readonly idShape: IdShape | undefined;
   readonly body: LocatedExpression | undefined;
   readonly duplicate: LocatedExpression | undefined;
   readonly headers: readonly [string, LocatedExpression][];
@@ -120,7 +124,7 @@ function prepareOne(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Re
   if (reportDuplicates && plan.duplicate) exprs.push(plan.duplicate);
   for (const [, e] of plan.headers) exprs.push(e);
   const values = exprs.map((e) => evaluate(plan.name, e, input, bindings));
-  const build = (v: readonly unknown[]): Emission => assemble(plan, ex, input, index, v, reportDuplicates);
+  const build = (v: readonly unknown[]): Emission => assemble(plan, ex, input, bindings, index, v, reportDuplicates);
   return values.some(isPromiseLike) ? Promise.all(values).then(build) : build(values);
 }
 
@@ -129,7 +133,7 @@ function outputFailure(output: string, e: LocatedExpression, err: unknown): Step
   return new StepFailure(`output ${output}: expression failed at ${e.locate(x.position)}: ${x.code} ${x.message}`, { permanent: true, cause: err });
 }
 
-function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number, values: readonly unknown[], reportDuplicates: boolean): Emission {
+function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Record<string, unknown>, index: number, values: readonly unknown[], reportDuplicates: boolean): Emission {
   const output = plan.name;
   const subject = values[0];
   if (typeof subject !== 'string' || !VALID_SUBJECT.test(subject)) {
@@ -138,11 +142,13 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number,
   }
   let at = 1;
   let msgId: string;
-  if (plan.id) {
+  if (plan.id && plan.idShape) {
     const raw = values[at++];
-    if (typeof raw !== 'string' && typeof raw !== 'number') {
-      throw new StepFailure(`output ${output}: id expression gave ${JSON.stringify(raw) ?? 'nothing'}; it must be a string or number`, { permanent: true, field: 'id' });
+    const wrong = degenerate(raw, plan.idShape);
+    if (wrong === 'not-a-key') {
+      throw new StepFailure(`output ${output}: id expression gave ${JSON.stringify(raw)}; it must be a string or number`, { permanent: true, field: 'id' });
     }
+    if (wrong) throw degenerateIdFailure(plan, plan.id, plan.idShape, wrong, bindings);
     msgId = String(raw);
   } else {
     // Same input message, same output: same id, so a redelivery is deduplicated.
@@ -173,4 +179,15 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, index: number,
   headers[CORRELATION_ID] = ex.correlationId;
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
+}
+
+function degenerateIdFailure(plan: OutputPlan, id: LocatedExpression, shape: IdShape, gave: DegenerateId['gave'], bindings: Record<string, unknown>): StepFailure {
+  const d: DegenerateId = {
+    output: plan.name,
+    expression: id.source,
+    gave,
+    ...(gave === 'literal-only' ? { literalsOnly: shape.literalsOnly ?? '' } : {}),
+    missingHeaders: missingHeaders(shape, bindings.headers),
+  };
+  return new StepFailure(degenerateReason(d, id.locate()), { permanent: true, field: 'id', degenerateId: d });
 }
