@@ -9,7 +9,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { HttpInput } from '../components/inputs/http.ts';
-import type { MessageMeta } from '../components/types.ts';
+import type { DegenerateId, MessageMeta } from '../components/types.ts';
 import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
 import { deadLetter } from '../engine/dead-letter.ts';
@@ -95,6 +95,10 @@ export class HttpIngress implements InputDriver {
       // A body that is not JSON is the sender's mistake; there is nothing to keep.
       return sendJson(res, 400, { error: ex.reason });
     }
+    // A webhook is an object; a bare string, number, list or null is a sender's mistake that
+    // would otherwise be stored and answered 202.
+    const notObject = this.input.format === 'json' ? notAnObject(ex.body) : undefined;
+    if (notObject) return sendJson(res, 400, { error: `body must be a JSON object, not ${notObject}` });
     let outcome: Outcome;
     try {
       const r = processExchange(this.pipeline, ex);
@@ -107,6 +111,7 @@ export class HttpIngress implements InputDriver {
       this.deps.metrics.dropped.inc();
       return sendJson(res, 202, { accepted: true, dropped: true, correlationId: ex.correlationId });
     }
+    if (outcome.kind === 'fail' && outcome.failure.degenerateId) return this.refuseId(res, ex.correlationId, outcome.failure.degenerateId, outcome.failure.reason);
     if (outcome.kind === 'fail') return this.reject(res, meta, body, headers, ex.correlationId, outcome.failure);
     try {
       await this.publisher.publishAll(outcome.emissions);
@@ -129,6 +134,18 @@ export class HttpIngress implements InputDriver {
     this.deps.metrics.deadLettered.inc();
     this.log.warn({ correlationId, step: failure.step, reason: failure.reason }, 'request rejected and dead-lettered');
     sendJson(res, 422, { error: failure.reason, step: failure.step, correlationId });
+  }
+
+  /**
+   * The request lacks what its message id is made of (usually the partner's delivery-id
+   * header): stored, it would share one id with every other such request and be dropped as a
+   * duplicate after a 202. The sender can fix it, so 400 and nothing kept.
+   */
+  private refuseId(res: ServerResponse, correlationId: string, d: DegenerateId, reason: string): void {
+    const missing = d.missingHeaders;
+    const error = missing.length > 0 ? `missing header${missing.length > 1 ? 's' : ''} ${missing.join(', ')}` : `output ${d.output}: message id ${d.expression} came out empty for this request`;
+    this.log.warn({ correlationId, reason }, 'request refused: its message id would be shared');
+    sendJson(res, 400, { error });
   }
 
   /** Returns why the request is refused, or undefined. Secrets and keys are never logged or echoed. */
@@ -159,6 +176,14 @@ export class HttpIngress implements InputDriver {
     if (corr) out[CORRELATION_ID] = corr;
     return out;
   }
+}
+
+/** How to name a JSON value that is not an object, or undefined for an object. */
+function notAnObject(body: unknown): string | undefined {
+  if (body === null) return 'null';
+  if (Array.isArray(body)) return 'an array';
+  if (typeof body === 'object') return undefined;
+  return typeof body === 'string' ? 'a string' : typeof body === 'number' ? 'a number' : 'a boolean';
 }
 
 function headerText(req: IncomingMessage, lowerName: string): string | undefined {

@@ -1,8 +1,9 @@
 /**
  * The Shopify webhook edge on a real runner and a real nats-server: 202 only after JetStream
- * stored the message; 401 for a bad signature, 400 for a body that is not JSON, 413 for one
- * too large, 422 and a dead letter for a topic nobody handles, 503 while JetStream is down;
- * Shopify's retries with the same webhook id are stored once.
+ * stored the message; 401 for a bad signature, 400 for a body that is not a JSON object or a
+ * webhook without the id header its message id needs, 413 for one too large, 422 and a dead
+ * letter for a topic nobody handles, 503 while JetStream is down; Shopify's retries with the
+ * same webhook id are stored once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHmac } from 'node:crypto';
@@ -99,6 +100,44 @@ describe('Shopify webhook ingress', () => {
     const dead = (await readStream(nats.jsm, 'DLQ')).find((m) => m.headers['Crossdock-Source-Subject'] === 'http:/webhooks/shopify');
     expect(dead?.body).toBe(body);
     expect(dead?.headers).toMatchObject({ 'X-Shopify-Topic': 'carts/update', 'Crossdock-Pipeline': 'shopify-webhooks' });
+  });
+
+  it('answers 400 naming the missing header for signed webhooks without a webhook id, and stores nothing', async () => {
+    // Both would have been keyed 'shopify-webhook:' and the second dropped as a duplicate after a 202.
+    const other = JSON.stringify({ ...(JSON.parse(order.toString('utf8')) as Record<string, unknown>), id: 820982911946154600 });
+    const channels = await streamCount(nats.jsm, 'CHANNELS');
+    const dead = await streamCount(nats.jsm, 'DLQ');
+    for (const body of [order, other]) {
+      const r = await post(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Topic': 'orders/create' });
+      expect(r.status).toBe(400);
+      expect(await r.json()).toEqual({ error: 'missing header X-Shopify-Webhook-Id' });
+    }
+    expect(await streamCount(nats.jsm, 'CHANNELS')).toBe(channels);
+    expect(await streamCount(nats.jsm, 'DLQ')).toBe(dead);
+  });
+
+  it('stores two signed webhooks with distinct webhook ids as two messages', async () => {
+    const other = JSON.stringify({ ...(JSON.parse(order.toString('utf8')) as Record<string, unknown>), id: 820982911946154601 });
+    const before = await streamCount(nats.jsm, 'CHANNELS');
+    const ids: string[] = [];
+    for (const [body, id] of [[order, 'wh-10'], [other, 'wh-11']] as const) {
+      const r = await post(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': id });
+      expect(r.status).toBe(202);
+      ids.push(...((await r.json()) as { messages: { id: string }[] }).messages.map((m) => m.id));
+    }
+    expect(ids).toEqual(['shopify-webhook:wh-10', 'shopify-webhook:wh-11']);
+    expect(await streamCount(nats.jsm, 'CHANNELS')).toBe(before + 2);
+  });
+
+  it('answers 400 for a signed JSON body that is not an object, and stores nothing', async () => {
+    const before = await streamCount(nats.jsm, 'CHANNELS');
+    const cases: [string, string][] = [['"hello"', 'a string'], ['42', 'a number'], ['[{"id":1}]', 'an array'], ['null', 'null'], ['true', 'a boolean']];
+    for (const [body, kind] of cases) {
+      const r = await post(body, { 'X-Shopify-Hmac-Sha256': sign(body), 'X-Shopify-Topic': 'orders/create', 'X-Shopify-Webhook-Id': `wh-scalar-${kind}` });
+      expect(r.status, body).toBe(400);
+      expect(await r.json()).toEqual({ error: `body must be a JSON object, not ${kind}` });
+    }
+    expect(await streamCount(nats.jsm, 'CHANNELS')).toBe(before);
   });
 
   it('answers 503 while JetStream is unreachable, and 202 again once it is back', async () => {
