@@ -15,6 +15,7 @@ export { X12WriteError } from './errors.ts';
 export type { AckCodes, SegmentLocation, X12Error, X12ErrorCode, X12Level } from './errors.ts';
 export type * from './types.ts';
 export { TYPED_SET_TYPES } from './sets/index.ts';
+export { MAX_HL_DEPTH } from './sets/856.ts';
 export type * from './sets/index.ts';
 export type * from './sets/common.ts';
 export type * from './sets/lines.ts';

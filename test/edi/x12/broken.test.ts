@@ -1,8 +1,8 @@
 /** Inputs that are broken on purpose, and layouts that are unusual but valid. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readInterchanges, type PurchaseOrder850, type ReadResult, type ShipNotice856 } from '../../../runtime/edi/x12/index.ts';
-import { fixture, fixtureNames, interchange } from './helpers.ts';
+import { functionalAck, MAX_HL_DEPTH, readInterchanges, writeFunctionalAck, type PurchaseOrder850, type ReadResult, type ShipNotice856 } from '../../../runtime/edi/x12/index.ts';
+import { counters, fixture, fixtureNames, interchange } from './helpers.ts';
 
 const PO_BODY = ['BEG*00*SA*PO-1**20240506', 'PO1*1*10*EA*2.5**VN*ABC', 'CTT*1'];
 
@@ -245,6 +245,29 @@ describe('transaction set content', () => {
       ]);
       expect(asn(['HL*1**S', 'HL*1**S']).errors.map((e) => [e.code, e.segment?.element])).toEqual([['hl-structure', 1]]);
       expect(asn(['HL*1**S', 'HL*2*3*O', 'HL*3*2*P']).errors.map((e) => e.code)).toEqual(['hl-structure', 'hl-structure']);
+    });
+
+    /** HL 1 is the shipment, every later HL's parent is the one before it. */
+    const chain = (depth: number): string[] => Array.from({ length: depth }, (_, i) => (i === 0 ? 'HL*1**S' : `HL*${i + 1}*${i}*P`));
+
+    it(`reads a chain of HL levels nested 900 deep (under the ${MAX_HL_DEPTH} limit)`, () => {
+      const r = asn([...chain(899), 'HL*900*899*I', 'LIN**UP*012345678905', 'SN1**5*EA']);
+      expect(r.errors).toEqual([]);
+      const doc = r.documents[0]?.document as ShipNotice856;
+      let depth = 0;
+      for (let n = doc.hierarchy?.[0]; n; n = n.children?.[0]) depth++;
+      expect(depth).toBe(900);
+      expect(doc.items).toEqual([{ hlId: '900', productIds: { UP: '012345678905' }, quantity: 5, unit: 'EA' }]);
+    });
+
+    it('rejects HL levels nested 8,000 deep without overflowing the stack, and acknowledges the rejection', () => {
+      const r = asn(chain(8000));
+      expect(r.documents).toEqual([]);
+      expect(r.errors.map((e) => [e.code, e.segment?.tag, e.segment?.element, e.segment?.indexInSet])).toEqual([['hl-structure', 'HL', 2, MAX_HL_DEPTH + 3]]);
+      expect(r.errors[0]?.message).toContain(`HL ${MAX_HL_DEPTH + 1} is nested ${MAX_HL_DEPTH + 1} levels deep; at most ${MAX_HL_DEPTH} HL levels are read`);
+      const [ack] = functionalAck(r);
+      const text = writeFunctionalAck(ack!, { controlNumbers: counters(), at: { date: '2024-05-06', time: '07:08' }, lineEnding: '' }).text;
+      expect(text).toContain(`AK2*856*0001~AK3*HL*${MAX_HL_DEPTH + 3}**8~AK4*2**7~AK5*R*5~AK9*R*1*1*0~`);
     });
   });
 });

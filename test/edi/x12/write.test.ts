@@ -1,7 +1,9 @@
 /** The writer: envelopes, control numbers, delimiters, refusals, and read → write → read round trips. */
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_HL_DEPTH,
   X12WriteError,
+  type HlNode,
   readInterchanges,
   writeInterchange,
   type Invoice810,
@@ -288,5 +290,18 @@ describe('read → write → read gives the same typed document', () => {
     expect(back.shipment).toEqual({ hlId: '1', shipmentId: 'SHIP-9', scac: 'ODFL', billOfLading: 'BOL-1', shipDate: '2024-05-06', estimatedDelivery: '2024-05-09' });
     expect(back.items).toEqual([{ hlId: '4', productIds: { UP: '012345678905' }, quantity: 24, unit: 'EA', poNumber: 'PO-1001', sscc: '00012345678901234567' }]);
     expect(roundTrip(back)).toEqual(back);
+  });
+
+  it('856 with HL levels nested deeper than the reader accepts: refused with a write error, not a stack overflow', () => {
+    const deep = (depth: number): HlNode => {
+      const root: HlNode = { id: '1', levelCode: 'S' };
+      let node = root;
+      for (let i = 2; i <= depth; i++) node = (node.children = [{ id: String(i), levelCode: 'P' }])[0] as HlNode;
+      return root;
+    };
+    const asn = (depth: number): ShipNotice856 => ({ type: '856', bsn: { purpose: '00', shipmentId: 'S', date: '2024-05-06', time: '07:08' }, hierarchy: [deep(depth)] });
+    expect(() => writeInterchange([asn(20_000)], writeOptions())).toThrow(new X12WriteError(`HL ${MAX_HL_DEPTH + 1} is nested ${MAX_HL_DEPTH + 1} levels deep; at most ${MAX_HL_DEPTH} HL levels are written`, 'hierarchy'));
+    const back = readOne(writeInterchange([asn(MAX_HL_DEPTH)], writeOptions()).text) as ShipNotice856;
+    expect(back.hierarchy?.[0]?.id).toBe('1');
   });
 });

@@ -10,6 +10,7 @@
  * level's carrier, bill of lading, dates and totals) and `items` (each item level with the PO
  * number and SSCC inherited from its ancestors).
  */
+import { X12WriteError } from '../errors.ts';
 import type { Json } from '../schema.ts';
 import type { Segment } from '../types.ts';
 import {
@@ -36,6 +37,14 @@ import {
 import type { SetIssue, TransactionSetModule } from './module.ts';
 
 export type HlLevel = 'shipment' | 'order' | 'tare' | 'pack' | 'item';
+
+/**
+ * How deep HL levels may nest (a root shipment level is 1). Real ASNs are five or six levels
+ * deep (shipment, order, tare, pack, item); a deeper chain is a broken or hostile file, and
+ * rejecting it keeps the tree, the derived views and whatever later serializes the document
+ * to a depth every consumer can handle.
+ */
+export const MAX_HL_DEPTH = 1000;
 
 const LEVELS: Readonly<Record<string, HlLevel>> = { S: 'shipment', O: 'order', T: 'tare', P: 'pack', I: 'item' };
 const LEVEL_CODES: Readonly<Record<HlLevel, string>> = { shipment: 'S', order: 'O', tare: 'T', pack: 'P', item: 'I' };
@@ -149,12 +158,34 @@ export interface ShipNotice856 {
   items?: ShippedItem[];
 }
 
-function buildTree(flat: Json[], segments: readonly Segment[], issues: SetIssue[]): Json[] {
+function childrenOf(node: Json): Json[] {
+  return (node.children as Json[] | undefined) ?? [];
+}
+
+/**
+ * Every node reachable from `roots`, parents before children in document order, each with its
+ * depth (a root is 1). Iterative, because a sender controls how deep the chain goes.
+ */
+function preorder(roots: readonly Json[]): Array<{ node: Json; depth: number }> {
+  const out: Array<{ node: Json; depth: number }> = [];
+  const stack = [...roots].reverse().map((node) => ({ node, depth: 1 }));
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    out.push(top);
+    const children = childrenOf(top.node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Json, depth: top.depth + 1 });
+  }
+  return out;
+}
+
+/** The tree from the HL02 parent pointers; `tooDeep` when it nests beyond MAX_HL_DEPTH. */
+function buildTree(flat: Json[], segments: readonly Segment[], issues: SetIssue[]): { roots: Json[]; tooDeep: boolean } {
   const hlSegments = segments.filter((s) => s.tag === 'HL');
   const byId = new Map<string, Json>();
+  const segmentOf = new Map<Json, Segment>();
   const roots: Json[] = [];
   flat.forEach((node, i) => {
     const segment = hlSegments[i] as Segment;
+    segmentOf.set(node, segment);
     const id = String(node.id);
     if (byId.has(id)) {
       issues.push({ segment, element: 1, code: 'hl-structure', ak3: '8', ak4: '7', text: `HL ID ${id} is used twice` });
@@ -180,32 +211,50 @@ function buildTree(flat: Json[], segments: readonly Segment[], issues: SetIssue[
     children.push(node);
     parent.children = children;
   });
-  const reached = new Set<Json>();
-  const visit = (node: Json): void => {
-    reached.add(node);
-    for (const child of (node.children as Json[] | undefined) ?? []) visit(child);
-  };
-  roots.forEach(visit);
+  const reached = preorder(roots);
+  // One error for the first level past the limit: one per level of an 8,000-deep chain would
+  // only bury the reason under thousands of identical AK3 lines in the 997.
+  const deep = reached.find((r) => r.depth > MAX_HL_DEPTH);
+  if (deep) {
+    issues.push({
+      segment: segmentOf.get(deep.node) as Segment,
+      element: 2,
+      code: 'hl-structure',
+      ak3: '8',
+      ak4: '7',
+      text: `HL ${String(deep.node.id)} is nested ${deep.depth} levels deep; at most ${MAX_HL_DEPTH} HL levels are read`,
+    });
+  }
+  const reachedNodes = new Set(reached.map((r) => r.node));
   flat.forEach((node, i) => {
-    if (byId.get(String(node.id)) === node && !reached.has(node) && byId.has(String(node.parentId))) {
+    if (byId.get(String(node.id)) === node && !reachedNodes.has(node) && byId.has(String(node.parentId))) {
       issues.push({ segment: hlSegments[i] as Segment, element: 2, code: 'hl-structure', ak3: '8', ak4: '7', text: `HL ${String(node.id)} is part of a parent cycle and has no shipment-level root` });
     }
   });
-  return roots;
+  return { roots, tooDeep: deep !== undefined };
+}
+
+/** What an item inherits from its nearest ancestor (or itself) that has it. */
+interface Inherited {
+  poNumber?: unknown;
+  sscc?: unknown;
 }
 
 function summarize(value: Json, roots: Json[]): void {
-  const all: Array<{ node: Json; ancestors: Json[] }> = [];
-  const walk = (node: Json, ancestors: Json[]): void => {
-    all.push({ node, ancestors });
-    for (const child of (node.children as Json[] | undefined) ?? []) walk(child, [node, ...ancestors]);
-  };
-  roots.forEach((r) => walk(r, []));
-
-  for (const { node } of all) {
+  // Inherited values travel down with each node instead of each node keeping its list of
+  // ancestors, which would cost depth² on a long chain.
+  const all: Array<{ node: Json; inherited: Inherited }> = [];
+  const stack: Array<{ node: Json; from: Inherited }> = [...roots].reverse().map((node) => ({ node, from: {} }));
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, from } = top;
     deriveCarriers(node.carriers);
     const gm = ((node.marks as Json[] | undefined) ?? []).find((m) => m.qualifier === 'GM');
     if (gm && typeof gm.number === 'string') node.sscc = gm.number;
+    const po = (node.order as Json | undefined)?.poNumber;
+    const inherited: Inherited = { poNumber: po ?? from.poNumber, sscc: node.sscc ?? from.sscc };
+    all.push({ node, inherited });
+    const children = childrenOf(node);
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as Json, from: inherited });
   }
 
   const shipmentNode = roots.find((r) => r.levelCode === 'S');
@@ -237,7 +286,7 @@ function summarize(value: Json, roots: Json[]): void {
   }
 
   const items: Json[] = [];
-  for (const { node, ancestors } of all) {
+  for (const { node, inherited } of all) {
     if (node.levelCode !== 'I' && node.item === undefined && node.shipped === undefined) continue;
     const item: Json = { hlId: node.id };
     const lin = node.item as Json | undefined;
@@ -247,25 +296,31 @@ function summarize(value: Json, roots: Json[]): void {
     if (lin?.productIds !== undefined) item.productIds = lin.productIds;
     if (sn1?.quantity !== undefined) item.quantity = sn1.quantity;
     if (sn1?.unit !== undefined) item.unit = sn1.unit;
-    const chain = [node, ...ancestors];
-    const po = chain.map((n) => (n.order as Json | undefined)?.poNumber).find((p) => p !== undefined);
-    if (po !== undefined) item.poNumber = po;
-    const sscc = chain.map((n) => n.sscc).find((x) => x !== undefined);
-    if (sscc !== undefined) item.sscc = sscc;
+    if (inherited.poNumber !== undefined) item.poNumber = inherited.poNumber;
+    if (inherited.sscc !== undefined) item.sscc = inherited.sscc;
     if (node.descriptions !== undefined) item.descriptions = node.descriptions;
     items.push(item);
   }
   if (items.length > 0) value.items = items;
 }
 
-function flatten(nodes: readonly HlNode[], parentId: string | undefined, out: Json[]): Json[] {
-  for (const node of nodes) {
+/**
+ * The tree as the flat HL list the schema writes, parents before children. Iterative for the
+ * same reason as reading, and refuses what the reader would reject.
+ */
+function flatten(roots: readonly HlNode[]): Json[] {
+  const out: Json[] = [];
+  const stack = [...roots].reverse().map((node) => ({ node, parentId: undefined as string | undefined, depth: 1 }));
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, parentId, depth } = top;
+    if (depth > MAX_HL_DEPTH) throw new X12WriteError(`HL ${String(node.id)} is nested ${depth} levels deep; at most ${MAX_HL_DEPTH} HL levels are written`, 'hierarchy');
     const levelCode = node.levelCode ?? (node.level ? LEVEL_CODES[node.level] : undefined);
     const flat: Json = { ...(node as unknown as Json), levelCode, carriers: prepareCarriers(node.carriers) };
     if (parentId === undefined) delete flat.parentId;
     else flat.parentId = parentId;
     out.push(flat);
-    flatten(node.children ?? [], node.id, out);
+    const children = node.children ?? [];
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i] as HlNode, parentId: node.id, depth: depth + 1 });
   }
   return out;
 }
@@ -331,9 +386,10 @@ export const shipNotice: TransactionSetModule<ShipNotice856> = {
     const flat = (value.hl as Json[] | undefined) ?? [];
     delete value.hl;
     if (flat.length === 0) return;
-    const roots = buildTree(flat, segments, issues);
+    const { roots, tooDeep } = buildTree(flat, segments, issues);
     value.hierarchy = roots;
-    summarize(value, roots);
+    // A rejected set's document is withheld anyway; deriving views of a runaway tree is wasted work.
+    if (!tooDeep) summarize(value, roots);
     // Keep the document's key order readable: totals and derived views after the tree.
     for (const key of ['totals', 'shipment', 'items']) {
       if (key in value) {
@@ -345,6 +401,6 @@ export const shipNotice: TransactionSetModule<ShipNotice856> = {
   },
   prepare(document) {
     const { hierarchy, ...rest } = document;
-    return { ...(rest as unknown as Json), hl: flatten(hierarchy ?? [], undefined, []) };
+    return { ...(rest as unknown as Json), hl: flatten(hierarchy ?? []) };
   },
 };
