@@ -1,8 +1,12 @@
-/** Publishing emissions and dead letters to JetStream, with headers; shared by every input driver. */
-import { headers as natsHeaders } from '@nats-io/transport-node';
+/**
+ * Publishing emissions and dead letters to JetStream, with headers; shared by every input driver.
+ * A body larger than the server takes in one message goes by claim check (see claim-check.ts).
+ */
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
 import type { Emission } from '../components/types.ts';
 import type { DeadLetter } from './dead-letter.ts';
+import { CLAIM_CHECK, ClaimCheck } from '../transport/claim-check.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -14,28 +18,39 @@ async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
   await rename(tmp, path);
 }
 
+function natsHeaderSet(record: Readonly<Record<string, string>>): MsgHdrs {
+  const h = natsHeaders();
+  for (const k in record) h.set(k, record[k] as string);
+  return h;
+}
+
 export class Publisher {
   private readonly js: JetStreamClient;
+  private readonly claimCheck: ClaimCheck;
   private readonly encoder = new TextEncoder();
 
-  constructor(js: JetStreamClient) {
+  constructor(js: JetStreamClient, claimCheck: ClaimCheck = new ClaimCheck(js)) {
     this.js = js;
+    this.claimCheck = claimCheck;
   }
 
   publish(e: Emission): Promise<unknown> {
     if (e.target?.kind === 'file') return writeAtomically(e.target.path, this.payload(e));
-    const h = natsHeaders();
-    for (const k in e.headers) h.set(k, e.headers[k] as string);
-    const stored = this.js.publish(e.subject, this.payload(e), { msgID: e.msgId, headers: h });
+    const stored = this.send(e.subject, e.headers, this.payload(e), e.msgId);
     const dup = e.onDuplicate;
     if (!dup) return stored;
-    return stored.then(async (ack) => {
+    return stored.then((ack) => {
       if (!ack.duplicate) return ack;
-      const dh = natsHeaders();
-      for (const k in e.headers) dh.set(k, e.headers[k] as string);
-      dh.set('Crossdock-Duplicate-Of', `${ack.stream}:${ack.seq}`);
-      return this.js.publish(dup.subject, this.encoder.encode(JSON.stringify(dup.body)), { msgID: dup.msgId, headers: dh });
+      const headers = { ...e.headers, 'Crossdock-Duplicate-Of': `${ack.stream}:${ack.seq}` };
+      return this.send(dup.subject, headers, this.encoder.encode(JSON.stringify(dup.body)), dup.msgId);
     });
+  }
+
+  /** One message, or a claim check when the body is too large; inherited claim-check headers are never passed on. */
+  private send(subject: string, headers: Readonly<Record<string, string>>, data: Uint8Array, msgId: string): Promise<PubAck> {
+    // Checked here so the common case stays one publish with no extra await.
+    if (!(CLAIM_CHECK.ref in headers) && this.claimCheck.fits(headers, data, msgId)) return this.js.publish(subject, data, { msgID: msgId, headers: natsHeaderSet(headers) });
+    return this.claimCheck.outbound(headers, data, msgId).then((m) => this.js.publish(subject, m.data, { msgID: msgId, headers: natsHeaderSet(m.headers) }));
   }
 
   private payload(e: Emission): Uint8Array {
@@ -48,9 +63,12 @@ export class Publisher {
     return Promise.all(emissions.map((e) => this.publish(e)));
   }
 
+  /**
+   * A dead letter of a claim-checked message (empty body, reference in headers) keeps the
+   * reference: the body is already stored, and `dlq replay` republishes the reference.
+   */
   deadLetter(dl: DeadLetter): Promise<PubAck> {
-    const h = natsHeaders();
-    for (const k in dl.headers) h.set(k, dl.headers[k] as string);
-    return this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: h });
+    if (CLAIM_CHECK.ref in dl.headers && dl.data.length === 0) return this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: natsHeaderSet(dl.headers) });
+    return this.send(dl.subject, dl.headers, dl.data, dl.msgId);
   }
 }
