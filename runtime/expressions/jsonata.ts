@@ -9,6 +9,17 @@
  */
 import jsonata from 'jsonata';
 import { type CompilerLimits, DEFAULT_LIMITS, tryCompile } from './compiler/index.ts';
+import { ExpressionError, toExpressionError } from './errors.ts';
+import { type ExpressionSandbox, sharedSandbox } from './sandbox.ts';
+
+export { ExpressionError, toExpressionError } from './errors.ts';
+
+/**
+ * How long a compiled expression may hold the event loop before its evaluation moves to a
+ * worker thread (where it gets the rest of its time limit). Real mappings take well under a
+ * millisecond; a 5 MB EDI document a few. Past this, health checks and acks would wait.
+ */
+export const INLINE_BUDGET_MS = 20;
 
 export type Bindings = Readonly<Record<string, unknown>>;
 
@@ -28,21 +39,6 @@ export interface Expression {
   evaluate(input: unknown, bindings?: Bindings): unknown;
 }
 
-/** A JSONata error, with the same code and position as the reference implementation. */
-export class ExpressionError extends Error {
-  readonly code: string;
-  /** Offset into the expression source (1-based end of the offending token, as JSONata reports it). */
-  readonly position: number | undefined;
-  readonly token: string | undefined;
-  constructor(code: string, message: string, position?: number, token?: string) {
-    super(message);
-    this.name = 'ExpressionError';
-    this.code = code;
-    this.position = position;
-    this.token = token;
-  }
-}
-
 export interface CompileOptions {
   /** Refuse expressions the compiler cannot handle instead of falling back. */
   readonly strictCompile?: boolean;
@@ -56,24 +52,16 @@ export interface CompileOptions {
    * trip it.)
    */
   readonly limits?: Partial<CompilerLimits>;
-}
-
-interface JsonataLikeError {
-  code?: unknown;
-  position?: unknown;
-  token?: unknown;
-  message?: unknown;
-}
-
-/** Turns whatever jsonata threw into an ExpressionError, keeping code and position. */
-export function toExpressionError(err: unknown): ExpressionError {
-  if (err instanceof ExpressionError) return err;
-  const e = (err ?? {}) as JsonataLikeError;
-  const code = typeof e.code === 'string' ? e.code : 'E0000';
-  const message = typeof e.message === 'string' ? e.message : String(err);
-  const position = typeof e.position === 'number' ? e.position : undefined;
-  const token = typeof e.token === 'string' ? e.token : e.token === undefined ? undefined : String(e.token);
-  return new ExpressionError(code, message, position, token);
+  /**
+   * `guarded` (the default): no evaluation holds the event loop past INLINE_BUDGET_MS.
+   * Compiled code runs inline and moves to the sandbox when it overruns; the reference
+   * evaluator, which has no guardrail of its own, always runs in the sandbox, so it returns a
+   * promise. `inline`: everything on the calling thread (for the sandbox's own workers and for
+   * tests of the evaluators themselves).
+   */
+  readonly isolation?: 'guarded' | 'inline';
+  /** The sandbox guarded evaluations use; the process-wide one when omitted. */
+  readonly sandbox?: ExpressionSandbox;
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -92,32 +80,72 @@ export function compileExpression(source: string, options: CompileOptions = {}):
   } catch (err) {
     throw toExpressionError(err);
   }
+  const guarded = options.isolation !== 'inline';
+  const sandbox = guarded ? (options.sandbox ?? sharedSandbox()) : undefined;
   if (options.engine !== 'reference') {
-    const compiled = tryCompile(reference.ast(), source, { limits });
+    const offload = sandbox
+      ? (engine: Engine) => (input: unknown, bindings: Bindings | undefined) =>
+          sandbox.evaluate({ source, engine, input, bindings, timeoutMs: limits.timeoutMs }).catch((err: unknown) => {
+            // Functions that Crossdock itself binds cannot cross threads; they are host code,
+            // not partner data, so such an evaluation stays here, under the reference's limit.
+            if (err instanceof ExpressionError && err.code === 'X0003') return evaluateReference(reference, input, bindings);
+            throw err;
+          })
+      : undefined;
+    const inlineLimits = offload ? { ...limits, timeoutMs: Math.min(INLINE_BUDGET_MS, limits.timeoutMs || INLINE_BUDGET_MS) } : limits;
+    const compiled = tryCompile(reference.ast(), source, { limits: inlineLimits, ...(offload ? { redo: offload('reference') } : {}) });
     if (compiled.ok) {
       const fn = compiled.evaluate;
-      return { source, engine: 'compiled', evaluate: fn };
+      if (!offload) return { source, engine: 'compiled', evaluate: fn };
+      const overrun = offload('compiled');
+      return {
+        source,
+        engine: 'compiled',
+        evaluate(input: unknown, bindings?: Bindings): unknown {
+          try {
+            return fn(input, bindings);
+          } catch (err) {
+            // Over the inline budget: the rest of the time limit is spent off the event loop.
+            if (err instanceof ExpressionError && err.code === 'D1012') return overrun(input, bindings);
+            throw err;
+          }
+        },
+      };
     }
     if (options.strictCompile || options.engine === 'compiled') {
       throw new ExpressionError('X0001', `expression cannot be compiled: ${compiled.reason}`, compiled.position);
     }
-    return referenceExpression(source, reference, compiled.reason);
+    return referenceExpression(source, reference, compiled.reason, sandbox, limits.timeoutMs);
   }
-  return referenceExpression(source, reference, 'reference evaluator requested');
+  return referenceExpression(source, reference, 'reference evaluator requested', sandbox, limits.timeoutMs);
 }
 
-function referenceExpression(source: string, expr: jsonata.Expression, fallbackReason: string): Expression {
+function referenceExpression(source: string, expr: jsonata.Expression, fallbackReason: string, sandbox: ExpressionSandbox | undefined, timeoutMs: number): Expression {
+  if (sandbox) {
+    return {
+      source,
+      engine: 'reference',
+      fallbackReason,
+      evaluate: (input: unknown, bindings?: Bindings): Promise<unknown> =>
+        sandbox.evaluate({ source, engine: 'reference', input, bindings, timeoutMs }).catch((err: unknown) => {
+          if (err instanceof ExpressionError && err.code === 'X0003') return evaluateReference(expr, input, bindings);
+          throw err;
+        }),
+    };
+  }
   return {
     source,
     engine: 'reference',
     fallbackReason,
-    evaluate(input: unknown, bindings?: Bindings): Promise<unknown> {
-      return expr.evaluate(input, bindings as Record<string, unknown> | undefined).then(
-        (v) => v,
-        (err: unknown) => {
-          throw toExpressionError(err);
-        },
-      );
-    },
+    evaluate: (input: unknown, bindings?: Bindings): Promise<unknown> => evaluateReference(expr, input, bindings),
   };
+}
+
+function evaluateReference(expr: jsonata.Expression, input: unknown, bindings: Bindings | undefined): Promise<unknown> {
+  return expr.evaluate(input, bindings as Record<string, unknown> | undefined).then(
+    (v) => v,
+    (err: unknown) => {
+      throw toExpressionError(err);
+    },
+  );
 }

@@ -1,13 +1,15 @@
 /**
  * Compiled code stops runaway evaluations with the reference's guardrail errors: D1011 when
  * evaluation nests too deep (recursive lambdas), D1012 when one evaluation runs too long.
+ * These are the compiler's own guardrails, so evaluation stays on this thread (`inline`);
+ * moving overruns off the event loop is tested in isolation.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS, type CompilerLimits } from '../../runtime/expressions/compiler/index.ts';
 import { ExpressionError, compileExpression } from '../../runtime/expressions/jsonata.ts';
 
 function compiled(source: string, limits?: Partial<CompilerLimits>) {
-  const e = compileExpression(source, { strictCompile: true, ...(limits ? { limits } : {}) });
+  const e = compileExpression(source, { strictCompile: true, isolation: 'inline', ...(limits ? { limits } : {}) });
   expect(e.engine).toBe('compiled');
   return e;
 }

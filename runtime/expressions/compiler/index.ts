@@ -12,7 +12,7 @@
  * `evaluate` returns a promise, as the reference does.
  */
 import jsonata from 'jsonata';
-import { ExpressionError, toExpressionError } from '../jsonata.ts';
+import { ExpressionError, toExpressionError } from '../errors.ts';
 import { type Node, Unsupported } from './codegen/ast.ts';
 import { generate } from './codegen/program.ts';
 import { JErr, populateMessage } from './rt/errors.ts';
@@ -30,6 +30,11 @@ export type CompileResult =
 export interface CompilerOptions {
   /** Guardrails for evaluation; any field left out takes its default from DEFAULT_LIMITS. */
   readonly limits?: Partial<CompilerLimits>;
+  /**
+   * Redoes an evaluation the compiled code cannot finish exactly (see the module comment);
+   * the reference evaluator on this thread when omitted.
+   */
+  readonly redo?: (input: unknown, bindings: Readonly<Record<string, unknown>> | undefined) => Promise<unknown>;
 }
 
 type Run = (input: unknown, bindings: unknown, state: EvalState) => unknown;
@@ -56,7 +61,7 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
   }
   const limits: CompilerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   let reference: jsonata.Expression | undefined;
-  const redo = (input: unknown, bindings: Readonly<Record<string, unknown>> | undefined): Promise<unknown> => {
+  const redo = options.redo ?? ((input: unknown, bindings: Readonly<Record<string, unknown>> | undefined): Promise<unknown> => {
     // The time limit carries over; the depth limit does not (see CompileOptions.limits).
     reference ??= jsonata(source, { timeout: limits.timeoutMs });
     return reference.evaluate(input, bindings as Record<string, unknown> | undefined).then(
@@ -65,7 +70,7 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
         throw toExpressionError(err);
       },
     );
-  };
+  });
   const reusable = newState();
   const evaluate = (input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown => {
     const { state, previous } = enter(limits, reusable);

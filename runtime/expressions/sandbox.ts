@@ -1,0 +1,194 @@
+/**
+ * Where expressions run when they may not run on the event loop: a small pool of worker
+ * threads that can be terminated.
+ *
+ * The runner's event loop carries health checks, acknowledgements, publishes and every other
+ * message; a user expression that loops must not hold it. Compiled expressions run inline
+ * under a small time budget and move here when they overrun it; the reference evaluator
+ * (which has no guardrail of its own, and which jsonata 2.2.2 can send into an endless loop)
+ * always runs here. Each evaluation has a hard deadline: a worker that has not answered by
+ * then is terminated and replaced, and the evaluation fails with D1012.
+ *
+ * Workers start on first use (a worker costs ~0.5 s and ~10 MB to start), are unreferenced
+ * while idle so they never keep a command alive, and are shared by every expression of a
+ * process.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Worker } from 'node:worker_threads';
+import { ExpressionError } from './errors.ts';
+
+export type SandboxEngine = 'compiled' | 'reference';
+
+export interface SandboxTask {
+  readonly source: string;
+  readonly engine: SandboxEngine;
+  readonly input: unknown;
+  readonly bindings: Readonly<Record<string, unknown>> | undefined;
+  /** Wall-clock budget of the evaluation in the worker; the worker is terminated a little after. */
+  readonly timeoutMs: number;
+}
+
+/** What a worker sends back for one task. */
+export type SandboxReply =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string; readonly position?: number; readonly token?: string };
+
+export interface SandboxOptions {
+  /** Worker threads at most; they start as work arrives. */
+  readonly workers?: number;
+  /** Extra time past a task's own budget before its worker is terminated. */
+  readonly graceMs?: number;
+}
+
+interface Pending {
+  readonly id: number;
+  readonly task: SandboxTask;
+  readonly resolve: (v: unknown) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  busy: Pending | undefined;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Told when an evaluation leaves the event loop for a worker. The JetStream input driver
+ * runs each message inside `whenOffloaded(hook, ...)` so that a message waiting on a worker
+ * can give its concurrency slot to the next message instead of stalling the pipeline.
+ */
+const offloadHook = new AsyncLocalStorage<() => void>();
+
+export function whenOffloaded<T>(hook: () => void, fn: () => T): T {
+  return offloadHook.run(hook, fn);
+}
+
+const BOOT = (entry: string, tsx: string): string =>
+  // Workers do not inherit the parent's TypeScript loader: register tsx, then load the entry.
+  `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+
+export class ExpressionSandbox {
+  private readonly size: number;
+  private readonly graceMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  /** Evaluations that ran out of time and had their worker terminated, since start. */
+  terminated = 0;
+  /** Evaluations handed to the sandbox, since start. */
+  evaluations = 0;
+
+  constructor(options: SandboxOptions = {}) {
+    this.size = Math.max(1, options.workers ?? 1);
+    this.graceMs = options.graceMs ?? 250;
+  }
+
+  /** Pending evaluations, queued or running. */
+  get load(): number {
+    return this.queue.length + this.slots.filter((s) => s.busy).length;
+  }
+
+  evaluate(task: SandboxTask): Promise<unknown> {
+    if (this.closed) return Promise.reject(new ExpressionError('X0002', 'expression sandbox is closed'));
+    this.evaluations++;
+    offloadHook.getStore()?.();
+    return new Promise<unknown>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Terminates every worker; queued evaluations fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new ExpressionError('X0002', 'expression sandbox is closed'));
+    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new ExpressionError('X0002', 'expression sandbox is closed'))));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.ready && !s.busy);
+      if (!slot) {
+        if (this.slots.length < this.size) this.spawn();
+        return;
+      }
+      const p = this.queue.shift()!;
+      this.run(slot, p);
+      slot = undefined;
+    }
+  }
+
+  private run(slot: Slot, p: Pending): void {
+    slot.busy = p;
+    slot.worker.ref();
+    const { source, engine, input, bindings, timeoutMs } = p.task;
+    try {
+      slot.worker.postMessage({ id: p.id, source, engine, input, bindings, timeoutMs });
+    } catch (err) {
+      // Input or bindings that cannot be copied to a thread (a function, say).
+      slot.busy = undefined;
+      slot.worker.unref();
+      p.reject(new ExpressionError('X0003', `expression input cannot be moved off the event loop: ${(err as Error).message}`));
+      this.dispatch();
+      return;
+    }
+    slot.timer = setTimeout(() => {
+      this.terminated++;
+      void this.retire(slot, new ExpressionError('D1012', `Evaluation timeout after ${timeoutMs} milliseconds. Check for infinite loop`));
+      this.dispatch();
+    }, timeoutMs + this.graceMs);
+  }
+
+  private spawn(): void {
+    const entry = new URL('./sandbox-worker.ts', import.meta.url).href;
+    const worker = new Worker(BOOT(entry, import.meta.resolve('tsx/esm/api')), { eval: true });
+    const slot: Slot = { worker, ready: false, busy: undefined, timer: undefined };
+    this.slots.push(slot);
+    worker.unref();
+    worker.on('message', (msg: SandboxReply | 'ready') => {
+      if (msg === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      const p = slot.busy;
+      if (!p || p.id !== msg.id) return;
+      clearTimeout(slot.timer);
+      slot.timer = undefined;
+      slot.busy = undefined;
+      worker.unref();
+      if (msg.ok) p.resolve(msg.value);
+      else p.reject(new ExpressionError(msg.code, msg.message, msg.position, msg.token));
+      this.dispatch();
+    });
+    worker.on('error', (err: Error) => {
+      void this.retire(slot, new ExpressionError('X0004', `expression worker failed: ${err.message}`));
+      this.dispatch();
+    });
+    worker.on('exit', () => {
+      if (this.slots.includes(slot)) void this.retire(slot, new ExpressionError('X0004', 'expression worker exited'));
+      this.dispatch();
+    });
+  }
+
+  private async retire(slot: Slot, reason: ExpressionError): Promise<void> {
+    const i = this.slots.indexOf(slot);
+    if (i >= 0) this.slots.splice(i, 1);
+    clearTimeout(slot.timer);
+    const p = slot.busy;
+    slot.busy = undefined;
+    p?.reject(reason);
+    await slot.worker.terminate();
+  }
+}
+
+let shared: ExpressionSandbox | undefined;
+
+/** The process-wide sandbox every guarded expression uses. */
+export function sharedSandbox(): ExpressionSandbox {
+  shared ??= new ExpressionSandbox();
+  return shared;
+}
