@@ -193,7 +193,7 @@ function parseQuery(text: string, service: Availability): LookupQuery {
         if (value !== '') q.region = checkRegion(value, 'region');
         break;
       case 'qty':
-        if (value !== '') q.quantity = checkQty(Number(value), 'qty', value);
+        if (value !== '') q.quantity = checkQty(Number(value), 'qty', `'${value}'`);
         break;
       case 'explain':
         if (!['true', 'false', '1', '0', ''].includes(value)) throw new BadInput('explain', `explain must be true or false, not '${value}'`);
@@ -224,7 +224,7 @@ function parseBatch(body: unknown, service: Availability): { query: LookupQuery;
     query.channel = checkChannel(body.channel, 'channel', service);
   }
   if (body.region !== undefined) query.region = checkRegion(body.region, 'region');
-  if (body.qty !== undefined) query.quantity = checkQty(body.qty, 'qty', body.qty);
+  if (body.qty !== undefined) query.quantity = checkQty(body.qty, 'qty');
   if (body.explain !== undefined) {
     if (typeof body.explain !== 'boolean') throw new BadInput('explain', 'explain must be true or false');
     query.explain = body.explain;
@@ -238,7 +238,7 @@ function parseBatch(body: unknown, service: Availability): { query: LookupQuery;
       if (!isRecord(it)) throw new BadInput(`items[${i}]`, 'each item must be an object { "sku": ..., "qty": ... }');
       for (const k of Object.keys(it)) if (k !== 'sku' && k !== 'qty') throw new BadInput(`items[${i}].${k}`, `unknown field '${k}' (allowed: sku, qty)`);
       if (typeof it.sku !== 'string' || !SKU_TEXT.test(it.sku)) throw new BadInput(`items[${i}].sku`, 'sku must be 1 to 128 characters without control characters');
-      return it.qty === undefined ? { sku: it.sku } : { sku: it.sku, qty: checkQty(it.qty, `items[${i}].qty`, it.qty) };
+      return it.qty === undefined ? { sku: it.sku } : { sku: it.sku, qty: checkQty(it.qty, `items[${i}].qty`) };
     }),
   };
 }
@@ -253,9 +253,25 @@ function checkRegion(region: unknown, field: string): string {
   return region;
 }
 
-function checkQty(n: unknown, field: string, shown: unknown): number {
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > 1e9) throw new BadInput(field, `${field} must be a number above 0 and at most 1e9, not '${String(shown)}'`);
+/** `shown` is how the client wrote the value (a query parameter's text); by default its JSON. */
+function checkQty(n: unknown, field: string, shown?: string): number {
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > 1e9) throw new BadInput(field, `${field} must be a number above 0 and at most 1e9, not ${shown ?? display(n)}`);
   return n;
+}
+
+/**
+ * A client's JSON value for an error message. Never String(value): an object such as
+ * {"toString": 1} makes that throw, which turned a bad request into a 500.
+ */
+function display(value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (text === undefined) return typeof value;
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
