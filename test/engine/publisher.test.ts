@@ -22,7 +22,7 @@ const failure = { permanent: true, stepIndex: 1, step: 'x12-read', reason: 'no' 
 async function body(stream: string, subject: string): Promise<{ headers: Record<string, string>; data: Uint8Array }> {
   const [m] = await readStream(nats.jsm, stream, subject);
   const stored = await nats.jsm.streams.getMessage(stream, { seq: m!.seq });
-  return { headers: m!.headers, data: await resolveClaimCheck(nats.js, m!.headers, stored.data) };
+  return { headers: m!.headers, data: await resolveClaimCheck(nats.js, m!.headers, stored!.data) };
 }
 
 beforeAll(async () => {
