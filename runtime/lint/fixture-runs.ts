@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Project } from '../compile/project.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
+import type { DegenerateId } from '../components/types.ts';
 import { checkShape } from '../compile/shape.ts';
 import { pipelineTestSchema } from '../compile/spec-schemas.ts';
 import { compileExpression } from '../expressions/jsonata.ts';
@@ -62,7 +63,7 @@ export interface EmissionSummary {
 export type RunOutcome =
   | { readonly kind: 'emit'; readonly emissions: readonly EmissionSummary[] }
   | { readonly kind: 'drop'; readonly step: string }
-  | { readonly kind: 'fail'; readonly step: string; readonly stepIndex: number; readonly reason: string; readonly field?: string }
+  | { readonly kind: 'fail'; readonly step: string; readonly stepIndex: number; readonly reason: string; readonly field?: string; readonly degenerateId?: DegenerateId }
   /** The fixture could not be run at all (its input file is missing, the pipeline needs a service). */
   | { readonly kind: 'not-run'; readonly reason: string };
 
@@ -141,7 +142,14 @@ function summarize(outcome: Outcome): RunOutcome {
   if (outcome.kind === 'drop') return { kind: 'drop', step: outcome.step };
   if (outcome.kind === 'fail') {
     const f = outcome.failure;
-    return { kind: 'fail', step: f.step, stepIndex: f.stepIndex, reason: f.reason, ...(f.field === undefined ? {} : { field: f.field }) };
+    return {
+      kind: 'fail',
+      step: f.step,
+      stepIndex: f.stepIndex,
+      reason: f.reason,
+      ...(f.field === undefined ? {} : { field: f.field }),
+      ...(f.degenerateId === undefined ? {} : { degenerateId: f.degenerateId }),
+    };
   }
   return {
     kind: 'emit',

@@ -10,11 +10,12 @@ import { buildFlow, type Flow } from './flow.ts';
 import type { LintRule } from './rule.ts';
 import { fixtureFilesRule } from './rules/fixture-files.ts';
 import { mappingFilesRule } from './rules/mapping-files.ts';
+import { messageIdsRule } from './rules/message-ids.ts';
 import { schemaFilesRule } from './rules/schema-files.ts';
 import { subjectsRule } from './rules/subjects.ts';
 import { typedMappingsRule } from './rules/typed-mappings.ts';
 
-export const RULES: readonly LintRule[] = [fixtureFilesRule, mappingFilesRule, schemaFilesRule, subjectsRule, typedMappingsRule];
+export const RULES: readonly LintRule[] = [fixtureFilesRule, mappingFilesRule, messageIdsRule, schemaFilesRule, subjectsRule, typedMappingsRule];
 
 export interface LintReport {
   readonly project: Project;

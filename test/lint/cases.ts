@@ -155,6 +155,56 @@ export const CASES: readonly LintCase[] = [
     expected: ['schemas/erp/invoice.schema.json:1:1: invalid schema: schema is invalid: data/type must be equal to one of the allowed values, data/type must be array, data/type must match a schema in anyOf', 'schemas/erp/invoice.schema.json:1:1: warning: schema is not used by any pipeline (no validate step, no $ref from a used schema)'],
   },
   {
+    name: "an id that comes down to its literal text for a fixture's input",
+    rule: 'message-ids',
+    files: withOutput(`  erp:\n    jetstream:\n      subject: "'erp.orders.' & channel"\n      id: "'order:' & orderId"\n`),
+    expected: [
+      `${P}:15:11: warning: output erp: id gives only its literal text "order:" for fixture 'an order with two lines'; such messages would all share one message id, so they are dead-lettered instead of published`,
+    ],
+  },
+  {
+    name: 'a webhook fixture without the header its id is made of',
+    rule: 'message-ids',
+    files: {
+      'pipelines/hooks.yaml': `pipeline: hooks
+description: Web shop webhooks in.
+owner: team
+input:
+  http:
+    path: /webhooks/shop
+    auth: none
+    deliveryId: X-Webhook-Id
+outputs:
+  channel:
+    jetstream:
+      subject: "'channel.orders'"
+      id: "'webhook:' & $headers.'X-Webhook-Id'"
+`,
+      'pipelines/hooks.test.yaml': `pipeline: hooks
+tests:
+  - name: a webhook
+    input:
+      body: { id: 7 }
+      headers: { X-Shop: web }
+    expect:
+      outputs:
+        - subject: channel.orders
+`,
+    },
+    expected: [
+      `pipelines/hooks.yaml:13:11: warning: output channel: id gives only its literal text "webhook:" for fixture 'a webhook' (missing header X-Webhook-Id); such messages would all share one message id, so they are dead-lettered instead of published`,
+    ],
+  },
+  {
+    name: 'a fixture that expects the dead letter of an empty id is testing the guard',
+    rule: 'message-ids',
+    files: {
+      ...withOutput(`  erp:\n    jetstream:\n      subject: "'erp.orders.' & channel"\n      id: orderId\n`),
+      [T]: (BASE[T] as string).replace(/    expect:[\s\S]*$/, '    expect:\n      deadLetter: { reason: gave nothing }\n'),
+    },
+    expected: [],
+  },
+  {
     name: 'a literal output subject no stream captures',
     rule: 'subjects',
     files: withOutput(`  erp:\n    jetstream:\n      subject: "'ERP.orders'"\n`),
