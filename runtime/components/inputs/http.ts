@@ -50,7 +50,8 @@ export const httpInput: InputSpec<HttpInputConfig> = {
   summary: 'Receive webhooks and partner API calls on the runner’s HTTP server.',
   description:
     'Serves `path` on the runner. A request is answered 202 only after every output publish is acknowledged by JetStream; ' +
-    '401 for a bad signature or key, 400 for a body that is not JSON, 413 for one larger than `maxBody`, 422 (and a dead ' +
+    '401 for a bad signature or key, 400 for a body that is not a JSON object or a request lacking what an output\'s `id` is ' +
+    'made of (`missing header X-Shopify-Webhook-Id`; nothing is stored), 413 for one larger than `maxBody`, 422 (and a dead ' +
     'letter) for a message a step rejects, 503 while JetStream is unreachable. The `deliveryId` header (e.g. ' +
     '`X-Shopify-Webhook-Id`) makes partner retries idempotent.',
   configSchema: {
@@ -104,7 +105,7 @@ export const httpInput: InputSpec<HttpInputConfig> = {
       },
       deliveryId: { type: 'string', description: "Header with the partner's delivery id; retries with the same id are deduplicated.", examples: ['X-Shopify-Webhook-Id'] },
       maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).', examples: ['1mb', '256kb'] },
-      format: { type: 'string', enum: ['json', 'text'], default: 'json', description: '`json` refuses a body that is not JSON (400); `text` passes it on as a string.', examples: ['json'] },
+      format: { type: 'string', enum: ['json', 'text'], default: 'json', description: '`json` refuses a body that is not a JSON object (400); `text` passes it on as a string.', examples: ['json'] },
       keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).', examples: [['X-Shopify-Topic', 'X-Shopify-Shop-Domain']] },
     },
     required: ['path', 'auth'],

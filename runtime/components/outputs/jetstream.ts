@@ -33,7 +33,7 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
     type: 'object',
     properties: {
       subject: { type: 'string', minLength: 1, description: 'JSONata expression giving the subject.', examples: ["'erp.salesorders.' & channel"] },
-      id: { type: 'string', minLength: 1, description: 'JSONata expression giving the Nats-Msg-Id (a business key).', examples: ["'shopify:' & externalId"] },
+      id: { type: 'string', minLength: 1, description: "JSONata expression giving the Nats-Msg-Id (a business key). An id that gives nothing, an empty string or only its literal text (`'shopify:' & externalId` without `externalId`) would be shared by unrelated messages: the message is dead-lettered instead.", examples: ["'shopify:' & externalId"] },
       headers: {
         type: 'object',
         description: 'Extra headers for this output only: name to JSONata expression.',
