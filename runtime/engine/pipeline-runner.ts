@@ -21,9 +21,11 @@ import { ensureConsumer } from '../transport/consumers.ts';
 import { PullSource } from '../transport/pull-source.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
 import { deadLetter, type FailureKind } from './dead-letter.ts';
+import { backoffDelay, decideDelivery } from './delivery-policy.ts';
 import { CORRELATION_ID } from './header-names.ts';
 import { Publisher } from './publisher.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
+import { whenOffloaded } from '../expressions/sandbox.ts';
 
 export class PipelineRunner implements InputDriver {
   readonly pipeline: CompiledPipeline;
@@ -34,7 +36,12 @@ export class PipelineRunner implements InputDriver {
   private readonly log: Logger;
   private source: PullSource | undefined;
   private subscription: Subscription | undefined;
-  private readonly inFlight = new Set<JsMsg>();
+  /** Every message being handled, with when its handling began (for in-progress acks). */
+  private readonly inFlight = new Map<JsMsg, number>();
+  /** Messages waiting on an expression worker, which gave their pull slot to others. */
+  private parked = 0;
+  private idleWaiters: (() => void)[] = [];
+  private heartbeat: NodeJS.Timeout | undefined;
   private finished: Promise<void> = Promise.resolve();
   private bound = false;
 
@@ -70,7 +77,7 @@ export class PipelineRunner implements InputDriver {
     this.finished = new Promise<void>((r) => (resolveDone = r));
     this.subscription = source
       .messages()
-      .pipe(mergeMap((m) => this.handle(m).finally(() => source.release()), this.input.concurrency))
+      .pipe(mergeMap((m) => this.admit(m, source), this.input.concurrency))
       .subscribe({
         complete: () => resolveDone(),
         error: (err: unknown) => {
@@ -78,6 +85,11 @@ export class PipelineRunner implements InputDriver {
           resolveDone();
         },
       });
+    // A message handled for longer than a third of ackWait tells JetStream it is still being
+    // worked on, so a slow step or an expression in a worker never turns into a redelivery.
+    const every = Math.max(250, Math.floor(this.input.ackWaitMs / 3));
+    this.heartbeat = setInterval(() => this.keepAlive(every), every);
+    this.heartbeat.unref();
     this.bound = true;
     this.log.info({ stream: this.input.stream, subject: this.input.subject, consumer: this.input.durable, batch: this.input.batch, concurrency: this.input.concurrency }, 'pipeline started');
   }
@@ -91,13 +103,15 @@ export class PipelineRunner implements InputDriver {
     this.source?.stop();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
-      this.finished.then(() => false),
+      // Parked messages finish after the stream has completed: wait for those too.
+      this.finished.then(() => this.idle()).then(() => false),
       new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
     ]);
     if (timer) clearTimeout(timer);
+    clearInterval(this.heartbeat);
     const unfinished = this.inFlight.size;
     if (timedOut) {
-      for (const m of this.inFlight) m.nak();
+      for (const m of this.inFlight.keys()) m.nak();
       this.inFlight.clear();
       this.subscription?.unsubscribe();
     }
@@ -105,9 +119,54 @@ export class PipelineRunner implements InputDriver {
     return { unfinished };
   }
 
+  /**
+   * Runs one message and resolves when its pull slot is free again: when it is finished, or
+   * earlier, when it waits on an expression worker (a runaway mapping must not hold a slot that
+   * healthy messages need). Parked messages stay in flight, bounded by the pipeline's
+   * concurrency, and keep their ack alive with in-progress acks.
+   */
+  private admit(m: JsMsg, source: PullSource): Promise<void> {
+    return new Promise<void>((freeSlot) => {
+      let slotHeld = true;
+      let parked = false;
+      let offloaded = false;
+      const release = (): void => {
+        if (!slotHeld) return;
+        slotHeld = false;
+        source.release();
+        freeSlot();
+      };
+      const park = (): void => {
+        if (!offloaded) {
+          offloaded = true;
+          this.deps.metrics.offloaded.inc();
+        }
+        if (parked || !slotHeld || this.parked >= this.input.concurrency) return;
+        parked = true;
+        this.parked++;
+        release();
+      };
+      void whenOffloaded(park, () => this.handle(m)).finally(() => {
+        if (parked) this.parked--;
+        release();
+        if (this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
+      });
+    });
+  }
+
+  private idle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  private keepAlive(olderThanMs: number): void {
+    const cutoff = Date.now() - olderThanMs;
+    for (const [m, since] of this.inFlight) if (since <= cutoff) m.working();
+  }
+
   private async handle(m: JsMsg): Promise<void> {
     const started = performance.now();
-    this.inFlight.add(m);
+    this.inFlight.set(m, Date.now());
     const metrics = this.deps.metrics;
     metrics.received.inc();
     const info = m.info;
@@ -122,15 +181,10 @@ export class PipelineRunner implements InputDriver {
     };
     const headers = headerRecord(m.headers);
     try {
-      if (meta.deliveryCount > this.pipeline.errors.maxDeliver) {
-        await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', {
-          permanent: false,
-          stepIndex: 0,
-          step: 'delivery',
-          reason: `delivered ${meta.deliveryCount} times without being acknowledged (the runner may have stopped or timed out while handling it)`,
-        }, 'exhausted');
-        return;
-      }
+      // A delivery past maxDeliver (the runner stopped or died during the last attempt) is
+      // still attempted: its outputs carry message ids, so if they were stored before, they are
+      // deduplicated, and a message whose outputs were all stored is never dead-lettered.
+      // Any failure on it is final (see fail()).
       const ex = createExchange(this.pipeline, { data: m.data, headers, meta }, this.input.format);
       if (isFailure(ex)) {
         await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', ex, 'permanent');
@@ -169,7 +223,7 @@ export class PipelineRunner implements InputDriver {
     } catch (err) {
       // Only a bug gets here (every expected failure is handled above): hand the message back.
       this.log.error({ err, seq: meta.streamSeq, correlationId: headers[CORRELATION_ID] }, 'unexpected error while handling a message');
-      m.nak(this.backoffFor(meta.deliveryCount));
+      m.nak(backoffDelay(meta.deliveryCount, this.pipeline.errors));
     } finally {
       this.inFlight.delete(m);
       metrics.processing.observe((performance.now() - started) / 1000);
@@ -177,23 +231,18 @@ export class PipelineRunner implements InputDriver {
   }
 
   private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
-    if (failure.permanent) {
-      await this.deadLetter(m, meta, headers, correlationId, failure, 'permanent');
+    const decision = decideDelivery(failure, meta.deliveryCount, this.pipeline.errors);
+    if (decision.action === 'dead-letter') {
+      await this.deadLetter(m, meta, headers, correlationId, failure, decision.kind);
       return;
     }
-    if (meta.deliveryCount >= this.pipeline.errors.maxDeliver) {
-      await this.deadLetter(m, meta, headers, correlationId, failure, 'exhausted');
+    if (decision.action === 'ack') {
+      m.ack();
       return;
     }
-    const delay = Math.max(this.backoffFor(meta.deliveryCount), failure.retryAfterMs ?? 0);
     this.deps.metrics.retried.inc();
-    this.log.warn({ correlationId, seq: meta.streamSeq, step: failure.step, reason: failure.reason, delivery: meta.deliveryCount, retryInMs: delay }, 'transient failure, will retry');
-    m.nak(delay);
-  }
-
-  private backoffFor(deliveryCount: number): number {
-    const list = this.pipeline.errors.backoffMs;
-    return list[Math.min(deliveryCount, list.length) - 1] ?? 1000;
+    this.log.warn({ correlationId, seq: meta.streamSeq, step: failure.step, reason: failure.reason, delivery: meta.deliveryCount, retryInMs: decision.delayMs }, 'transient failure, will retry');
+    m.nak(decision.delayMs);
   }
 
   private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<void> {
@@ -203,7 +252,7 @@ export class PipelineRunner implements InputDriver {
     } catch (err) {
       // The dead letter did not land: keep the message (redelivered later), never drop it.
       this.log.error({ err: (err as Error).message, correlationId, seq: meta.streamSeq, deadLetter: dl.subject }, 'dead-letter publish failed; message left for redelivery');
-      m.nak(this.backoffFor(meta.deliveryCount));
+      m.nak(backoffDelay(meta.deliveryCount, this.pipeline.errors));
       return;
     }
     m.ack();

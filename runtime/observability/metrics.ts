@@ -171,6 +171,8 @@ export interface PipelineMetrics {
   readonly deadLettered: CounterChild;
   readonly retried: CounterChild;
   readonly dropped: CounterChild;
+  /** Messages whose expression overran the inline budget and finished in a worker thread. */
+  readonly offloaded: CounterChild;
   readonly processing: HistogramChild;
 }
 
@@ -181,6 +183,7 @@ export class RunnerMetrics {
   private readonly deadLettered = this.registry.counter('crossdock_messages_dead_lettered_total', 'Messages sent to the dead-letter subject.');
   private readonly retried = this.registry.counter('crossdock_messages_retried_total', 'Transient failures handed back for redelivery with backoff.');
   private readonly dropped = this.registry.counter('crossdock_messages_dropped_total', 'Messages removed on purpose by a filter step.');
+  private readonly offloaded = this.registry.counter('crossdock_messages_offloaded_total', 'Messages whose expression evaluation left the event loop for a worker thread (over the inline budget, or on the reference engine).');
   private readonly processing = this.registry.histogram('crossdock_processing_seconds', 'Time from receipt to acknowledgement of a message, in seconds.');
 
   forPipeline(pipeline: string): PipelineMetrics {
@@ -191,6 +194,7 @@ export class RunnerMetrics {
       deadLettered: this.deadLettered.labels(l),
       retried: this.retried.labels(l),
       dropped: this.dropped.labels(l),
+      offloaded: this.offloaded.labels(l),
       processing: this.processing.labels(l),
     };
   }
