@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { compileExpression, type Expression } from './jsonata.ts';
 import { toExpressionError } from './errors.ts';
+import { withFrozenClock } from './clock.ts';
 import type { SandboxEngine, SandboxReply } from './sandbox.ts';
 
 interface Task {
@@ -15,6 +16,7 @@ interface Task {
   readonly input: unknown;
   readonly bindings: Readonly<Record<string, unknown>> | undefined;
   readonly timeoutMs: number;
+  readonly frozenAt: number | undefined;
 }
 
 const port = parentPort;
@@ -49,14 +51,9 @@ function send(reply: SandboxReply): void {
 }
 
 port.on('message', (t: Task) => {
-  let value: unknown;
-  try {
-    value = expressionFor(t).evaluate(t.input, t.bindings);
-  } catch (err) {
-    send(fail(t.id, err));
-    return;
-  }
-  Promise.resolve(value).then(
+  const evaluate = async (): Promise<unknown> => expressionFor(t).evaluate(t.input, t.bindings);
+  // One task at a time per worker, so a frozen clock cannot leak into another evaluation.
+  (t.frozenAt === undefined ? evaluate() : withFrozenClock(t.frozenAt, evaluate)).then(
     (v) => send({ id: t.id, ok: true, value: v }),
     (err: unknown) => send(fail(t.id, err)),
   );

@@ -16,6 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExpressionError } from './errors.ts';
+import { frozenInstant } from './clock.ts';
 
 export type SandboxEngine = 'compiled' | 'reference';
 
@@ -42,6 +43,8 @@ export interface SandboxOptions {
 
 interface Pending {
   readonly id: number;
+  /** The caller's frozen clock (fixture runs), which the worker applies too. */
+  readonly frozenAt: number | undefined;
   readonly task: SandboxTask;
   readonly resolve: (v: unknown) => void;
   readonly reject: (e: unknown) => void;
@@ -96,7 +99,7 @@ export class ExpressionSandbox {
     this.evaluations++;
     offloadHook.getStore()?.();
     return new Promise<unknown>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, resolve, reject });
+      this.queue.push({ id: this.nextId++, frozenAt: frozenInstant(), task, resolve, reject });
       this.dispatch();
     });
   }
@@ -126,7 +129,7 @@ export class ExpressionSandbox {
     slot.worker.ref();
     const { source, engine, input, bindings, timeoutMs } = p.task;
     try {
-      slot.worker.postMessage({ id: p.id, source, engine, input, bindings, timeoutMs });
+      slot.worker.postMessage({ id: p.id, source, engine, input, bindings, timeoutMs, frozenAt: p.frozenAt });
     } catch (err) {
       // Input or bindings that cannot be copied to a thread (a function, say).
       slot.busy = undefined;

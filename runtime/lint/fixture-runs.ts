@@ -20,7 +20,7 @@ import type { YamlSource } from '../spec/yaml-source.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
 import { startSteps } from '../engine/drivers.ts';
 import { OfflineServices, type HttpStub, type InventorySeed } from '../testing/offline-services.ts';
-import { withFrozenClock } from './frozen-clock.ts';
+import { withFrozenClock } from '../expressions/clock.ts';
 // The moment `crossdock test` runs fixtures at, so both see the same outputs.
 import { FIXTURE_TIME } from '../testing/fixtures.ts';
 
