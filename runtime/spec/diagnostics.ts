@@ -2,6 +2,8 @@
  * User mistakes are data: each one names a file, a line and a column, and a run collects all
  * of them before reporting, so one lint pass shows everything that is wrong.
  */
+import { redactText } from './redact.ts';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -40,7 +42,9 @@ export class Diagnostics {
     this.add({ file, line: pos.line, col: pos.col, message, severity: 'warning', code });
   }
 
-  add(d: Diagnostic): void {
+  add(diagnostic: Diagnostic): void {
+    // A message may quote configuration, which may hold a value from the environment.
+    const d = { ...diagnostic, message: redactText(diagnostic.message) };
     const key = formatDiagnostic(d);
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -1,8 +1,11 @@
 /**
  * `${VAR}` references in YAML: per-environment values and secrets come from the environment
  * at load time, so the files in git hold none. `${VAR:-default}` gives a default; `$${` is a
- * literal `${`.
+ * literal `${`. Every value taken from the environment is remembered by `redact.ts`, so
+ * anything printed later shows `${NAME}` instead of it.
  */
+import { rememberSecret } from './redact.ts';
+
 export type EnvLookup = (name: string) => string | undefined;
 
 export interface Substitution {
@@ -31,6 +34,7 @@ export function substituteEnv(text: string, env: EnvLookup): Substitution {
     const v = env(name);
     if (v !== undefined && v !== '') {
       referenced = true;
+      rememberSecret(name, v);
       return v;
     }
     if (fallback !== undefined) return fallback;
