@@ -5,6 +5,7 @@
 import type { MessageMeta } from '../components/types.ts';
 import { CORRELATION_ID, DLQ, DLQ_HEADER_NAMES, MSG_ID, REPLAYED_FROM } from './header-names.ts';
 import type { Failure } from './process.ts';
+import { redactText } from '../spec/redact.ts';
 
 export type FailureKind = 'permanent' | 'exhausted';
 
@@ -50,9 +51,13 @@ export function deadLetter(
   };
 }
 
-/** Header values cannot hold newlines; long reasons are cut (the body is intact anyway). */
+/**
+ * Header values cannot hold newlines; long reasons are cut (the body is intact anyway). A reason
+ * may quote a URL, a service's answer or a `${VAR}` value, and dead letters are read by anyone
+ * with access to the stream, so it is redacted before it is cut.
+ */
 function oneLine(s: string): string {
-  const flat = s.replace(/\s*[\r\n]+\s*/g, ' ');
+  const flat = redactText(s).replace(/\s*[\r\n]+\s*/g, ' ');
   return flat.length > 2000 ? flat.slice(0, 1997) + '...' : flat;
 }
 

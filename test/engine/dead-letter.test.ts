@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetter, replayOf } from '../../runtime/engine/dead-letter.ts';
+import { forgetSecrets, rememberSecret } from '../../runtime/spec/redact.ts';
 
 const meta = { pipeline: 'p', subject: 'channel.x', stream: 'CHANNELS', streamSeq: 9, deliveryCount: 3, receivedAt: 0, key: 'CHANNELS:9' };
 
@@ -24,6 +25,17 @@ describe('dead letters', () => {
       'Crossdock-Source-Stream': 'CHANNELS',
       'Crossdock-Source-Seq': '9',
     });
+  });
+
+  it('redacts credentials and environment values in the reason, which anyone reading the stream sees', () => {
+    rememberSecret('ERP_TOKEN', 'dl-canary-token-8');
+    try {
+      const reason = 'http erp: POST http://u:dl-canary-pass@erp/api?api_key=dl-canary-key answered 500: {"error":"Bearer dl-canary-token-8 refused"}';
+      const dl = deadLetter('dlq.p', 'p', meta, { data: new Uint8Array(), headers: {} }, 'corr', { permanent: false, stepIndex: 1, step: 'http erp', reason }, 'exhausted');
+      expect(dl.headers['Crossdock-Reason']).toBe('http erp: POST http://[redacted]@erp/api?api_key=[redacted] answered 500: {"error":"Bearer ${ERP_TOKEN} refused"}');
+    } finally {
+      forgetSecrets();
+    }
   });
 
   it('replay restores subject and headers, with a fresh id and a note of where it came from', () => {

@@ -10,6 +10,7 @@ import type { Exchange, LocatedExpression, StepSpec, StepResult } from '../types
 import { StepFailure } from '../types.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import { redactBody, redactText } from '../../spec/redact.ts';
 import { expressionFailure } from './expression-failure.ts';
 import { RateGate } from './rate-gate.ts';
 
@@ -81,7 +82,7 @@ export const httpStep: StepSpec<HttpStepConfig> = {
           try {
             res = await c.request({ name, method, url, headers, body: payload, timeoutMs });
           } catch (err) {
-            throw new StepFailure(`http ${name}: ${method} ${url} failed: ${(err as Error).message}`, { permanent: false, cause: err });
+            throw new StepFailure(redactText(`http ${name}: ${method} ${url} failed: ${(err as Error).message}`), { permanent: false, cause: err });
           } finally {
             release();
           }
@@ -121,8 +122,10 @@ function judge(name: string, method: string, url: string, res: HttpResponse, ex:
     ex.bindings[name] = { status: res.status, headers: res.headers, body };
     return undefined;
   }
-  const snippet = text.length > 500 ? text.slice(0, 497) + '...' : text;
-  const reason = `http ${name}: ${method} ${url} answered ${res.status}${snippet ? `: ${snippet}` : ''}`;
+  // The URL may carry credentials, and the service's answer may echo the request's (an ERP
+  // quoting the token it refused); the reason ends up in logs and dead-letter headers.
+  const snippet = redactBody(text, 500);
+  const reason = redactText(`http ${name}: ${method} ${url} answered ${res.status}${snippet ? `: ${snippet}` : ''}`);
   if (res.status === 429 || res.status >= 500) {
     throw new StepFailure(reason, { permanent: false, ...retryAfter(res.headers['retry-after']) });
   }
