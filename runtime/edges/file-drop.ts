@@ -3,13 +3,17 @@
  *   1. a complete file is claimed by renaming it into `<dir>/.claimed/` (atomic; a second
  *      runner's rename fails, so it moves on);
  *   2. its outputs are published and acknowledged by JetStream;
- *   3. only then is it moved to `processed/` (or, rejected, dead-lettered and moved to `failed/`).
+ *   3. only then is it moved to `processed/` (or, rejected, dead-lettered and moved to `failed/`
+ *      with a `.reason.json`).
  * A crash between 1 and 3 leaves the file in `.claimed/`; after `reclaimAfter` it is taken again
  * and republished with the same message key (the SHA-256 of its content), which the streams
- * deduplicate.
+ * deduplicate. Attempts are counted in `.claimed/.<name>.attempts` and follow the pipeline's
+ * `errors` (delivery-policy.ts), as a JetStream message does: a permanent failure goes to
+ * `failed/` at once, a transient one after `maxDeliver` attempts. A body too large for one
+ * NATS message (the file in a dead letter, a big document) goes by claim check (publisher.ts).
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jetstream } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
@@ -18,7 +22,8 @@ import type { FilesInput } from '../components/inputs/files.ts';
 import type { MessageMeta } from '../components/types.ts';
 import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
-import { deadLetter } from '../engine/dead-letter.ts';
+import { deadLetter, type FailureKind } from '../engine/dead-letter.ts';
+import { backoffDelay, decideDelivery, publishFailure } from '../engine/delivery-policy.ts';
 import { Publisher } from '../engine/publisher.ts';
 
 const CLAIMED = '.claimed';
@@ -34,7 +39,8 @@ export class FileDrop implements InputDriver {
   private current: Promise<void> = Promise.resolve();
   /** size and mtime when first seen unchanged, by file name. */
   private readonly seen = new Map<string, { size: number; mtimeMs: number; since: number }>();
-  private readonly attempts = new Map<string, { count: number; notBefore: number }>();
+  /** When our own retry of a claimed file is due, by file name. */
+  private readonly retryAt = new Map<string, number>();
 
   constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
     this.pipeline = pipeline;
@@ -60,7 +66,11 @@ export class FileDrop implements InputDriver {
   async stop(graceMs: number): Promise<{ unfinished: number }> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
-    const done = await Promise.race([this.current.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), graceMs))]);
+    // The grace timer is cleared as soon as the poll ends: left running, it would hold the
+    // process open for the whole grace period after an idle stop.
+    let grace: NodeJS.Timeout | undefined;
+    const done = await Promise.race([this.current.then(() => true), new Promise<boolean>((r) => (grace = setTimeout(() => r(false), graceMs)))]);
+    clearTimeout(grace);
     return { unfinished: done ? 0 : 1 };
   }
 
@@ -111,10 +121,11 @@ export class FileDrop implements InputDriver {
     const out: string[] = [];
     const dir = join(this.input.dir, CLAIMED);
     for (const name of (await readdir(dir)).sort()) {
-      if (!this.input.pattern.test(name)) continue;
-      const retry = this.attempts.get(name);
-      if (retry) {
-        if (now >= retry.notBefore) out.push(name);
+      // Hidden names are our attempt records, never files to take.
+      if (name.startsWith('.') || !this.input.pattern.test(name)) continue;
+      const due = this.retryAt.get(name);
+      if (due !== undefined) {
+        if (now >= due) out.push(name);
         continue;
       }
       const st = await stat(join(dir, name)).catch(() => undefined);
@@ -129,68 +140,155 @@ export class FileDrop implements InputDriver {
     const st = await stat(claimed).catch(() => undefined);
     if (!st) return;
     if (st.size > this.input.maxSizeBytes) {
-      await this.finish(name, claimed, 'failed', `file is ${st.size} bytes, more than maxSize ${this.input.maxSizeBytes}`);
+      const reason = `file is ${st.size} bytes, more than maxSize ${this.input.maxSizeBytes}; not read, not dead-lettered`;
+      await this.finish(name, claimed, 'failed', this.reasonRecord(name, { permanent: true, stepIndex: 0, step: 'size', reason }, 'permanent', 1, ''));
       return;
     }
     const data = new Uint8Array(await readFile(claimed));
     m.received.inc();
     const digest = createHash('sha256').update(data).digest('hex');
-    const attempt = (this.attempts.get(name)?.count ?? 0) + 1;
+    const before = await this.attemptsSoFar(name, digest);
+    const attempt = before.attempts + 1;
+    // Counted before the work, so an attempt the runner dies in counts too (as a JetStream delivery does).
+    await writeFile(this.attemptsPath(name), JSON.stringify({ sha256: digest, attempts: attempt, claim: before.claim }));
     const meta: MessageMeta = { pipeline: this.pipeline.name, subject: `file:${name}`, stream: 'files', streamSeq: 0, deliveryCount: attempt, receivedAt: Date.now(), key: `file:${digest.slice(0, 32)}` };
     const headers = { 'X-File-Name': name, 'X-File-Sha256': digest };
-    const ex = createExchange(this.pipeline, { data, headers, meta }, this.input.format);
-    let outcome: Outcome;
-    if (isFailure(ex)) outcome = { kind: 'fail', failure: ex, exchange: undefined };
-    else {
-      const r = processExchange(this.pipeline, ex);
-      outcome = r instanceof Promise ? await r : r;
-    }
+    let correlationId = '';
+    let failure: Failure | undefined;
     try {
-      if (outcome.kind === 'drop') {
-        m.dropped.inc();
-        await this.finish(name, claimed, 'processed');
-      } else if (outcome.kind === 'emit') {
-        await this.publisher.publishAll(outcome.emissions);
-        m.published.inc(outcome.emissions.length);
-        await this.finish(name, claimed, 'processed');
-        this.log.info({ file: name, messages: outcome.emissions.length, correlationId: outcome.exchange.correlationId }, 'file processed');
+      if (attempt > this.pipeline.errors.maxDeliver + 1) {
+        // As JetStream stops at maxDeliver + 1 deliveries: a file that keeps taking its runner down is not tried again.
+        failure = { permanent: false, stepIndex: 0, step: 'delivery', reason: `claimed ${attempt - 1} times without finishing (the runner may have stopped or died while handling it)` };
       } else {
-        await this.failed(name, claimed, meta, data, headers, outcome.failure, attempt, outcome.exchange?.correlationId ?? '');
+        const r = await this.attempt(name, data, headers, meta);
+        correlationId = r.correlationId;
+        failure = r.failure;
       }
+      const decision = decideDelivery(failure, attempt, this.pipeline.errors);
+      if (decision.action === 'ack' || !failure) await this.finish(name, claimed, 'processed');
+      else if (decision.action === 'retry') this.retryLater(name, attempt, decision.delayMs, failure.reason);
+      else await this.deadLetterFile(name, claimed, meta, data, headers, failure, decision.kind, correlationId, before.claim);
     } catch (err) {
-      // JetStream did not take it: leave the file claimed and try again later.
-      this.retryLater(name, attempt, `publish failed: ${(err as Error).message}`);
+      // Only a bug or a file system error gets here; the file stays claimed, and its attempts count on.
+      this.log.error({ err, file: name, attempt }, 'unexpected error while handling a file');
+      this.retryLater(name, attempt, backoffDelay(attempt, this.pipeline.errors), (err as Error).message);
     } finally {
       m.processing.observe((performance.now() - started) / 1000);
     }
   }
 
-  private async failed(name: string, claimed: string, meta: MessageMeta, data: Uint8Array, headers: Record<string, string>, failure: Failure, attempt: number, correlationId: string): Promise<void> {
-    if (!failure.permanent && attempt < this.pipeline.errors.maxDeliver) {
-      this.retryLater(name, attempt, failure.reason);
-      return;
+  /** Runs the pipeline and publishes its outputs; a failure says what went wrong, nothing is decided here. */
+  private async attempt(name: string, data: Uint8Array, headers: Record<string, string>, meta: MessageMeta): Promise<{ failure: Failure | undefined; correlationId: string }> {
+    const ex = createExchange(this.pipeline, { data, headers, meta }, this.input.format);
+    if (isFailure(ex)) return { failure: ex, correlationId: '' };
+    const r = processExchange(this.pipeline, ex);
+    const outcome: Outcome = r instanceof Promise ? await r : r;
+    if (outcome.kind === 'fail') return { failure: outcome.failure, correlationId: ex.correlationId };
+    if (outcome.kind === 'drop') {
+      this.deps.metrics.dropped.inc();
+      return { failure: undefined, correlationId: ex.correlationId };
     }
-    const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data, headers }, correlationId, failure, failure.permanent ? 'permanent' : 'exhausted');
-    await this.publisher.deadLetter(dl);
-    this.deps.metrics.deadLettered.inc();
-    this.log.warn({ file: name, correlationId, step: failure.step, reason: failure.reason }, 'file rejected and dead-lettered');
-    await this.finish(name, claimed, 'failed', `${failure.step}: ${failure.reason}`);
+    try {
+      await this.publisher.publishAll(outcome.emissions);
+    } catch (err) {
+      return { failure: publishFailure(err, this.pipeline.steps.length + 1), correlationId: ex.correlationId };
+    }
+    this.deps.metrics.published.inc(outcome.emissions.length);
+    this.log.info({ file: name, messages: outcome.emissions.length, correlationId: ex.correlationId }, 'file processed');
+    return { failure: undefined, correlationId: ex.correlationId };
   }
 
-  private retryLater(name: string, attempt: number, reason: string): void {
-    const list = this.pipeline.errors.backoffMs;
-    const delay = list[Math.min(attempt, list.length) - 1] ?? 1000;
-    this.attempts.set(name, { count: attempt, notBefore: Date.now() + delay });
+  private async deadLetterFile(name: string, claimed: string, meta: MessageMeta, data: Uint8Array, headers: Record<string, string>, failure: Failure, kind: FailureKind, correlationId: string, claim: string): Promise<void> {
+    const attempt = meta.deliveryCount;
+    const letter = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data, headers }, correlationId, failure, kind);
+    // The content key alone would make the dead letter of the same file, replayed and failing
+    // again, a duplicate of the first; the claim keeps a crashed attempt's rewrite deduplicated.
+    const dl = { ...letter, msgId: `${letter.msgId}:${claim}` };
+    let where: DeadLetterPlace;
+    try {
+      const ack = await this.publisher.deadLetter(dl);
+      where = { subject: dl.subject, stream: ack.stream, id: ack.seq };
+      this.deps.metrics.deadLettered.inc();
+    } catch (err) {
+      const message = (err as Error).message;
+      // The dead letter is the file's record for `dlq replay`: try again while attempts remain,
+      // then give up on it rather than hold the file in .claimed/ for ever.
+      if (attempt < this.pipeline.errors.maxDeliver + 1) {
+        this.retryLater(name, attempt, backoffDelay(attempt, this.pipeline.errors), `dead letter not published: ${message}`);
+        return;
+      }
+      this.log.error({ file: name, correlationId, deadLetter: dl.subject, err: message }, 'dead letter not published; file moved to failed/ without one');
+      where = { subject: dl.subject, error: message };
+    }
+    this.log.warn({ file: name, correlationId, step: failure.step, reason: failure.reason, kind, attempts: attempt }, 'file rejected and dead-lettered');
+    await this.finish(name, claimed, 'failed', { ...this.reasonRecord(name, failure, kind, attempt, correlationId), deadLetter: where });
+  }
+
+  private reasonRecord(name: string, failure: Failure, kind: FailureKind, attempts: number, correlationId: string): ReasonRecord {
+    return {
+      file: name,
+      pipeline: this.pipeline.name,
+      step: failure.stepIndex > 0 ? `${failure.stepIndex}: ${failure.step}` : failure.step,
+      reason: failure.reason,
+      ...(failure.field ? { field: failure.field } : {}),
+      kind,
+      attempts,
+      failedAt: new Date().toISOString(),
+      ...(correlationId ? { correlationId } : {}),
+    };
+  }
+
+  private retryLater(name: string, attempt: number, delayMs: number, reason: string): void {
+    this.retryAt.set(name, Date.now() + delayMs);
     this.deps.metrics.retried.inc();
-    this.log.warn({ file: name, attempt, retryInMs: delay, reason }, 'file will be retried');
+    this.log.warn({ file: name, attempt, retryInMs: delayMs, reason }, 'file will be retried');
   }
 
-  private async finish(name: string, claimed: string, to: 'processed' | 'failed', reason?: string): Promise<void> {
-    this.attempts.delete(name);
+  /** Beside the claimed file, so a runner that takes over a dead one's file goes on counting. */
+  private attemptsPath(name: string): string {
+    return join(this.input.dir, CLAIMED, `.${name}.attempts`);
+  }
+
+  /**
+   * Attempts recorded for this content, and the id of this claim (kept until the file leaves
+   * .claimed/); a record left by an earlier file of the same name does not count.
+   */
+  private async attemptsSoFar(name: string, digest: string): Promise<{ attempts: number; claim: string }> {
+    const fresh = { attempts: 0, claim: randomUUID() };
+    const text = await readFile(this.attemptsPath(name), 'utf8').catch(() => undefined);
+    if (!text) return fresh;
+    try {
+      const rec = JSON.parse(text) as { sha256?: unknown; attempts?: unknown; claim?: unknown };
+      return rec.sha256 === digest && typeof rec.attempts === 'number' && typeof rec.claim === 'string' ? { attempts: rec.attempts, claim: rec.claim } : fresh;
+    } catch {
+      return fresh;
+    }
+  }
+
+  private async finish(name: string, claimed: string, to: 'processed' | 'failed', reason?: ReasonRecord): Promise<void> {
+    this.retryAt.delete(name);
     // A timestamp keeps a partner's re-sent file from overwriting the first one.
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const target = join(this.input.dir, to, `${stamp}_${name}`);
-    if (reason) await writeFile(`${target}.reason.txt`, reason + '\n');
+    if (reason) await writeFile(`${target}.reason.json`, JSON.stringify(reason, null, 2) + '\n');
+    await rm(this.attemptsPath(name), { force: true });
     await rename(claimed, target);
   }
+}
+
+/** Where the dead letter went (`crossdock dlq show <id>`), or why it could not be written. */
+type DeadLetterPlace = { readonly subject: string; readonly stream: string; readonly id: number } | { readonly subject: string; readonly error: string };
+
+/** The `<file>.reason.json` beside a file in failed/. */
+interface ReasonRecord {
+  readonly file: string;
+  readonly pipeline: string;
+  readonly step: string;
+  readonly reason: string;
+  readonly field?: string;
+  readonly kind: FailureKind;
+  readonly attempts: number;
+  readonly failedAt: string;
+  readonly correlationId?: string;
+  readonly deadLetter?: DeadLetterPlace;
 }

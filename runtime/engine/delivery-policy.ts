@@ -5,6 +5,7 @@
  */
 import type { FailureKind } from './dead-letter.ts';
 import type { Failure } from './process.ts';
+import { ClaimCheckError } from '../transport/claim-check.ts';
 
 export type DeliveryFailure = Pick<Failure, 'permanent' | 'retryAfterMs'>;
 
@@ -41,4 +42,21 @@ export function backoffDelay(deliveryCount: number, policy: Pick<DeliveryPolicy,
   const list = policy.backoffMs;
   const base = list[Math.min(Math.max(deliveryCount, 1), list.length) - 1] ?? DEFAULT_BACKOFF_MS;
   return Math.max(base, retryAfterMs ?? 0);
+}
+
+/**
+ * A publish JetStream (or the server) refused. Too large a message, or one over a stream's
+ * `max_msg_size`, fails the same way every time, so it is permanent; anything else (no stream
+ * yet, a timeout, the server away) may pass on a later attempt.
+ */
+export function publishFailure(err: unknown, stepIndex: number): Failure {
+  const message = err instanceof Error ? err.message : String(err);
+  const permanent = /max_payload|maximum payload|message size exceeds|exceeds maximum/i.test(message) || (err instanceof ClaimCheckError && err.permanent);
+  return { permanent, stepIndex, step: 'publish', reason: `publish failed: ${message}` };
+}
+
+/** A claim check the input carried that cannot be resolved (see resolveClaimCheck). */
+export function claimCheckFailure(err: unknown): Failure {
+  const message = err instanceof Error ? err.message : String(err);
+  return { permanent: err instanceof ClaimCheckError && err.permanent, stepIndex: 0, step: 'claim-check', reason: message };
 }

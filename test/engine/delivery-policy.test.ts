@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, decideDelivery } from '../../runtime/engine/delivery-policy.ts';
+import { backoffDelay, claimCheckFailure, decideDelivery, publishFailure } from '../../runtime/engine/delivery-policy.ts';
+import { ClaimCheckError } from '../../runtime/transport/claim-check.ts';
 
 const policy = { maxDeliver: 4, backoffMs: [1000, 10_000, 60_000] };
 const transient = { permanent: false };
@@ -35,5 +36,20 @@ describe('delivery policy', () => {
   it('falls back to one second with no backoff list', () => {
     expect(backoffDelay(1, { backoffMs: [] })).toBe(1000);
     expect(backoffDelay(0, policy)).toBe(1000);
+  });
+});
+
+describe('publish and claim-check failures', () => {
+  it('count a message too large for the server or its stream as permanent, anything else as transient', () => {
+    expect(publishFailure(new Error('max_payload size exceeded'), 4)).toEqual({ permanent: true, stepIndex: 4, step: 'publish', reason: 'publish failed: max_payload size exceeded' });
+    expect(publishFailure(new Error('message size exceeds maximum allowed'), 2).permanent).toBe(true);
+    expect(publishFailure(new Error('503'), 2).permanent).toBe(false);
+    expect(publishFailure(new ClaimCheckError('claim check b/o: no such object', true), 2).permanent).toBe(true);
+    expect(publishFailure(new ClaimCheckError('claim check b/o: timeout', false), 2).permanent).toBe(false);
+  });
+
+  it('give an unresolvable claim check the step claim-check, permanent only when the object is gone or wrong', () => {
+    expect(claimCheckFailure(new ClaimCheckError('claim check b/o: no such object', true))).toEqual({ permanent: true, stepIndex: 0, step: 'claim-check', reason: 'claim check b/o: no such object' });
+    expect(claimCheckFailure(new Error('TIMEOUT')).permanent).toBe(false);
   });
 });
