@@ -3,6 +3,7 @@
  * non-zero; stack traces are kept for bugs.
  */
 import { CommandError, UsageError, helpText, parse, type CommandSpec } from './command.ts';
+import { redactText } from '../spec/redact.ts';
 import { runCommand } from './commands/run.ts';
 import { lintCommand } from './commands/lint.ts';
 import { testCommand } from './commands/test.ts';
@@ -55,14 +56,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await command.run(parse(command, rest));
   } catch (err) {
+    // Messages can quote a URL or a failure from a service; they are redacted like log lines.
     if (err instanceof UsageError) {
-      process.stderr.write(`crossdock ${command.name}: ${err.message}\nRun \`crossdock ${command.name} --help\` for usage.\n`);
+      process.stderr.write(`crossdock ${command.name}: ${redactText(err.message)}\nRun \`crossdock ${command.name} --help\` for usage.\n`);
       return command.usageExitCode ?? 2;
     }
     if (err instanceof CommandError) {
-      process.stderr.write(`crossdock ${command.name}: ${err.message}\n`);
+      process.stderr.write(`crossdock ${command.name}: ${redactText(err.message)}\n`);
       return err.exitCode;
     }
-    throw err;
+    // A bug: the stack is printed (redacted) rather than left to Node's unredacted report.
+    process.stderr.write(`crossdock ${command.name}: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    return 1;
   }
 }

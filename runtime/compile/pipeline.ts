@@ -12,6 +12,7 @@ import type { CompileContext, CompiledInput, CompiledOutput, CompiledStep, Locat
 import { checkShape } from './shape.ts';
 import { pipelineSchema } from './spec-schemas.ts';
 import { errorOffset, locatedBy, type ProjectResources } from './resources.ts';
+import { redactExpressionError } from '../spec/redact.ts';
 
 export interface ErrorPolicy {
   readonly maxDeliver: number;
@@ -141,7 +142,7 @@ function makeContext(
         return located;
       } catch (err) {
         const e = err instanceof ExpressionError ? err : new ExpressionError('E0000', String(err));
-        diags.error(source.file, source.locateInScalar(path, errorOffset(e, text.length)), 'jsonata-syntax', `JSONata ${e.code}: ${e.message}`);
+        diags.error(source.file, source.locateInScalar(path, errorOffset(e, text.length)), 'jsonata-syntax', redactExpressionError(`JSONata ${e.code}: ${e.message}`, text, e.token));
         return undefined;
       }
     },

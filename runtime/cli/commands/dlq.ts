@@ -7,6 +7,7 @@ import { streamFor, withClient, type Client } from '../client.ts';
 import { headerObject, renderMessage } from '../render.ts';
 import { DLQ } from '../../engine/header-names.ts';
 import { replayOf } from '../../engine/dead-letter.ts';
+import { redactText } from '../../spec/redact.ts';
 import { Progress } from '../progress.ts';
 
 export const dlqCommand: CommandSpec = {
@@ -79,7 +80,7 @@ async function list(client: Client, stream: string, subject: string, args: Parse
     if (!pipeline || e.headers[DLQ.pipeline] === pipeline) rows.push(e);
   }
   if (flag(args, 'json')) {
-    process.stdout.write(JSON.stringify(rows.map((r) => ({ id: r.seq, time: r.time.toISOString(), subject: r.subject, headers: r.headers })), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(rows.map((r) => ({ id: r.seq, time: r.time.toISOString(), subject: r.subject, headers: shownHeaders(r.headers) })), null, 2) + '\n');
     return 0;
   }
   if (rows.length === 0) {
@@ -91,7 +92,7 @@ async function list(client: Client, stream: string, subject: string, args: Parse
     r.time.toISOString().replace('T', ' ').slice(0, 19),
     r.headers[DLQ.pipeline] ?? '?',
     r.headers[DLQ.step] ?? '?',
-    truncate(r.headers[DLQ.reason] ?? '', 90),
+    truncate(redactText(r.headers[DLQ.reason] ?? ''), 90),
   ]);
   const head = ['ID', 'FAILED (UTC)', 'PIPELINE', 'STEP', 'REASON'];
   const widths = head.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)));
@@ -103,7 +104,7 @@ async function list(client: Client, stream: string, subject: string, args: Parse
 async function show(jsm: JetStreamManager, stream: string, seq: number, json: boolean): Promise<number> {
   const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
   if (!m) throw new CommandError(`no dead letter ${seq} in ${stream}`);
-  const entry = { subject: m.subject, seq: m.seq, time: m.time, headers: headerObject(m.header), data: m.data };
+  const entry = { subject: m.subject, seq: m.seq, time: m.time, headers: shownHeaders(headerObject(m.header)), data: m.data };
   process.stdout.write(json ? JSON.stringify({ id: m.seq, subject: m.subject, time: m.time.toISOString(), headers: entry.headers, body: new TextDecoder().decode(m.data) }, null, 2) + '\n' : renderMessage(entry));
   return 0;
 }
@@ -143,6 +144,14 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
   progress.done();
   process.stdout.write(`replayed ${targets.length - failed} of ${targets.length} dead letter(s)${failed ? `; ${failed} failed` : ''}\n`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Header values as printed. Dead letters written before reasons were redacted (or by another
+ * tool) may still carry a credential; the body is the original message and is shown as is.
+ */
+function shownHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redactText(v)]));
 }
 
 function truncate(s: string, n: number): string {

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.ts';
 import { UsageError, commonOptions, flag, str } from '../command.ts';
 import { RULES, lintProject } from '../../lint/lint.ts';
 import { formatDiagnostic } from '../../spec/diagnostics.ts';
+import { redactText } from '../../spec/redact.ts';
 
 export const lintCommand: CommandSpec = {
   name: 'lint',
@@ -23,7 +24,7 @@ export const lintCommand: CommandSpec = {
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
     const report = await lintProject(str(args, 'pipelines') as string, { compile: { strictCompile: flag(args, 'strict-compile') } });
     const { project, diagnostics } = report;
-    const expressions = project.pipelines.flatMap((p) => p.expressions.map((e) => ({ pipeline: p.name, engine: e.engine, at: e.locate(), fallbackReason: e.fallbackReason })));
+    const expressions = project.pipelines.flatMap((p) => p.expressions.map((e) => ({ pipeline: p.name, engine: e.engine, at: e.locate(), fallbackReason: e.fallbackReason === undefined ? undefined : redactText(e.fallbackReason) })));
     const fixtures = { run: report.runs.filter((r) => r.outcome.kind !== 'not-run').length, notRun: report.runs.filter((r) => r.outcome.kind === 'not-run').length };
     if (format === 'json') {
       process.stdout.write(JSON.stringify({ diagnostics, pipelines: project.pipelines.map((p) => p.name), expressions, fixtures }, null, 2) + '\n');

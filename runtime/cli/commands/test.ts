@@ -2,6 +2,7 @@ import type { CommandSpec } from '../command.ts';
 import { commonOptions, str } from '../command.ts';
 import { loadProject } from '../../compile/project.ts';
 import { formatDiagnostic } from '../../spec/diagnostics.ts';
+import { redactText } from '../../spec/redact.ts';
 import { runFixtureFile, type FixtureResult } from '../../testing/fixtures.ts';
 
 export const testCommand: CommandSpec = {
@@ -29,7 +30,8 @@ export const testCommand: CommandSpec = {
       } else {
         failed++;
         process.stdout.write(`  FAIL  ${r.pipeline} › ${r.name}  (${r.file}:${r.line})\n`);
-        for (const p of r.problems) process.stdout.write(`          ${p}\n`);
+        // A problem shows actual output, which a mapping may have filled from a `${VAR}`.
+        for (const p of r.problems) process.stdout.write(`          ${redactText(p)}\n`);
       }
     }
     const errors = project.diagnostics.errorCount;
