@@ -2,7 +2,7 @@
  * A YAML file parsed with its positions kept, so every later check (schema, references,
  * expressions) can point at the line and column a person has to edit.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node } from 'yaml';
 import { Diagnostics, type SourcePosition } from './diagnostics.ts';
 import { substituteEnv, type EnvLookup } from './env.ts';
 
@@ -49,11 +49,13 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
   }
   const secretPaths = new Set<string>();
   resolveEnvInTree(doc, doc.contents as Node | null, [], file, text, env, diags, secretPaths, posOf);
+  const converted = toValue(doc, file, diags, posOf);
+  if (!converted) return undefined;
 
   const source: YamlSource = {
     file,
     text,
-    value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+    value: converted.value,
     secretPaths,
     positionOfOffset: posOf,
     locate(path, part = 'value') {
@@ -70,6 +72,45 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
     },
   };
   return source;
+}
+
+/**
+ * The yaml package's guard against alias bombs ("billion laughs", where nine lines expand to
+ * 9^9 values): converting refuses a document whose aliases, counting aliases inside aliased
+ * values, would be expanded more than this many times.
+ */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * The document as a plain value, or a diagnostic at the alias where the yaml package gave up.
+ * Its ReferenceError carries no position, so each alias notes itself while it is resolved;
+ * an alias that resolves normally hands back to the one around it.
+ */
+function toValue(doc: Document.Parsed, file: string, diags: Diagnostics, posOf: (offset: number) => SourcePosition): { value: unknown } | undefined {
+  let resolving: Alias | undefined;
+  visit(doc, {
+    Alias(_key, alias) {
+      const own = alias.toJSON.bind(alias);
+      alias.toJSON = (...args: Parameters<Alias['toJSON']>): unknown => {
+        const outer = resolving;
+        resolving = alias;
+        const value = own(...args);
+        resolving = outer;
+        return value;
+      };
+    },
+  });
+  try {
+    return { value: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown };
+  } catch (err) {
+    if (!(err instanceof ReferenceError) || resolving === undefined) throw err;
+    const name = `*${resolving.source}`;
+    const message = /excessive alias count/i.test(err.message)
+      ? `YAML alias ${name}: aliases here would expand the file more than ${MAX_ALIAS_COUNT} times (counting aliases inside aliased values), which looks like an alias bomb; write the value out or use fewer aliases`
+      : `YAML alias ${name}: ${err.message}`;
+    diags.error(file, posOf(resolving.range?.[0] ?? 0), 'yaml-alias', message);
+    return undefined;
+  }
 }
 
 /**

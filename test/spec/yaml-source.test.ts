@@ -1,0 +1,29 @@
+/** Parsing a YAML source: aliases within reason become values, an alias bomb a diagnostic. */
+import { describe, expect, it } from 'vitest';
+import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
+
+function parse(text: string): { value: unknown; diagnostics: string[] } {
+  const diags = new Diagnostics();
+  const source = parseYamlSource('p.yaml', text, diags, () => undefined);
+  return { value: source?.value, diagnostics: diags.sorted().map(formatDiagnostic) };
+}
+
+describe('aliases', () => {
+  it('resolves ordinary anchors and aliases', () => {
+    const r = parse('retry: &retry { maxDeliver: 5 }\na: *retry\nb: *retry\nc: [*retry, *retry]\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.value).toEqual({ retry: { maxDeliver: 5 }, a: { maxDeliver: 5 }, b: { maxDeliver: 5 }, c: [{ maxDeliver: 5 }, { maxDeliver: 5 }] });
+  });
+
+  it('reports an alias bomb at the alias that crosses the limit, without throwing', () => {
+    const lines = ['x:', '  - &a [l, l, l, l, l, l, l, l, l, l]'];
+    for (const [name, from] of [['b', 'a'], ['c', 'b'], ['d', 'c']]) lines.push(`  - &${name} [${Array(10).fill(`*${from}`).join(', ')}]`);
+    // yaml counts *a as 11 (the anchor and its ten aliases), so each *b weighs 11 and the 9th one passes 100.
+    const r = parse(lines.join('\n') + '\n');
+    expect(r.value).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      'p.yaml:4:41: YAML alias *b: aliases here would expand the file more than 100 times (counting aliases inside aliased values), which looks like an alias bomb; write the value out or use fewer aliases',
+    ]);
+  });
+});
