@@ -131,6 +131,20 @@ export const CASES: readonly LintCase[] = [
     expected: ['mappings/orders/to-erp.jsonata:7:3: JSONata S0211: The symbol "}" cannot be used as a unary operator'],
   },
   {
+    name: 'a regex literal left of ?? or ?: that the reference evaluator would loop on forever',
+    rule: 'expressions',
+    files: {
+      'mappings/orders/to-erp.jsonata': (BASE['mappings/orders/to-erp.jsonata'] as string).replace(
+        '"channel": channel,',
+        '"channel": id = 0 ? ($match(channel, /w/) ?? "web") :\n    id = 1 ? ($match(channel, /x/) ?: "none") : channel,',
+      ),
+    },
+    expected: [
+      'mappings/orders/to-erp.jsonata:3:45: the reference JSONata evaluator never finishes a regex literal left of `??` (jsonata 2.2.2): every message would be dead-lettered at the time limit; bind the regex first (`$re := /…/`) or write `$exists(x) ? x : y`',
+      'mappings/orders/to-erp.jsonata:4:36: the reference JSONata evaluator never finishes a regex literal left of `?:` (jsonata 2.2.2): every message would be dead-lettered at the time limit; bind the regex first (`$re := /…/`) or write `$exists(x) ? x : y`',
+    ],
+  },
+  {
     name: 'no unused warnings while a pipeline does not compile (it may be the user)',
     rule: 'mapping-files',
     files: { [P]: (BASE[P] as string).replace('  - map: orders/to-erp.jsonata\n  - validate: erp/order.schema.json', '  - map: { expr: "$" }\n  - validate: erp/orderz.schema.json') },
