@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { sendJson, sendJsonText, type HttpServer } from '../http/server.ts';
+import { clientAborted, sendJson, sendJsonText, type HttpServer } from '../http/server.ts';
 import type { MetricsRegistry, CounterChild } from '../observability/metrics.ts';
 import type { Availability, ChannelFigure, LookupQuery, SkuAvailability } from './api.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -44,6 +44,8 @@ class BadInput extends Error {
     this.field = field;
   }
 }
+
+class BodyTooLarge extends Error {}
 
 const digest = (key: string): string => createHash('sha256').update(key).digest('hex');
 
@@ -106,7 +108,13 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
     let text: string;
     try {
       text = await readBody(req);
-    } catch {
+    } catch (err) {
+      if (clientAborted(req, err)) {
+        // Routine, and there is no one left to answer: not worth an error line or a status count.
+        options.logger.debug({ route }, 'client closed the connection before the request body was complete');
+        return;
+      }
+      if (!(err instanceof BodyTooLarge)) throw err;
       reply(res, route, 413, { error: `request body larger than ${MAX_BODY} bytes`, field: 'body' });
       return;
     }
@@ -287,7 +295,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY) {
         req.removeAllListeners('data');
         req.resume();
-        reject(new Error('too large'));
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(c);

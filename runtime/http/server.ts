@@ -84,9 +84,9 @@ export class HttpServer {
       // a promise gets the same error handling as one that throws.
       try {
         const done = r.handler(req, res, params);
-        if (done) done.catch((err: unknown) => this.failed(res, path, err));
+        if (done) done.catch((err: unknown) => this.failed(req, res, path, err));
       } catch (err) {
-        this.failed(res, path, err);
+        this.failed(req, res, path, err);
       }
       return;
     }
@@ -94,11 +94,22 @@ export class HttpServer {
     else sendJson(res, 404, { error: `no route for ${path}` });
   }
 
-  private failed(res: ServerResponse, path: string, err: unknown): void {
+  private failed(req: IncomingMessage, res: ServerResponse, path: string, err: unknown): void {
+    if (clientAborted(req, err)) {
+      // Routine (a client timeout, a dropped connection) and nobody is left to answer: an
+      // error line with a stack per socket would bury real failures.
+      this.logger.debug({ path, reason: (err as Error).message }, 'client closed the connection before the request was complete');
+      return;
+    }
     this.logger.error({ err, path }, 'http handler failed');
     if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
     else res.end();
   }
+}
+
+/** True when `err` is the request stream failing because its client hung up mid-request. */
+export function clientAborted(req: IncomingMessage, err: unknown): boolean {
+  return req.destroyed && err instanceof Error && (err as NodeJS.ErrnoException).code === 'ECONNRESET';
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {

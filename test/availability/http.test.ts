@@ -9,10 +9,11 @@ import { pino } from 'pino';
 import { HttpServer } from '../../runtime/http/server.ts';
 import { registerAvailabilityRoutes } from '../../runtime/availability/http.ts';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
+import { abortMidBody } from '../support/http-abort.ts';
 import { POLICY, T0, ev, policyOf } from './helpers.ts';
 
 const KEY = 'k-http-test-secret';
-const lines: Array<{ level: number; msg?: string; err?: { stack?: string } }> = [];
+const lines: Array<{ level: number; msg?: string; err?: { stack?: string }; route?: string }> = [];
 const sink = new Writable({
   write(chunk: Buffer, _enc, done) {
     for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(JSON.parse(line) as (typeof lines)[number]);
@@ -74,5 +75,15 @@ describe('POST /v1/atp/query', () => {
   it('shows the offending value as JSON in the message', async () => {
     const r = await post('{"qty":{"toString":1},"items":[{"sku":"X"}]}');
     expect(await r.json()).toEqual({ error: 'qty must be a number above 0 and at most 1e9, not {"toString":1}', field: 'qty' });
+  });
+
+  it('logs a client that hangs up mid-body at debug, without a stack', async () => {
+    const before = lines.length;
+    abortMidBody(Number(new URL(base).port), '/v1/atp/query', { 'X-API-Key': KEY });
+    await expect.poll(() => lines.length, { timeout: 5000 }).toBeGreaterThan(before);
+    await new Promise((r) => setTimeout(r, 100));
+    const logged = lines.slice(before);
+    expect(logged).toEqual([expect.objectContaining({ level: 20, route: 'query', msg: 'client closed the connection before the request body was complete' })]);
+    expect(JSON.stringify(logged)).not.toContain('    at ');
   });
 });
