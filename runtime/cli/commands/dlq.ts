@@ -1,4 +1,6 @@
-import { DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { link, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { DeliverPolicy } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
 import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
@@ -8,17 +10,20 @@ import { headerObject, renderMessage } from '../render.ts';
 import { DLQ } from '../../engine/header-names.ts';
 import { replayOf } from '../../engine/dead-letter.ts';
 import { redactText } from '../../spec/redact.ts';
+import { CLAIM_CHECK, ClaimCheck, claimReference, type ClaimReference } from '../../transport/claim-check.ts';
 import { Progress } from '../progress.ts';
 
 export const dlqCommand: CommandSpec = {
   name: 'dlq',
   summary: 'List, show and replay dead letters',
-  usage: 'crossdock dlq list [--pipeline NAME] | dlq show ID | dlq replay (ID… | --all [--pipeline NAME]) [--keep]',
+  usage: 'crossdock dlq list [--pipeline NAME] | dlq show ID | dlq replay (ID… | --all [--pipeline NAME]) [--keep] [--to-dir DIR]',
   details:
     'A dead letter is the original message with the failure in Crossdock-* headers; its ID is its\n' +
     'sequence in the dead-letter stream. Replay publishes it to its original subject with its\n' +
     'original headers (and a fresh message id), then removes it from the dead-letter stream\n' +
-    'unless --keep is given.',
+    'unless --keep is given. A body too large for one message is stored apart (a claim check):\n' +
+    'show gives its reference and size, replay republishes the reference. A dead letter of a\n' +
+    'drop-folder file is replayed by writing the file back into the folder given with --to-dir.',
   options: {
     nats: commonOptions.nats,
     data: commonOptions.data,
@@ -26,6 +31,7 @@ export const dlqCommand: CommandSpec = {
     pipeline: { type: 'string', value: 'NAME', description: 'Only dead letters of this pipeline' },
     all: { type: 'boolean', description: 'replay: every dead letter (of --pipeline, if given)' },
     keep: { type: 'boolean', description: 'replay: leave the dead letters in place' },
+    'to-dir': { type: 'string', value: 'DIR', description: 'replay: the drop folder that dead letters of files are written back to' },
     json: { type: 'boolean', description: 'list/show: JSON output' },
   },
   positionals: { min: 1, max: -1 },
@@ -40,7 +46,7 @@ export const dlqCommand: CommandSpec = {
       if (action === 'list') return list(client, stream, subject, args);
       if (action === 'show') {
         if (ids.length !== 1) throw new UsageError('dlq show takes exactly one ID');
-        return show(client.jsm, stream, parseId(ids[0] as string), flag(args, 'json'));
+        return show(client, stream, parseId(ids[0] as string), flag(args, 'json'));
       }
       return replay(client, stream, subject, ids.map(parseId), args);
     });
@@ -101,12 +107,45 @@ async function list(client: Client, stream: string, subject: string, args: Parse
   return 0;
 }
 
-async function show(jsm: JetStreamManager, stream: string, seq: number, json: boolean): Promise<number> {
-  const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+async function show(client: Client, stream: string, seq: number, json: boolean): Promise<number> {
+  const m = await client.jsm.streams.getMessage(stream, { seq }).catch(() => null);
   if (!m) throw new CommandError(`no dead letter ${seq} in ${stream}`);
   const entry = { subject: m.subject, seq: m.seq, time: m.time, headers: shownHeaders(headerObject(m.header)), data: m.data };
-  process.stdout.write(json ? JSON.stringify({ id: m.seq, subject: m.subject, time: m.time.toISOString(), headers: entry.headers, body: new TextDecoder().decode(m.data) }, null, 2) + '\n' : renderMessage(entry));
+  const claim = await claimStatus(new ClaimCheck(client.js), headerObject(m.header));
+  if (json) {
+    process.stdout.write(JSON.stringify({ id: m.seq, subject: m.subject, time: m.time.toISOString(), headers: entry.headers, body: new TextDecoder().decode(m.data), ...(claim ? { claimCheck: claim } : {}) }, null, 2) + '\n');
+  } else {
+    process.stdout.write(renderMessage(entry) + (claim ? claimLine(claim) : ''));
+  }
   return 0;
+}
+
+interface ClaimStatus {
+  readonly reference: string;
+  readonly size?: number;
+  readonly sha256?: string;
+  /** False when the object is gone (replay would fail); absent when the reference cannot be read. */
+  readonly stored?: boolean;
+  readonly error?: string;
+}
+
+/** Where the body of a claim-checked dead letter is, and whether it is still there. */
+async function claimStatus(cc: ClaimCheck, headers: Readonly<Record<string, string>>): Promise<ClaimStatus | undefined> {
+  const reference = headers[CLAIM_CHECK.ref];
+  if (reference === undefined) return undefined;
+  try {
+    const ref = claimReference(headers) as ClaimReference;
+    const stored = await cc.stat(ref);
+    return { reference, ...(ref.size === undefined ? {} : { size: ref.size }), ...(ref.sha256 ? { sha256: ref.sha256 } : {}), stored: stored !== undefined };
+  } catch (err) {
+    return { reference, error: (err as Error).message };
+  }
+}
+
+function claimLine(c: ClaimStatus): string {
+  const what = `the body is not in the message: claim check ${c.reference}${c.size === undefined ? '' : `, ${c.size} bytes`}`;
+  if (c.error) return `(${what}: ${c.error})\n`;
+  return `(${what}, ${c.stored ? 'stored' : 'NO LONGER STORED: replay will fail'})\n`;
 }
 
 async function replay(client: Client, stream: string, subject: string, ids: number[], args: ParsedArgs): Promise<number> {
@@ -119,6 +158,8 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
     for await (const e of entries(client, stream, subject)) if (!pipeline || e.headers[DLQ.pipeline] === pipeline) targets.push(e.seq);
   }
   const keep = flag(args, 'keep');
+  const toDir = str(args, 'to-dir');
+  const cc = new ClaimCheck(client.js);
   const progress = new Progress(targets.length);
   let failed = 0;
   for (const seq of targets) {
@@ -130,10 +171,16 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
       progress.tick();
       continue;
     }
-    const h = natsHeaders();
-    for (const [k, v] of Object.entries(plan.headers)) h.set(k, v);
     try {
-      await client.js.publish(plan.subject, plan.data, { msgID: plan.msgId, headers: h });
+      // A claim-checked dead letter is replayed as its reference: the body must still be stored.
+      const ref = claimReference(plan.headers);
+      if (ref && !(await cc.stat(ref))) throw new Error(`its body (claim check ${ref.bucket}/${ref.object}) is no longer stored`);
+      if (headerObject(m.header)[DLQ.sourceStream] === 'files') await replayFile(cc, plan, toDir);
+      else {
+        const h = natsHeaders();
+        for (const [k, v] of Object.entries(plan.headers)) h.set(k, v);
+        await client.js.publish(plan.subject, plan.data, { msgID: plan.msgId, headers: h });
+      }
       if (!keep) await client.jsm.streams.deleteMessage(stream, seq, false);
     } catch (err) {
       failed++;
@@ -144,6 +191,25 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
   progress.done();
   process.stdout.write(`replayed ${targets.length - failed} of ${targets.length} dead letter(s)${failed ? `; ${failed} failed` : ''}\n`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * A dead letter of a drop-folder file goes back into a folder as the file it was, whole (its
+ * body fetched when claim-checked). It appears at once and complete (written under a hidden
+ * name, then linked), and never replaces a file already there.
+ */
+async function replayFile(cc: ClaimCheck, plan: { subject: string; headers: Record<string, string>; data: Uint8Array }, toDir: string | undefined): Promise<void> {
+  const name = plan.headers['X-File-Name'] ?? plan.subject.slice('file:'.length);
+  if (!toDir) throw new Error(`it is the file ${name} from a drop folder: give --to-dir with the folder to put it back into`);
+  if (!name || name !== basename(name) || name.startsWith('.')) throw new Error(`'${name}' is not a plain file name`);
+  const body = await cc.resolve(plan.headers, plan.data);
+  const tmp = join(toDir, `.${name}.${process.pid}.replay`);
+  await writeFile(tmp, body);
+  try {
+    await link(tmp, join(toDir, name));
+  } finally {
+    await unlink(tmp);
+  }
 }
 
 /**
