@@ -9,6 +9,7 @@ import { benchIngress } from './edges.ts';
 import { benchEdi, ediText } from './edi.ts';
 import { benchAvailability, availabilityText } from './availability.ts';
 import { benchExpressions, expressionsText } from './expressions.ts';
+import { benchRunaway, runawayText } from './runaway.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -28,6 +29,13 @@ const sections: Section[] = [
         `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}`,
       ].join('\n');
       return { data: r, text };
+    },
+  },
+  {
+    name: 'runaway',
+    async run(quick) {
+      const r = await benchRunaway({ quick });
+      return { data: r, text: runawayText(r) };
     },
   },
   {
