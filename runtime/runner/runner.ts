@@ -14,6 +14,7 @@ import { RunnerMetrics } from '../observability/metrics.ts';
 import { HttpServer } from '../http/server.ts';
 import { registerHealthRoutes } from '../http/health.ts';
 import { connectNats } from '../transport/connection.ts';
+import { ConnectionState } from '../transport/connection-state.ts';
 import { ensureStreams } from '../transport/streams.ts';
 import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
@@ -61,6 +62,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       if (change.action !== 'unchanged') logger.info({ stream: change.stream, fields: change.fields }, `stream ${change.action}`);
     }
     const conn = nc;
+    // Tracked from the start, so the stop knows whether a drain can succeed.
+    const connection = ConnectionState.of(conn);
     let listening: { host: string; port: number } | undefined;
     if (http) {
       registerHealthRoutes(http, {
@@ -102,7 +105,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       runners,
       metrics,
       stop() {
-        stopping ??= shutdown(runners, conn, http, embedded, options, logger, availability);
+        stopping ??= shutdown(runners, conn, connection, http, embedded, options, logger, availability);
         return stopping;
       },
     };
@@ -116,9 +119,17 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   }
 }
 
+/**
+ * How long each step after the in-flight work may take. They take milliseconds with NATS up;
+ * with NATS gone they would wait for a reconnect that may never come, and the runner must
+ * still exit.
+ */
+export const CLOSE_STEP_MS = 2000;
+
 async function shutdown(
   runners: readonly InputDriver[],
   nc: NatsConnection,
+  connection: ConnectionState,
   http: HttpServer | undefined,
   embedded: NatsServer | undefined,
   options: RunnerOptions,
@@ -130,11 +141,35 @@ async function shutdown(
   const results = await Promise.all(runners.map((r) => r.stop(graceMs)));
   const unfinished = results.reduce((n, r) => n + r.unfinished, 0);
   // Its last change events go out while the connection is still up.
-  await availability?.stop().catch((err: unknown) => logger.error({ err }, 'availability service did not stop cleanly'));
-  // drain() flushes the acks still in the outgoing buffer before closing.
-  await nc.drain().catch(() => undefined);
+  if (availability) {
+    const stopping = availability.stop().then(
+      () => true,
+      (err: unknown) => {
+        logger.error({ err }, 'availability service did not stop cleanly');
+        return true;
+      },
+    );
+    if (!(await within(stopping, CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'availability service did not stop in time; closing anyway');
+  }
+  // drain() flushes the acks still in the outgoing buffer, and needs the server to answer.
+  // close() ends the reconnect attempts, which would otherwise keep the process alive.
+  const drained = connection.connected && (await within(nc.drain().then(() => true, () => false), CLOSE_STEP_MS));
+  if (!drained) {
+    if (connection.connected) logger.warn({ ms: CLOSE_STEP_MS }, 'nats connection did not drain; closing it');
+    await within(nc.close().catch(() => undefined), CLOSE_STEP_MS);
+  }
   await http?.close();
-  if (embedded) await embedded.stop();
+  if (embedded) await embedded.stop(CLOSE_STEP_MS);
   removeRuntimeInfo(options.dataDir, process.pid);
   logger.info({ unfinished }, 'stopped');
+}
+
+/** `work`'s result, or undefined once `ms` have passed (the timer does not outlive the race). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
