@@ -52,7 +52,10 @@ export class HttpIngress implements InputDriver {
   async stop(graceMs: number): Promise<{ unfinished: number }> {
     this.accepting = false;
     if (this.inFlight > 0) {
-      await Promise.race([new Promise<void>((r) => (this.idle = r)), new Promise((r) => setTimeout(r, graceMs))]);
+      // Cleared once the last request is done, so it cannot hold the process open afterwards.
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (this.idle = r)), new Promise((r) => (grace = setTimeout(r, graceMs)))]);
+      clearTimeout(grace);
     }
     return { unfinished: this.inFlight };
   }

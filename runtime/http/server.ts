@@ -50,11 +50,21 @@ export class HttpServer {
     return { host: addr.address, port: addr.port };
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops listening and closes idle keep-alive connections at once; requests still running get
+   * up to `graceMs`, then their connections are closed too. Otherwise a client that sent half a
+   * request would hold the stop until Node's request timeout (minutes).
+   */
+  async close(graceMs = 1000): Promise<void> {
     const s = this.server;
     if (!s) return;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeIdleConnections();
-    await new Promise<void>((resolve) => s.close(() => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+    s.closeAllConnections();
+    await closed;
   }
 
   private dispatch(req: IncomingMessage, res: ServerResponse): void {
