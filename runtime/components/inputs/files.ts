@@ -41,7 +41,9 @@ export const filesInput: InputSpec<FilesInputConfig> = {
   description:
     'Polls `dir` for files matching `pattern`. A file is taken once its size and modification time have not changed for ' +
     '`stableFor`; it is claimed by renaming it into `.claimed/` (so several runners never take the same file), published, ' +
-    'and moved to `processed/`; a file the pipeline rejects is dead-lettered and moved to `failed/` with a `.reason.txt`. ' +
+    'and moved to `processed/`. A file that fails is dead-lettered and moved to `failed/` with a `.reason.json` (pipeline, step, reason, attempts, time, ' +
+    'dead-letter id): at once when the failure is permanent, after `errors.maxDeliver` attempts when not. A file or output too large for one NATS ' +
+    'message goes by claim check (Object Store bucket `crossdock-payloads`). ' +
     'The message key is the SHA-256 of the content, so a file re-read after a crash, or re-sent under another name, is deduplicated downstream.',
   configSchema: {
     type: 'object',
