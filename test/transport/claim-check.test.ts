@@ -5,9 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { Objm } from '@nats-io/obj';
+import { startNatsServer } from '../../runtime/transport/nats-server.ts';
 import { CLAIM_CHECK, ClaimCheck, ClaimCheckError, resolveClaimCheck } from '../../runtime/transport/claim-check.ts';
-import { startTestNats, type TestNats } from '../support/nats.ts';
+import { startTestNats, tempDir, type TestNats } from '../support/nats.ts';
 
 let nats: TestNats;
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
@@ -28,6 +33,27 @@ describe('claim checks', () => {
     expect(out).toEqual({ headers: { 'X-Partner': 'acme' }, data });
     expect(cc.fits({}, new Uint8Array(nats.nc.info!.max_payload - 2048))).toBe(true);
     expect(cc.fits({}, new Uint8Array(nats.nc.info!.max_payload))).toBe(false);
+  });
+
+  it("follow the server's own max_payload, not the default", async () => {
+    const dir = tempDir('nats-small');
+    writeFileSync(join(dir, 'server.conf'), 'max_payload: 65536\n');
+    const server = await startNatsServer({ storeDir: join(dir, 'store'), args: ['-c', join(dir, 'server.conf')] });
+    const nc = await connect({ servers: server.url });
+    try {
+      expect(nc.info?.max_payload).toBe(65536);
+      const js = jetstream(nc);
+      const cc = new ClaimCheck(js);
+      expect(cc.fits({}, new Uint8Array(60_000))).toBe(true);
+      const data = new Uint8Array(randomBytes(100_000));
+      const out = await cc.outbound({}, data);
+      expect(out.headers[CLAIM_CHECK.size]).toBe('100000');
+      expect(sha(await resolveClaimCheck(js, out.headers, out.data))).toBe(sha(data));
+    } finally {
+      await nc.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('store a body over max_payload in a bucket made on demand and resolve it back byte for byte', async () => {
