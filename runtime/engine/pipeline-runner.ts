@@ -21,7 +21,8 @@ import { ensureConsumer } from '../transport/consumers.ts';
 import { PullSource } from '../transport/pull-source.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
 import { deadLetter, type FailureKind } from './dead-letter.ts';
-import { backoffDelay, decideDelivery } from './delivery-policy.ts';
+import { backoffDelay, claimCheckFailure, decideDelivery, publishFailure } from './delivery-policy.ts';
+import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from './header-names.ts';
 import { Publisher } from './publisher.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
@@ -185,7 +186,18 @@ export class PipelineRunner implements InputDriver {
       // still attempted: its outputs carry message ids, so if they were stored before, they are
       // deduplicated, and a message whose outputs were all stored is never dead-lettered.
       // Any failure on it is final (see fail()).
-      const ex = createExchange(this.pipeline, { data: m.data, headers, meta }, this.input.format);
+      // A body over max_payload travels by claim check: fetch it from the object store.
+      const resolved = resolveClaimCheck(this.js, headers, m.data);
+      let data: Uint8Array;
+      if (resolved instanceof Promise) {
+        try {
+          data = await resolved;
+        } catch (err) {
+          await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', claimCheckFailure(err));
+          return;
+        }
+      } else data = resolved;
+      const ex = createExchange(this.pipeline, { data, headers, meta }, this.input.format);
       if (isFailure(ex)) {
         await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', ex, 'permanent');
         return;
@@ -205,12 +217,8 @@ export class PipelineRunner implements InputDriver {
           try {
             await this.publisher.publishAll(outcome.emissions);
           } catch (err) {
-            await this.fail(m, meta, headers, ex.correlationId, {
-              permanent: false,
-              stepIndex: this.pipeline.steps.length + 1,
-              step: 'publish',
-              reason: `publish failed: ${(err as Error).message}`,
-            });
+            // Too large for the server even by claim check is permanent; anything else may pass later.
+            await this.fail(m, meta, headers, ex.correlationId, publishFailure(err, this.pipeline.steps.length + 1));
             break;
           }
           m.ack();

@@ -15,6 +15,7 @@ import { startRunner, type RunningRunner } from '../../runtime/runner/runner.ts'
 import { hdrs, readStream, startTestNats, streamCount, waitFor, type TestNats } from '../support/nats.ts';
 import { tempProject } from '../support/project.ts';
 import { tempDir } from '../support/nats.ts';
+import { ClaimCheck, CLAIM_CHECK } from '../../runtime/transport/claim-check.ts';
 
 const STREAMS = `streams:
   IN: { subjects: [in.>] }
@@ -57,6 +58,18 @@ outputs:
 errors: { maxDeliver: 1, backoff: [100ms], deadLetter: dlq.plain }
 `;
 
+// Bodies over the server's max_payload (1 MB by default) in and out, by claim check.
+const BIG = `pipeline: big
+description: test
+owner: test
+input: { jetstream: { stream: IN, subject: in.big, durable: big } }
+steps:
+  - map: "{ 'n': n, 'lines': $count(lines), 'copy': lines }"
+outputs:
+  out: { jetstream: { subject: "'out.big'", id: "'big:' & $string(n)" } }
+errors: { maxDeliver: 2, backoff: [100ms], deadLetter: dlq.big }
+`;
+
 let nats: TestNats;
 let erp: Server;
 let erpCalls = 0;
@@ -80,7 +93,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => erp.listen(0, '127.0.0.1', r));
   const erpUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}`;
-  const project = tempProject({ 'pipelines/streams.yaml': STREAMS, 'pipelines/loops.yaml': LOOPING, 'pipelines/slow.yaml': slow(erpUrl), 'pipelines/plain.yaml': PLAIN }, { copyMappings: false, copySchemas: false });
+  const project = tempProject({ 'pipelines/streams.yaml': STREAMS, 'pipelines/loops.yaml': LOOPING, 'pipelines/slow.yaml': slow(erpUrl), 'pipelines/plain.yaml': PLAIN, 'pipelines/big.yaml': BIG }, { copyMappings: false, copySchemas: false });
   const loaded = loadProject(`${project.root}/pipelines`, { compile: { limits: { timeoutMs: 1500 } } });
   expect(loaded.diagnostics.sorted().filter((d) => d.severity === 'error')).toEqual([]);
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
@@ -152,5 +165,26 @@ describe('the JetStream input driver', () => {
     const [out] = await readStream(nats.jsm, 'OUT', 'out.plain');
     expect(out?.headers['X-Correlation-Id']).toBe('late');
     expect(await readStream(nats.jsm, 'DLQ', 'dlq.plain')).toEqual([]);
+  });
+
+  it('reads a claim-checked input (a 3 MB body) and sends its 3 MB output by claim check too', async () => {
+    const lines = Array.from({ length: 30_000 }, (_, i) => ({ sku: `SKU-${i}`, qty: i % 7, text: 'x'.repeat(80) }));
+    const body = new TextEncoder().encode(JSON.stringify({ n: 1, lines }));
+    expect(body.length).toBeGreaterThan(nats.nc.info!.max_payload);
+    const check = new ClaimCheck(nats.js);
+    const outbound = await check.outbound({ 'X-Correlation-Id': 'big-1' }, body);
+    expect(outbound.data.length).toBe(0);
+    await nats.js.publish('in.big', outbound.data, { headers: hdrs(outbound.headers) });
+    await waitFor('the big output', async () => (await readStream(nats.jsm, 'OUT', 'out.big')).length === 1, 30_000);
+    const [out] = await readStream(nats.jsm, 'OUT', 'out.big');
+    expect(out?.body).toBe('');
+    expect(out?.headers[CLAIM_CHECK.ref]).toMatch(/^crossdock-payloads\/[0-9a-f]{64}$/);
+    expect(out?.headers['X-Correlation-Id']).toBe('big-1');
+    const resolved = await check.resolve(out!.headers, new Uint8Array(0));
+    const doc = JSON.parse(new TextDecoder().decode(resolved)) as { n: number; lines: number; copy: unknown[] };
+    expect(doc.n).toBe(1);
+    expect(doc.lines).toBe(30_000);
+    expect(doc.copy).toEqual(lines);
+    expect(await readStream(nats.jsm, 'DLQ', 'dlq.big')).toEqual([]);
   });
 });
