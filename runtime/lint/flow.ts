@@ -115,7 +115,9 @@ function docOf(project: Project, p: CompiledPipeline): Doc {
  */
 function rawDocOf(project: Project, p: CompiledPipeline): Doc {
   try {
-    return (parse(project.sources.get(p.file)?.text ?? '') ?? {}) as Doc;
+    // The file already loaded, so its keys are known to be unique; yaml's check for that is
+    // quadratic in a map's size.
+    return (parse(project.sources.get(p.file)?.text ?? '', { uniqueKeys: false }) ?? {}) as Doc;
   } catch {
     return {};
   }

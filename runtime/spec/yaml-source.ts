@@ -2,9 +2,10 @@
  * A YAML file parsed with its positions kept, so every later check (schema, references,
  * expressions) can point at the line and column a person has to edit.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Alias, type Document, type Node } from 'yaml';
 import { Diagnostics, type SourcePosition } from './diagnostics.ts';
 import { substituteEnv, type EnvLookup } from './env.ts';
+import { duplicateKeyOffsets, nodeAt, pairAt } from './yaml-nodes.ts';
 
 export type Path = readonly (string | number)[];
 
@@ -35,16 +36,21 @@ export function pointer(path: Path): string {
  */
 export function parseYamlSource(file: string, text: string, diags: Diagnostics, env: EnvLookup): YamlSource | undefined {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // Duplicate keys are found by duplicateKeyOffsets: the parser's own check is quadratic in a map's size.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true });
   const posOf = (offset: number): SourcePosition => {
     const p = lineCounter.linePos(offset);
     return { line: p.line, col: p.col };
   };
-  if (doc.errors.length > 0) {
+  const problems = [
+    ...doc.errors.map((e) => ({ offset: e.pos[0], message: yamlMessage(e.code, e.message) })),
+    ...duplicateKeyOffsets(doc).map((offset) => ({ offset, message: yamlMessage('DUPLICATE_KEY', 'Map keys must be unique') })),
+  ];
+  if (problems.length > 0) {
     // After the first syntax error the parser's later complaints are mostly echoes of it.
-    const first = doc.errors[0]!;
-    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error(s) after it, probably caused by it)` : '';
-    diags.error(file, posOf(first.pos[0]), 'yaml-syntax', yamlMessage(first.code, first.message) + more);
+    const first = problems[0]!;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more error(s) after it, probably caused by it)` : '';
+    diags.error(file, posOf(first.offset), 'yaml-syntax', first.message + more);
     return undefined;
   }
   const secretPaths = new Set<string>();
@@ -63,7 +69,7 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
       return found === undefined ? { line: 1, col: 1 } : posOf(found);
     },
     locateInScalar(path, offset) {
-      const node = doc.getIn(path as (string | number)[], true);
+      const node = nodeAt(doc, path);
       if (!isScalar(node) || !node.range) return source.locate(path);
       const start = node.range[0];
       if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) return posOf(start + 1 + offset);
@@ -148,8 +154,8 @@ function findNode(doc: Document.Parsed, path: Path, part: 'key' | 'value'): numb
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(seg));
+    if (isMap(node) && seg !== undefined) {
+      const pair = pairAt(node, seg);
       if (!pair) return best;
       if (last && part === 'key') return rangeStart(pair.key) ?? best;
       node = pair.value;

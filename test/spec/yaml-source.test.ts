@@ -27,3 +27,26 @@ describe('aliases', () => {
     ]);
   });
 });
+
+describe('duplicate keys', () => {
+  it('are reported at the second key, in nested and flow maps, with a count of the others', () => {
+    expect(parse('a: 1\nb:\n  c: 1\n  c: 2\n').diagnostics).toEqual(['p.yaml:4:3: YAML duplicate key: Map keys must be unique']);
+    expect(parse('a: { x: 1, y: 2, x: 3 }\nb: [{ k: 1, k: 2 }]\n').diagnostics).toEqual([
+      'p.yaml:1:18: YAML duplicate key: Map keys must be unique (and 1 more error(s) after it, probably caused by it)',
+    ]);
+  });
+
+  it('compare scalar values as yaml does: 1 and "1" differ, the same text twice does not', () => {
+    expect(parse('1: a\n"1": b\n').diagnostics).toEqual([]);
+    expect(parse("'k': a\nk: b\n").diagnostics).toEqual(['p.yaml:2:1: YAML duplicate key: Map keys must be unique']);
+  });
+
+  it('are found, and every key located, in a map of 20,000 keys', () => {
+    const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: v${i}`);
+    const diags = new Diagnostics();
+    const source = parseYamlSource('p.yaml', keys.join('\n') + '\n', diags, () => undefined);
+    expect(source?.locate(['k19999'], 'key')).toEqual({ line: 20_000, col: 1 });
+    expect(source?.locateInScalar(['k19999'], 2)).toEqual({ line: 20_000, col: 11 });
+    expect(parse([...keys, 'k0: again'].join('\n') + '\n').diagnostics).toEqual(['p.yaml:20001:1: YAML duplicate key: Map keys must be unique']);
+  });
+});
