@@ -10,6 +10,7 @@ import { benchEdi, ediText } from './edi.ts';
 import { benchAvailability, availabilityText } from './availability.ts';
 import { benchExpressions, expressionsText } from './expressions.ts';
 import { benchRunaway, runawayText } from './runaway.ts';
+import { benchLint, lintText } from './lint.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -73,6 +74,13 @@ const sections: Section[] = [
     async run(quick) {
       const r = await benchAvailability({ quick });
       return { data: r, text: availabilityText(r) };
+    },
+  },
+  {
+    name: 'lint',
+    async run(quick) {
+      const rows = await benchLint({ quick });
+      return { data: rows, text: lintText(rows) };
     },
   },
 ];
