@@ -14,7 +14,7 @@ export const runCommand: CommandSpec = {
   details:
     'Compiles every pipeline, creates or updates the declared streams and durable consumers, and\n' +
     'processes messages until SIGTERM or SIGINT, which stop fetching, finish and acknowledge the\n' +
-    'messages in flight (up to --grace), and exit 0.\n\n' +
+    'messages in flight (up to --grace), and exit 0. A second signal exits at once (130/143).\n\n' +
     'Without --nats (or NATS_URL) an embedded `nats-server -js` is started with its store under the\n' +
     'data folder. Several runners on the same NATS share the pipelines\' durable consumers.',
   options: {
