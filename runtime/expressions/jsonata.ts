@@ -19,7 +19,14 @@ export { ExpressionError, toExpressionError } from './errors.ts';
  * worker thread (where it gets the rest of its time limit). Real mappings take well under a
  * millisecond; a 5 MB EDI document a few. Past this, health checks and acks would wait.
  */
-export const INLINE_BUDGET_MS = 20;
+export const INLINE_BUDGET_MS = 10;
+
+/**
+ * The inline budget of an expression whose last evaluation in a worker ran out of time: until
+ * one finishes there, each further runaway costs the event loop 1 ms instead of 10 (a flood
+ * of runaways would otherwise spend the loop in 10 ms slices).
+ */
+export const SUSPECT_BUDGET_MS = 1;
 
 export type Bindings = Readonly<Record<string, unknown>>;
 
@@ -62,6 +69,8 @@ export interface CompileOptions {
   readonly isolation?: 'guarded' | 'inline';
   /** The sandbox guarded evaluations use; the process-wide one when omitted. */
   readonly sandbox?: ExpressionSandbox;
+  /** How long a guarded evaluation may run inline; INLINE_BUDGET_MS when omitted. */
+  readonly inlineBudgetMs?: number;
 }
 
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
@@ -92,12 +101,27 @@ export function compileExpression(source: string, options: CompileOptions = {}):
             throw err;
           })
       : undefined;
-    const inlineLimits = offload ? { ...limits, timeoutMs: Math.min(INLINE_BUDGET_MS, limits.timeoutMs || INLINE_BUDGET_MS) } : limits;
-    const compiled = tryCompile(reference.ast(), source, { limits: inlineLimits, ...(offload ? { redo: offload('reference') } : {}) });
+    const wanted = options.inlineBudgetMs ?? INLINE_BUDGET_MS;
+    const inline = Math.min(wanted, limits.timeoutMs || wanted);
+    const budget = { timeoutMs: inline };
+    const compiled = tryCompile(reference.ast(), source, offload ? { limits, budget, redo: offload('reference') } : { limits });
     if (compiled.ok) {
       const fn = compiled.evaluate;
       if (!offload) return { source, engine: 'compiled', evaluate: fn };
       const overrun = offload('compiled');
+      const suspect = Math.min(SUSPECT_BUDGET_MS, inline);
+      // Over the inline budget: the rest of the time limit is spent off the event loop.
+      const finish = (input: unknown, bindings: Bindings | undefined): Promise<unknown> =>
+        overrun(input, bindings).then(
+          (value) => {
+            budget.timeoutMs = inline; // it was slow, not runaway
+            return value;
+          },
+          (err: unknown) => {
+            if (err instanceof ExpressionError && err.code === 'D1012') budget.timeoutMs = suspect;
+            throw err;
+          },
+        );
       return {
         source,
         engine: 'compiled',
@@ -105,8 +129,7 @@ export function compileExpression(source: string, options: CompileOptions = {}):
           try {
             return fn(input, bindings);
           } catch (err) {
-            // Over the inline budget: the rest of the time limit is spent off the event loop.
-            if (err instanceof ExpressionError && err.code === 'D1012') return overrun(input, bindings);
+            if (err instanceof ExpressionError && err.code === 'D1012') return finish(input, bindings);
             throw err;
           }
         },

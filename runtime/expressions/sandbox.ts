@@ -69,7 +69,10 @@ export function whenOffloaded<T>(hook: () => void, fn: () => T): T {
 }
 
 const BOOT = (entry: string, tsx: string): string =>
-  // Workers do not inherit the parent's TypeScript loader: register tsx, then load the entry.
+  // Lowest priority for this thread from its first instruction (on Linux, pid 0 is the calling
+  // thread): booting and runaways yield the cores to the event loop and nats-server. Workers
+  // do not inherit the parent's TypeScript loader: register tsx, then load the entry.
+  `try { require('node:os').setPriority(0, 19); } catch {}\n` +
   `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
 
 export class ExpressionSandbox {
@@ -102,6 +105,14 @@ export class ExpressionSandbox {
       this.queue.push({ id: this.nextId++, frozenAt: frozenInstant(), task, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * Starts the workers now rather than at the first evaluation that needs one (a worker takes
+   * ~0.5 s of CPU to load; a runner does this once, at low priority, after it is ready).
+   */
+  warm(): void {
+    while (!this.closed && this.slots.length < this.size) this.spawn();
   }
 
   /** Terminates every worker; queued evaluations fail. */

@@ -19,6 +19,7 @@ import { ensureStreams } from '../transport/streams.ts';
 import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { AvailabilityService } from '../availability/service.ts';
+import { sharedSandbox } from '../expressions/sandbox.ts';
 import { apiKeysFromEnv, registerAvailabilityRoutes } from '../availability/http.ts';
 
 export interface RunnerOptions {
@@ -97,6 +98,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       startedAt: new Date().toISOString(),
     });
     logger.info({ pipelines: runners.map((r) => r.pipeline.name) }, 'runner ready');
+    // The expression worker loads now, at low priority, not when the first runaway needs it.
+    if (runners.length > 0) sharedSandbox().warm();
     let stopping: Promise<void> | undefined;
     const url = natsUrl;
     return {

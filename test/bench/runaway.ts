@@ -24,7 +24,7 @@ import { REPO, dropSteps, repoFile, tempProject } from '../support/project.ts';
 import { fmt, ms, summarize, table } from './stats.ts';
 
 const IN_SUBJECT = 'channel.shopify.orders.created';
-const LIMIT = '500ms';
+const LIMIT = '250ms';
 const RUNAWAY_STEP = `($.note = "runaway" ? ($f := function($n) { $f($n + 1) }; $f(0)) : $)`;
 
 const template = (JSON.parse(readFileSync(join(REPO, 'test/fixtures/shopify/order.json'), 'utf8')) as { order: Record<string, unknown> }).order;
@@ -135,7 +135,7 @@ async function once(label: string, healthy: number, every: number | undefined, p
 }
 
 export async function benchRunaway(opts: { quick?: boolean }): Promise<{ rows: RunawayRow[]; ratio: number; limit: string }> {
-  const healthy = opts.quick ? 2_000 : 10_000;
+  const healthy = opts.quick ? 2_000 : 20_000;
   const dir = project();
   const clean = await once('clean: no runaway', healthy, undefined, dir);
   const mixed = await once('1 % runaway (one in 100)', healthy, 100, dir);
@@ -144,7 +144,7 @@ export async function benchRunaway(opts: { quick?: boolean }): Promise<{ rows: R
 
 export function runawayText(r: { rows: RunawayRow[]; ratio: number; limit: string }): string {
   return [
-    `Runaway expressions: first Shopify flow + a mapping that never ends for marked orders; --expression-timeout ${r.limit}, 1 expression worker`,
+    `Runaway expressions: first Shopify flow + a mapping that never ends for marked orders; --expression-timeout ${r.limit}, 1 expression worker (nice 19)`,
     table(
       ['run', 'healthy', 'runaway', 'healthy/s', '/healthz p50', 'p99', 'max', 'dead letters'],
       r.rows.map((row) => [row.label, fmt(row.healthy), fmt(row.runaway), fmt(row.healthyPerSec), ms(row.healthz.p50), ms(row.healthz.p99), ms(row.healthz.max), fmt(row.deadLettered)]),

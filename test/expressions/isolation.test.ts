@@ -102,4 +102,17 @@ describe('guarded evaluation', () => {
     await expect(e.evaluate({}, { f: () => 1 })).resolves.toBe(2);
     expect(sandbox.evaluations).toBe(before + 1);
   });
+
+  it('gives an expression that just ran away 1 ms inline until one of its evaluations finishes in the worker', async () => {
+    // Loops while $n > 0: 0 returns at once, 1 never, a few hundred thousand take a while.
+    const src = '($f := function($i) { $i >= n ? $i : $f($i + 1) }; n < 0 ? $f(-1e15) : $f(0))';
+    const e = compileExpression(src, { sandbox, limits: { timeoutMs: 400 }, inlineBudgetMs: 300 });
+    const slow = { n: 20_000 }; // a few ms: well inside 300 ms, far past 1 ms
+    expect(e.evaluate(slow)).toBe(20_000); // inline, synchronous
+    await expect(e.evaluate({ n: -1 })).rejects.toMatchObject({ code: 'D1012' }); // ran away
+    const moved = e.evaluate(slow);
+    expect(moved).toBeInstanceOf(Promise); // now over its 1 ms budget: evaluated in the worker
+    await expect(moved).resolves.toBe(20_000);
+    expect(e.evaluate(slow)).toBe(20_000); // it finished there, so the full budget is back
+  });
 });

@@ -35,6 +35,8 @@ export interface CompilerOptions {
    * the reference evaluator on this thread when omitted.
    */
   readonly redo?: (input: unknown, bindings: Readonly<Record<string, unknown>> | undefined) => Promise<unknown>;
+  /** When given, each evaluation's time limit is read from here instead of `limits.timeoutMs`. */
+  readonly budget?: { readonly timeoutMs: number };
 }
 
 type Run = (input: unknown, bindings: unknown, state: EvalState) => unknown;
@@ -72,8 +74,10 @@ export function tryCompile(ast: jsonata.ExprNode, source: string, options: Compi
     );
   });
   const reusable = newState();
+  const budget = options.budget;
   const evaluate = (input: unknown, bindings?: Readonly<Record<string, unknown>>): unknown => {
     const { state, previous } = enter(limits, reusable);
+    if (budget) state.timeoutMs = budget.timeoutMs;
     try {
       return run(input, bindings, state);
     } catch (e) {
