@@ -3,6 +3,7 @@
  * test must be there with that value; arrays must have the same length), `bodyFile` is exact.
  * Differences come back as readable `path: expected …, got …` lines.
  */
+import { redactBody } from '../spec/redact.ts';
 
 export function subsetDiff(expected: unknown, actual: unknown, path = '', out: string[] = []): string[] {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
@@ -50,8 +51,8 @@ function exactExtra(expected: unknown, actual: unknown, path: string, out: strin
   }
 }
 
+/** A value quoted in a mismatch: redacted before the cut, which would hide a secret's end. */
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v);
-  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  return redactBody(JSON.stringify(v), 80);
 }
