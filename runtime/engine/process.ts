@@ -109,12 +109,14 @@ function dropped(step: string, exchange: Exchange): Outcome {
 
 function failed(err: unknown, index: number, label: string, exchange: Exchange): Outcome {
   const sf = err instanceof StepFailure ? err : undefined;
+  const overflow = !sf && err instanceof RangeError && /call stack/i.test(err.message);
   const failure: Failure = {
-    // Anything that is not a StepFailure is a bug or an environment problem: retry it.
-    permanent: sf ? sf.permanent : false,
+    // Anything else that is not a StepFailure is a bug or an environment problem: retry it.
+    // Running out of stack is neither: the same message exhausts it the same way every time.
+    permanent: sf ? sf.permanent : overflow,
     stepIndex: index + 1,
     step: label,
-    reason: sf ? sf.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+    reason: sf ? sf.message : overflow ? `the message is nested too deeply to process (${(err as Error).message})` : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
     ...(sf?.field === undefined ? {} : { field: sf.field }),
     ...(sf?.retryAfterMs === undefined ? {} : { retryAfterMs: sf.retryAfterMs }),
     ...(sf?.degenerateId === undefined ? {} : { degenerateId: sf.degenerateId }),

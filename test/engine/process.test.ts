@@ -143,4 +143,18 @@ outputs: { a: { jetstream: { subject: "'out.a'" } } }
     const bad = await run(p, { lines: [{ sku: 'A', qty: 1 }, { sku: 'B', qty: 0 }] });
     expect(bad.kind === 'fail' && bad.failure).toMatchObject({ step: 'validate line.schema.json (each lines)', field: '[1]/qty', reason: 'does not match line.schema.json: [1]/qty: must be >= 1' });
   });
+
+  it('fails a body nested too deeply for a step for good, not as a retry (it would overflow every time)', async () => {
+    // A recursive schema: ajv's validator recurses once per level of the body.
+    const schema = JSON.stringify({ $ref: '#/$defs/node', $defs: { node: { type: 'object', properties: { child: { $ref: '#/$defs/node' } } } } });
+    const p = compileInline(`${HEAD}steps:
+  - validate: tree.schema.json
+outputs: { a: { jetstream: { subject: "'out.a'" } } }
+`, { 'schemas/tree.schema.json': schema });
+    expect((await run(p, { child: { child: {} } })).kind).toBe('emit');
+    const deep = '{"child":'.repeat(200_000) + '{}' + '}'.repeat(200_000);
+    const o = await run(p, deep);
+    expect(o.kind === 'fail' && o.failure).toMatchObject({ permanent: true, stepIndex: 1, step: 'validate tree.schema.json' });
+    expect(o.kind === 'fail' && o.failure.reason).toMatch(/^the message is nested too deeply to process \(Maximum call stack size exceeded\)$/);
+  });
 });
