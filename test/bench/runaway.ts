@@ -4,6 +4,7 @@
  * of `crossdock run` on the same project, each on a fresh nats-server:
  *  - clean: N orders, none marked;
  *  - 1 % runaway: the same N healthy orders with one marked order after every 99.
+ * Each variant runs twice, ABBA, and keeps its better run (see benchRunaway).
  * Measured: how fast the healthy orders get through (backlog drained to the ERP stream), and
  * `/healthz` latency sampled every 10 ms meanwhile. Runaways run in the expression worker
  * until the limit set with `--expression-timeout`, then are dead-lettered; the run waits for
@@ -135,10 +136,17 @@ async function once(label: string, healthy: number, every: number | undefined, p
 }
 
 export async function benchRunaway(opts: { quick?: boolean }): Promise<{ rows: RunawayRow[]; ratio: number; limit: string }> {
-  const healthy = opts.quick ? 2_000 : 20_000;
+  const healthy = opts.quick ? 2_000 : 10_000;
   const dir = project();
-  const clean = await once('clean: no runaway', healthy, undefined, dir);
-  const mixed = await once('1 % runaway (one in 100)', healthy, 100, dir);
+  // ABBA: whichever run comes later in a process measures slower here (by up to a third), so
+  // each variant runs once early and once late, and the better of its two runs is kept.
+  const clean1 = await once('clean: no runaway', healthy, undefined, dir);
+  const mixed1 = await once('1 % runaway (one in 100)', healthy, 100, dir);
+  const mixed2 = await once('1 % runaway (one in 100)', healthy, 100, dir);
+  const clean2 = await once('clean: no runaway', healthy, undefined, dir);
+  const best = (a: RunawayRow, b: RunawayRow): RunawayRow => (a.healthyPerSec >= b.healthyPerSec ? a : b);
+  const clean = best(clean1, clean2);
+  const mixed = best(mixed1, mixed2);
   return { rows: [clean, mixed], ratio: mixed.healthyPerSec / clean.healthyPerSec, limit: LIMIT };
 }
 
@@ -149,6 +157,6 @@ export function runawayText(r: { rows: RunawayRow[]; ratio: number; limit: strin
       ['run', 'healthy', 'runaway', 'healthy/s', '/healthz p50', 'p99', 'max', 'dead letters'],
       r.rows.map((row) => [row.label, fmt(row.healthy), fmt(row.runaway), fmt(row.healthyPerSec), ms(row.healthz.p50), ms(row.healthz.p99), ms(row.healthz.max), fmt(row.deadLettered)]),
     ),
-    `ratio: healthy throughput with runaways / clean = ${r.ratio.toFixed(2)}`,
+    `ratio: healthy throughput with runaways / clean = ${r.ratio.toFixed(2)} (best of two runs each, in the order clean, runaway, runaway, clean)`,
   ].join('\n');
 }
