@@ -13,6 +13,7 @@ import { checkShape } from './shape.ts';
 import { pipelineSchema } from './spec-schemas.ts';
 import { errorOffset, locatedBy, type ProjectResources } from './resources.ts';
 import { redactExpressionError } from '../spec/redact.ts';
+import { conflictDiagnostic, headerSpellings } from './header-spellings.ts';
 
 export interface ErrorPolicy {
   readonly maxDeliver: number;
@@ -32,6 +33,8 @@ export interface CompiledPipeline {
   readonly errors: ErrorPolicy;
   /** Expressions by evaluator, for lint's report. */
   readonly expressions: readonly LocatedExpression[];
+  /** Lower-case header name → the spelling this pipeline's expressions use (see header-spellings.ts). */
+  readonly headerSpellings: ReadonlyMap<string, string>;
 }
 
 interface PipelineDoc {
@@ -74,6 +77,11 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
     backoffMs: (doc.errors?.backoff ?? ERROR_DEFAULTS.backoff).map(parseDuration),
     deadLetter: doc.errors?.deadLetter ?? `dlq.${doc.pipeline}`,
   };
+  const headers = headerSpellings(expressions);
+  for (const c of headers.conflicts) {
+    const d = conflictDiagnostic(c);
+    diags.error(d.file, d.pos, 'header-spelling', d.message);
+  }
   if (diags.errorCount > before || !input) return undefined;
   return {
     name: doc.pipeline,
@@ -85,6 +93,7 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
     outputs,
     errors,
     expressions,
+    headerSpellings: headers.spellings,
   };
 }
 

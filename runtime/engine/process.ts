@@ -8,6 +8,7 @@ import { isPromiseLike } from '../expressions/jsonata.ts';
 import { DROP, StepFailure, type CompiledOutput, type DegenerateId, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import { CORRELATION_ID } from './header-names.ts';
+import { respell } from '../compile/header-spellings.ts';
 
 export interface Inbound {
   readonly data: Uint8Array;
@@ -51,7 +52,9 @@ export function createExchange(pipeline: CompiledPipeline, inbound: Inbound, for
       return decodeFailure(`payload is not JSON: ${(err as Error).message}`);
     }
   }
-  const headers: Record<string, string> = { ...inbound.headers };
+  // Header names are case-insensitive: each is kept under the pipeline's own spelling, so a
+  // lookup finds it however the sender (or Node's HTTP server, or a fixture) spelled it.
+  const headers = respell(inbound.headers, pipeline.headerSpellings);
   const correlationId = headers[CORRELATION_ID] || randomUUID();
   headers[CORRELATION_ID] = correlationId;
   // Transport headers describe the inbound hop; they must not leak onto outputs.

@@ -410,6 +410,24 @@ outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
     expected: [`${P}:6:15: step validate: does not match any of the allowed forms`],
   },
   {
+    // Issue 12: $headers holds a header under one spelling, so the other lookup would find nothing.
+    name: 'one header spelled two ways in one pipeline (a step and a mapping file)',
+    files: {
+      [P]: (BASE[P] as string).replace('  - map: orders/to-erp.jsonata', `  - filter: "$headers.'X-WC-Webhook-Topic' = 'order.created'"\n  - map: orders/to-erp.jsonata`),
+      'mappings/orders/to-erp.jsonata': '{\n  "id": $string(id),\n  "topic": $lookup($headers, "x-wc-webhook-topic")\n}\n',
+    },
+    expected: [
+      `mappings/orders/to-erp.jsonata:3:30: header 'x-wc-webhook-topic' is written 'X-WC-Webhook-Topic' at ${P}:9:23; header names are case-insensitive and $headers holds each under one spelling, so this lookup would find nothing: write $headers.'X-WC-Webhook-Topic' here too`,
+    ],
+  },
+  {
+    name: 'the correlation id header spelled otherwise than the runner sets it',
+    files: { [P]: (BASE[P] as string).replace(`id: "'order:' & id"`, `id: "'order:' & $headers.'x-correlation-id'"`) },
+    expected: [
+      `${P}:15:32: header 'x-correlation-id' is 'X-Correlation-Id' in every pipeline (the runner sets it); header names are case-insensitive and $headers holds each under one spelling, so this lookup would find nothing: write $headers.'X-Correlation-Id' here too`,
+    ],
+  },
+  {
     name: '--only names a pipeline that does not exist',
     files: {},
     only: ['order'],
