@@ -68,6 +68,8 @@ export interface Exchange {
   readonly original: unknown;
   /** Variables visible to every expression as `$name` ($headers, $subject, $meta, …). */
   readonly bindings: Record<string, unknown>;
+  /** Told when an evaluation of this message moves to an expression worker (see sandbox.ts). */
+  readonly onOffload?: (() => void) | undefined;
 }
 
 export const DROP = Symbol('drop');

@@ -26,7 +26,6 @@ import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from './header-names.ts';
 import { Publisher } from './publisher.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
-import { whenOffloaded } from '../expressions/sandbox.ts';
 
 export class PipelineRunner implements InputDriver {
   readonly pipeline: CompiledPipeline;
@@ -147,7 +146,7 @@ export class PipelineRunner implements InputDriver {
         this.parked++;
         release();
       };
-      void whenOffloaded(park, () => this.handle(m)).finally(() => {
+      void this.handle(m, park).finally(() => {
         if (parked) this.parked--;
         release();
         if (this.inFlight.size === 0) for (const w of this.idleWaiters.splice(0)) w();
@@ -165,7 +164,7 @@ export class PipelineRunner implements InputDriver {
     for (const [m, since] of this.inFlight) if (since <= cutoff) m.working();
   }
 
-  private async handle(m: JsMsg): Promise<void> {
+  private async handle(m: JsMsg, onOffload: () => void): Promise<void> {
     const started = performance.now();
     this.inFlight.set(m, Date.now());
     const metrics = this.deps.metrics;
@@ -197,7 +196,7 @@ export class PipelineRunner implements InputDriver {
           return;
         }
       } else data = resolved;
-      const ex = createExchange(this.pipeline, { data, headers, meta }, this.input.format);
+      const ex = createExchange(this.pipeline, { data, headers, meta, onOffload }, this.input.format);
       if (isFailure(ex)) {
         await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', ex, 'permanent');
         return;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isPromiseLike } from '../expressions/jsonata.ts';
+import { whenOffloaded } from '../expressions/sandbox.ts';
 import { DROP, StepFailure, type CompiledOutput, type DegenerateId, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import { CORRELATION_ID } from './header-names.ts';
@@ -14,6 +15,8 @@ export interface Inbound {
   readonly data: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
   readonly meta: MessageMeta;
+  /** Called when one of the message's evaluations moves to an expression worker. */
+  readonly onOffload?: () => void;
 }
 
 export interface Failure {
@@ -68,6 +71,7 @@ export function createExchange(pipeline: CompiledPipeline, inbound: Inbound, for
     meta: inbound.meta,
     raw: inbound.data,
     original: body,
+    onOffload: inbound.onOffload,
     bindings: { headers, subject: inbound.meta.subject, meta: inbound.meta, pipeline: pipeline.name },
   };
 }
@@ -82,7 +86,7 @@ export function isFailure(x: Exchange | Failure): x is Failure {
 
 /** Runs the steps and prepares the emissions. Synchronous when every step is. */
 export function processExchange(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outcome> {
-  return runFrom(pipeline, ex, 0);
+  return ex.onOffload ? whenOffloaded(ex.onOffload, () => runFrom(pipeline, ex, 0)) : runFrom(pipeline, ex, 0);
 }
 
 function runFrom(pipeline: CompiledPipeline, ex: Exchange, start: number): Outcome | Promise<Outcome> {
@@ -97,7 +101,7 @@ function runFrom(pipeline: CompiledPipeline, ex: Exchange, start: number): Outco
     }
     if (isPromiseLike(r)) {
       return (r as Promise<StepResult>).then(
-        (v) => (v === DROP ? dropped(step.label, ex) : runFrom(pipeline, ex, i + 1)),
+        (v) => (v === DROP ? dropped(step.label, ex) : whenOffloaded(ex.onOffload, () => runFrom(pipeline, ex, i + 1))),
         (err: unknown) => failed(err, i, step.label, ex),
       );
     }

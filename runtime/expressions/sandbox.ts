@@ -13,7 +13,6 @@
  * while idle so they never keep a command alive, and are shared by every expression of a
  * process.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker } from 'node:worker_threads';
 import { ExpressionError } from './errors.ts';
 import { frozenInstant } from './clock.ts';
@@ -58,14 +57,22 @@ interface Slot {
 }
 
 /**
- * Told when an evaluation leaves the event loop for a worker. The JetStream input driver
- * runs each message inside `whenOffloaded(hook, ...)` so that a message waiting on a worker
- * can give its concurrency slot to the next message instead of stalling the pipeline.
+ * Told when an evaluation leaves the event loop for a worker. The engine runs a message's
+ * steps inside `whenOffloaded(hook, ...)` (again after each asynchronous step) so that a
+ * message waiting on a worker can give its pull slot to the next message instead of stalling
+ * the pipeline. A plain variable, not AsyncLocalStorage: that would slow every promise in the
+ * process, and an evaluation hands itself to the sandbox synchronously, inside the scope.
  */
-const offloadHook = new AsyncLocalStorage<() => void>();
+let offloadHook: (() => void) | undefined;
 
-export function whenOffloaded<T>(hook: () => void, fn: () => T): T {
-  return offloadHook.run(hook, fn);
+export function whenOffloaded<T>(hook: (() => void) | undefined, fn: () => T): T {
+  const previous = offloadHook;
+  offloadHook = hook;
+  try {
+    return fn();
+  } finally {
+    offloadHook = previous;
+  }
 }
 
 const BOOT = (entry: string, tsx: string): string =>
@@ -100,7 +107,7 @@ export class ExpressionSandbox {
   evaluate(task: SandboxTask): Promise<unknown> {
     if (this.closed) return Promise.reject(new ExpressionError('X0002', 'expression sandbox is closed'));
     this.evaluations++;
-    offloadHook.getStore()?.();
+    offloadHook?.();
     return new Promise<unknown>((resolve, reject) => {
       this.queue.push({ id: this.nextId++, frozenAt: frozenInstant(), task, resolve, reject });
       this.dispatch();
