@@ -32,6 +32,7 @@ interface AstNode {
   readonly expressions?: readonly AstNode[];
   readonly procedure?: AstNode;
   readonly arguments?: readonly AstNode[];
+  readonly steps?: readonly AstNode[];
 }
 
 /** Patterns for a subject expression, or undefined when it does not parse. */
@@ -52,6 +53,25 @@ export function staticSubjects(expression: string): StaticSubjects | undefined {
     else patterns.push(pattern);
   }
   return { patterns: dropContained(unique(patterns)), complete };
+}
+
+/**
+ * The text of a subject written without quotes (`erp.salesorders.woo`): JSONata reads it as a
+ * path of field names into the message, which gives nothing. Undefined for anything else, and
+ * for one bare name (`subject: target` may well be a field holding the subject).
+ */
+export function unquotedPath(expression: string): string | undefined {
+  let ast: AstNode;
+  try {
+    ast = jsonata(expression).ast() as unknown as AstNode;
+  } catch {
+    return undefined;
+  }
+  const steps = ast.type === 'path' ? ast.steps : undefined;
+  // A plain field step carries nothing but its name: no predicate, focus or grouping.
+  const plain = (n: AstNode): boolean => n.type === 'name' && typeof n.value === 'string' && Object.keys(n).every((k) => k === 'type' || k === 'value' || k === 'position');
+  if (!steps || steps.length < 2 || !steps.every(plain)) return undefined;
+  return steps.map((n) => String(n.value)).join('.');
 }
 
 function alternativesOf(node: AstNode): Alternative[] | undefined {

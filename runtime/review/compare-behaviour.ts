@@ -7,6 +7,7 @@ import { compareSchemas } from './schema-compat.ts';
 import { removedFields, sameJson, unifiedJsonDiff } from './json-diff.ts';
 import type { FixtureRun, RunOutcome } from '../lint/fixture-runs.ts';
 import type { Snapshot } from './snapshot.ts';
+import { failureText } from '../engine/failure-text.ts';
 import type { BehaviourNote, BehaviourReport, Finding, SchemaReport, Section } from './plan-types.ts';
 import { posix } from 'node:path';
 
@@ -80,7 +81,7 @@ function explain(a: RunOutcome, b: RunOutcome): BehaviourNote[] {
   const br = (text: string): void => void notes.push({ text, breaking: true });
   const note = (text: string): void => void notes.push({ text, breaking: false });
   if (a.kind !== b.kind) {
-    if (a.kind === 'emit' && b.kind === 'fail') br(`now dead-lettered at ${b.step}: ${b.reason}`);
+    if (a.kind === 'emit' && b.kind === 'fail') br(`now dead-lettered at ${failureText(b.step, b.reason)}`);
     else if (a.kind === 'emit' && b.kind === 'drop') br(`now dropped by ${b.step}`);
     else if (b.kind === 'not-run') note(`cannot be run at the new revision: ${b.reason}`);
     else note(`was ${a.kind === 'fail' ? 'dead-lettered' : a.kind === 'drop' ? 'dropped' : a.kind}, now ${b.kind === 'emit' ? 'published' : b.kind}`);

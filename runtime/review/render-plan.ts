@@ -5,6 +5,7 @@
  */
 import type { FieldChange } from './json-diff.ts';
 import type { BehaviourReport, ChangedItem, Finding, PlanReport, Section } from './plan-types.ts';
+import { failureText } from '../engine/failure-text.ts';
 
 const ICON = { breaking: '⛔', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -146,7 +147,7 @@ function behaviourBlock(b: BehaviourReport): string[] {
 function outcomeLine(outcome: unknown): string {
   const o = (outcome ?? {}) as { outputs?: { subject: string; id: string }[]; deadLetter?: { step: string; reason: string }; dropped?: { step: string }; notRun?: string };
   if (o.outputs) return o.outputs.length === 0 ? 'publishes nothing' : `publishes ${o.outputs.map((e) => `${e.subject} (id ${e.id})`).join(', ')}`;
-  if (o.deadLetter) return `dead-lettered at ${o.deadLetter.step}: ${o.deadLetter.reason}`;
+  if (o.deadLetter) return `dead-lettered at ${failureText(o.deadLetter.step, o.deadLetter.reason)}`;
   if (o.dropped) return `dropped by ${o.dropped.step}`;
   return `not run: ${o.notRun ?? 'unknown'}`;
 }

@@ -15,6 +15,7 @@ import { checkShape } from '../compile/shape.ts';
 import { pipelineTestSchema } from '../compile/spec-schemas.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../engine/process.ts';
 import { exactDiff, subsetDiff } from './match.ts';
+import { failureText } from '../engine/failure-text.ts';
 import { startSteps } from '../engine/drivers.ts';
 import { OfflineServices, type HttpStub, type InventorySeed } from './offline-services.ts';
 
@@ -117,7 +118,7 @@ function check(outcome: Outcome, expect: TestDoc['tests'][number]['expect'], bas
   const kinds = [expect.outputs && 'outputs', expect.deadLetter && 'deadLetter', expect.dropped && 'dropped'].filter(Boolean);
   if (kinds.length !== 1) return [`expect: give exactly one of outputs, deadLetter, dropped`];
   const describe = (o: Outcome): string =>
-    o.kind === 'fail' ? `a dead letter (${o.failure.step}: ${o.failure.reason})` : o.kind === 'drop' ? `a drop by ${o.step}` : `${o.emissions.length} output(s)`;
+    o.kind === 'fail' ? `a dead letter (${failureText(o.failure.step, o.failure.reason)})` : o.kind === 'drop' ? `a drop by ${o.step}` : `${o.emissions.length} output(s)`;
   if (expect.dropped) {
     if (outcome.kind !== 'drop') problems.push(`expected the message to be dropped, got ${describe(outcome)}`);
     return problems;

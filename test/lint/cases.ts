@@ -228,6 +228,23 @@ tests:
     ],
   },
   {
+    // Issue 12: unquoted, JSONata reads it as the path erp → orders → web in the body, which gives nothing.
+    name: 'an unquoted literal output subject',
+    rule: 'subjects',
+    files: withOutput(`  erp:\n    jetstream:\n      subject: erp.orders.web\n      id: "'order:' & id"\n`),
+    expected: [
+      `${P}:14:16: output erp: subject erp.orders.web is read as a JSONata path (field web of orders of erp in the message, which gives nothing), not as text; quote it: subject: "'erp.orders.web'"`,
+    ],
+  },
+  {
+    name: 'an unquoted literal duplicate-report subject',
+    rule: 'subjects',
+    files: withOutput(`  erp:\n    jetstream:\n      subject: "'erp.orders.' & channel"\n      id: "'order:' & id"\n      duplicate: erp.duplicates\n`),
+    expected: [
+      `${P}:16:18: output erp (duplicate): subject erp.duplicates is read as a JSONata path (field duplicates of erp in the message, which gives nothing), not as text; quote it: duplicate: "'erp.duplicates'"`,
+    ],
+  },
+  {
     name: 'a computed output subject no stream captures, seen in a fixture run',
     rule: 'subjects',
     files: withOutput(`  erp:\n    jetstream:\n      subject: "$lowercase(channel) & '-orders'"\n`),

@@ -8,17 +8,19 @@
 import { subjectContains, subjectsOverlap } from '../../spec/subjects.ts';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { consumersOf, distinctSubjects, producersOf, type Producer } from '../flow.ts';
+import { unquotedPath } from '../static-subjects.ts';
 import type { LintContext, LintRule } from '../rule.ts';
 
 export const subjectsRule: LintRule = {
   name: 'subjects',
   summary: 'output subjects are captured by a stream, consumed by a pipeline or an external system; pipeline inputs are produced by something',
-  codes: ['subject-uncaptured', 'subject-partly-captured', 'subject-unconsumed', 'subject-unproduced'],
+  codes: ['subject-unquoted', 'subject-uncaptured', 'subject-partly-captured', 'subject-unconsumed', 'subject-unproduced'],
   check(ctx) {
     const { project, flow } = ctx;
     if (project.streams.length === 0) return; // no streams file: loadProject has said so already
     for (const producer of flow.producers) {
       if (producer.role === 'dead-letter' || producer.role === 'availability') continue;
+      if (checkUnquoted(ctx, producer, project.streams)) continue;
       checkCapture(ctx, producer, project.streams);
       checkConsumed(ctx, producer);
     }
@@ -37,6 +39,25 @@ export const subjectsRule: LintRule = {
 
 function what(p: Producer): string {
   return p.role === 'duplicate' ? `output ${p.output} (duplicate)` : `output ${p.output}`;
+}
+
+/**
+ * `subject: erp.salesorders.woo` parses as a JSONata path and gives nothing, so every message
+ * would be dead-lettered; fixtures only catch it if there is one. Taken as a subject meant
+ * literally when its first token starts a stream's subjects (`erp` of `erp.>`). Returns true
+ * when reported: the capture and consumption checks would only repeat the mistake.
+ */
+function checkUnquoted(ctx: LintContext, p: Producer, streams: readonly StreamDeclaration[]): boolean {
+  const text = p.expression === undefined ? undefined : unquotedPath(p.expression);
+  const source = ctx.project.sources.get(p.file);
+  if (!text || !source) return false;
+  const first = text.split('.')[0];
+  if (!streams.some((s) => s.subjects.some((pattern) => pattern.split('.')[0] === first))) return false;
+  const names = text.split('.');
+  const field = names.slice(1).reverse().map((n, i, all) => (i === all.length - 1 ? `${n} of ${names[0]}` : n)).join(' of ');
+  const key = String(p.path.at(-1) ?? 'subject');
+  ctx.diags.error(p.file, source.locate(p.path), 'subject-unquoted', `${what(p)}: subject ${text} is read as a JSONata path (field ${field} in the message, which gives nothing), not as text; quote it: ${key}: "'${text}'"`);
+  return true;
 }
 
 function checkCapture(ctx: LintContext, p: Producer, streams: readonly StreamDeclaration[]): void {
