@@ -6,7 +6,9 @@
  *  - freshness at 5,000 events/s: event published → figure visible to lookups, and → change
  *    event received;
  *  - HTTP single lookups on `crossdock run`, next to a bare node:http server answering a
- *    constant (the ceiling): throughput at saturation, and latency at 50% of it.
+ *    constant (the ceiling): throughput at saturation, and latency at 50% of it;
+ *  - reservation decisions on three hot SKUs (availability-hot.ts): the last 20,000 of
+ *    100,000 against the first 20,000, where open reservations pile up.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,6 +27,7 @@ import { tempDir } from '../support/nats.ts';
 import { REPO } from '../support/project.ts';
 import { summarize, table, fmt, ms, us } from './stats.ts';
 import { closedLoop, openLoop, type LoadResult } from './availability-load.ts';
+import { benchHotSkus, type HotSkuBench } from './availability-hot.ts';
 
 const LOCATIONS = ['D1', 'D2', 'D3', 'D4'];
 const KEY = 'bench-api-key';
@@ -64,6 +67,7 @@ export interface AvailabilityBench {
   /** Distinct SKUs per event, so each latency is that of one event. */
   readonly freshness: { readonly ratePerSec: number; readonly events: number; readonly visible: { readonly p50Ms: number; readonly p99Ms: number }; readonly receivedToVisible: { readonly p50Ms: number; readonly p99Ms: number }; readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number }; readonly changeEvent: { readonly p50Ms: number; readonly p99Ms: number; readonly count: number } };
   readonly http: { readonly runner: Served; readonly bare: Served; readonly throughputRatio: number };
+  readonly hot: HotSkuBench;
 }
 
 interface Served {
@@ -139,6 +143,7 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
     t = performance.now();
     const rebuilt = await rebuildView({ nc, policy, dataDir: join(root, 'rebuilt'), logger: quiet });
     const rebuildSeconds = (performance.now() - t) / 1000;
+    const hot = await benchHotSkus(options.quick ? { orders: 20_000, window: 5_000 } : { orders: 100_000, window: 20_000 });
     return {
       dataset: { skus, skuLocations: events, events },
       projection: { events, seconds: projectionSeconds, eventsPerSec: events / projectionSeconds },
@@ -146,6 +151,7 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
       lookup,
       freshness,
       http,
+      hot,
     };
   } finally {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
@@ -330,6 +336,8 @@ export function availabilityText(r: AvailabilityBench): string {
       [`freshness: published → change event, p50 / p99 (${fmt(r.freshness.changeEvent.count)} events)`, `${ms(r.freshness.changeEvent.p50Ms)} / ${ms(r.freshness.changeEvent.p99Ms)}`, 'p99 ≤ 20 ms'],
       [`projection: ${fmt(r.projection.events)} events applied`, `${fmt(r.projection.eventsPerSec)} events/s (${r.projection.seconds.toFixed(1)} s)`, ''],
       [`rebuild from the stream: ${fmt(r.rebuild.events)} events`, `${r.rebuild.seconds.toFixed(1)} s (${fmt(r.rebuild.eventsPerSec)} events/s)`, ''],
+      [`hot SKUs: ${fmt(r.hot.orders)} reservation requests on 3 SKUs, first ${fmt(r.hot.window)} decided`, `${fmt(r.hot.firstPerSec)} /s`, ''],
+      [`  last ${fmt(r.hot.window)} (all earlier ones still open)`, `${fmt(r.hot.lastPerSec)} /s (ratio ${r.hot.ratio.toFixed(2)})`, 'ratio ≥ 0.9'],
     ]),
     '',
     'HTTP single lookups: saturation (closed loop, 32 connections; better of two rounds) and latency at 50% of it (open loop, 64 connections)',
