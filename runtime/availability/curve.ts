@@ -11,6 +11,7 @@
  */
 import type { AvailabilityPolicy } from './policy.ts';
 import type { LocState } from './state.ts';
+import { expiredSinceSweep, type LedgerReader } from './ledger.ts';
 import { DEFAULT_CALENDAR, etaDay, localDay, localMinute, type LocationCalendar } from './calendar.ts';
 
 export interface FigureContext {
@@ -18,6 +19,8 @@ export interface FigureContext {
   /** The instant figures are for (epoch ms): the clock for lookups, the event time for decisions. */
   readonly now: number;
   calendar(location: string): LocationCalendar;
+  /** Open reservation lines: what expired since the last sweep, and explain's sources. */
+  readonly ledger: LedgerReader;
 }
 
 export interface CurveParts {
@@ -76,12 +79,19 @@ export function locationCurve(sku: string, loc: LocState | undefined, location: 
   }
   let received = 0;
   for (const r of loc.receipts) if (r.receivedAt > loc.asOf) received += r.quantity;
-  let reserved = 0;
   let changes: [number, number][] | undefined;
-  for (const r of loc.reservations) {
-    if (!counts(r, now)) continue;
-    if (r.needBy !== undefined && r.needBy > today) (changes ??= []).push([r.needBy, -r.quantity]);
-    else reserved += r.quantity;
+  let reserved = loc.reserved;
+  // Lines that expired between the last sweep (stream time) and now still sit in the totals.
+  let expiredDated: Map<number, number> | undefined;
+  for (const l of expiredSinceSweep(ctx.ledger, sku, location, loc, now)) {
+    if (l.needBy === undefined) reserved -= l.quantity;
+    else (expiredDated ??= new Map()).set(l.needBy, (expiredDated.get(l.needBy) ?? 0) + l.quantity);
+  }
+  for (const [day, total] of loc.dated) {
+    const q = total - (expiredDated?.get(day) ?? 0);
+    if (q <= 1e-9) continue;
+    if (day > today) (changes ??= []).push([day, -q]);
+    else reserved += q;
   }
   let holds = 0;
   for (const h of loc.holds) holds += h.quantity;

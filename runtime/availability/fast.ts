@@ -5,17 +5,17 @@
  * hundreds of thousands of small array buffers made garbage collection pauses several times
  * longer). A channel lookup then adds numbers:
  * expiring reservations and inbound supply are checked against the clock, the rest is summed
- * in advance. Where the answer needs the whole timeline (future-dated demand, or a quantity
+ * in advance. Where the answer needs the whole timeline, or a reservation there has expired
+ * since the view last swept expiries (the record's totals still hold it), (future-dated demand, or a quantity
  * above what is there now while supply is on its way) the reader says so and the caller takes
  * the full path (figures.ts); a property test holds the two to the same answers.
  *
  * Layout (numbers): [count of locations] then per location
- *   [location index, base, nExpiring, nInbound, nDated]
- *   nExpiring × [quantity, expiresAt]
+ *   [location index, base, nextExpiry or +Infinity, nInbound, nDated]
  *   nInbound  × [effective quantity, etaDay or NaN, etaMs or NaN]
- *   nDated    × [quantity, needBy day, expiresAt or +Infinity]
- * base = onHand + receipts since the snapshot − committed − holds − reservations that neither
- * expire nor have a need-by day. Location indexes come from a dictionary the view keeps in
+ *   nDated    × [quantity, needBy day]
+ * base = onHand + receipts since the snapshot − committed − holds − open reservations without
+ * a need-by day (running totals: the record's size does not grow with open reservations). Location indexes come from a dictionary the view keeps in
  * memory, so the record does not depend on the policy.
  */
 import type { SkuState } from './state.ts';
@@ -34,13 +34,9 @@ export function encodeFast(state: SkuState, indexOf: (location: string) => numbe
     let base = loc.onHand - loc.committed;
     for (const r of loc.receipts) if (r.receivedAt > loc.asOf) base += r.quantity;
     for (const h of loc.holds) base -= h.quantity;
-    const expiring: number[] = [];
+    base -= loc.reserved;
     const dated: number[] = [];
-    for (const r of loc.reservations) {
-      if (r.needBy !== undefined) dated.push(r.quantity, r.needBy, r.expiresAt ?? Infinity);
-      else if (r.expiresAt !== undefined) expiring.push(r.quantity, r.expiresAt);
-      else base -= r.quantity;
-    }
+    for (const [day, quantity] of loc.dated) dated.push(quantity, day);
     const inbound: number[] = [];
     const covered = new Map<string, number>();
     for (const e of loc.inbound) if (e.supersedes !== undefined) covered.set(e.supersedes, (covered.get(e.supersedes) ?? 0) + e.quantity);
@@ -48,7 +44,7 @@ export function encodeFast(state: SkuState, indexOf: (location: string) => numbe
       const eff = e.quantity - e.received - (covered.get(e.id) ?? 0);
       if (eff > 0) inbound.push(eff, e.etaDay ?? NaN, e.etaMs ?? NaN);
     }
-    words.push(indexOf(location), base, expiring.length / 2, inbound.length / 3, dated.length / 3, ...expiring, ...inbound, ...dated);
+    words.push(indexOf(location), base, loc.nextExpiry ?? Infinity, inbound.length / 3, dated.length / 2, ...inbound, ...dated);
     count++;
   }
   words[0] = count;
@@ -140,17 +136,17 @@ export class FastReader {
     const n = rec[0] as number;
     let p = 1;
     for (let k = 0; k < n; k++) {
-      const nExp = rec[p + 2] as number;
       const nIn = rec[p + 3] as number;
       const nDated = rec[p + 4] as number;
       if (rec[p] !== loc.index) {
-        p += 5 + nExp * 2 + nIn * 3 + nDated * 3;
+        p += 5 + nIn * 3 + nDated * 2;
         continue;
       }
+      // A reservation here expired after the last sweep: the full path takes it off.
+      if ((rec[p + 2] as number) <= now) return -1;
       const safety = loc.safetyBySku?.get(sku) ?? loc.safety;
       let v = (rec[p + 1] as number) - safety;
       let q = p + 5;
-      for (let i = 0; i < nExp; i++, q += 2) if ((rec[q + 1] as number) > now) v -= rec[q] as number;
       if (nIn > 0) {
         const horizonEnd = loc.today + this.policy.horizonDays;
         for (let i = 0; i < nIn; i++, q += 3) {
@@ -161,8 +157,7 @@ export class FastReader {
           else if (day <= horizonEnd) this.later = true;
         }
       }
-      for (let i = 0; i < nDated; i++, q += 3) {
-        if ((rec[q + 2] as number) <= now) continue;
+      for (let i = 0; i < nDated; i++, q += 2) {
         // Demand dated later changes today's figure through the timeline: the full path decides.
         if ((rec[q + 1] as number) > loc.today) return -1;
         v -= rec[q] as number;

@@ -138,7 +138,8 @@ function explainLocation(sku: string, state: SkuState | undefined, c: Curve, ctx
   const sources: Source[] = [];
   if (loc && loc.version >= 0) sources.push({ kind: 'position', quantity: loc.onHand, seq: loc.positionSeq });
   for (const r of loc?.receipts ?? []) if (r.receivedAt > loc!.asOf) sources.push({ kind: 'receipt', id: r.id, quantity: r.quantity, seq: r.seq });
-  for (const r of loc?.reservations ?? []) {
+  // Every open line at the location (explain is rare; a hot SKU's list is long, and read only here).
+  for (const r of loc ? ctx.ledger.lines(sku, c.location) : []) {
     if (!counts(r, ctx.now)) continue;
     sources.push({
       kind: 'reservation',
@@ -151,7 +152,6 @@ function explainLocation(sku: string, state: SkuState | undefined, c: Curve, ctx
   }
   for (const h of loc?.holds ?? []) sources.push({ kind: 'hold', id: h.id, quantity: h.quantity, seq: h.seq });
   for (const i of p?.inboundDays ?? []) sources.push({ kind: 'inbound', id: i.id, quantity: i.quantity, seq: i.seq, day: dateOfDay(i.day) });
-  void sku;
   return {
     onHand: p?.onHand ?? 0,
     receivedSinceSnapshot: p?.received ?? 0,

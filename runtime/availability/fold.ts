@@ -7,12 +7,15 @@
  * - Reservations, holds and receipts are idempotent by id; a release seen before its
  *   reservation (or hold) leaves a tombstone so the late original never counts.
  * - Inbound lines are upserts by id; receipts take their quantity off the line they name.
- * - Expired reservation entries are dropped when their SKU is next written (by event time),
- *   which changes no figure: lookups already ignore them.
+ * - Open reservations are running totals per location plus ledger lines (ledger.ts). Before
+ *   each event, reservations that expired by its stream time come off the totals, found by a
+ *   range read of the time-ordered expiry index: each change costs the same however many
+ *   reservations are open on the SKU.
  */
 import type { AvailabilityPolicy } from './policy.ts';
 import type { InventoryEvent, EventMeta, ReservationRequestedEvent } from './events.ts';
 import { EMPTY_LOC, type FoldStore, type LocState, type LocationMaster, type ReservationRecord, type SkuState } from './state.ts';
+import { NEVER, withLine, type LedgerLine } from './ledger.ts';
 import { calendarOf, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
 import { fit, NOW } from './figures.ts';
 import type { FigureContext } from './curve.ts';
@@ -24,6 +27,8 @@ export interface Applied {
   readonly decision?: ReservationRecord;
   /** Location master data that changed. */
   readonly location?: LocationMaster;
+  /** SKUs whose reservations expired (by stream time) before this event applied. */
+  readonly expired?: readonly string[];
 }
 
 const NOTHING: Applied = { skus: [] };
@@ -44,11 +49,34 @@ export function calendarFrom(store: Pick<FoldStore, 'location'>): (id: string) =
 }
 
 export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta, policy: AvailabilityPolicy): Applied {
+  const expired = sweep(store, meta.time);
+  const applied = applyOne(store, ev, meta, policy);
+  return expired.length === 0 ? applied : { ...applied, expired };
+}
+
+/**
+ * Takes reservations that expired by `time` off the totals (TigerBeetle's timeout), earliest
+ * first from the expiry index; returns the SKUs concerned. The sweep point only moves forward.
+ */
+function sweep(store: FoldStore, time: number): string[] {
+  if (time <= store.sweptAt()) return [];
+  const skus = new Set<string>();
+  for (const { at, id } of store.due(time)) {
+    store.deleteDue(at, id);
+    const r = store.reservation(id);
+    if (r?.status !== 'active') continue;
+    for (const l of unbook(store, r)) skus.add(l);
+  }
+  store.setSweptAt(time);
+  return [...skus];
+}
+
+function applyOne(store: FoldStore, ev: InventoryEvent, meta: EventMeta, policy: AvailabilityPolicy): Applied {
   switch (ev.type) {
     case 'position': {
       const loc = locOf(store, ev.sku, ev.location);
       if (ev.version <= loc.version) return NOTHING;
-      write(store, ev.sku, ev.location, meta, {
+      write(store, ev.sku, ev.location, {
         ...loc,
         version: ev.version,
         asOf: ev.asOf,
@@ -81,14 +109,10 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
       }
       if (existing.status !== 'active') return NOTHING;
       store.putReservation({ ...existing, status });
-      const skus = new Set<string>();
-      for (const l of existing.lines) {
-        if (skus.has(`${l.sku}\u0000${l.location}`)) continue;
-        skus.add(`${l.sku}\u0000${l.location}`);
-        const loc = locOf(store, l.sku, l.location);
-        write(store, l.sku, l.location, meta, { ...loc, reservations: loc.reservations.filter((r) => r.id !== ev.id) });
-      }
-      return { skus: [...new Set(existing.lines.map((l) => l.sku))] };
+      const expired = existing.expiresAt !== undefined && existing.expiresAt <= store.sweptAt();
+      if (expired) return NOTHING;
+      if (existing.expiresAt !== undefined) store.deleteDue(existing.expiresAt, existing.id);
+      return { skus: unbook(store, existing) };
     }
     case 'hold.placed': {
       const existing = store.hold(ev.id);
@@ -98,7 +122,7 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
       }
       store.putHold({ id: ev.id, status: 'active', sku: ev.sku, location: ev.location, seq: meta.seq });
       const loc = locOf(store, ev.sku, ev.location);
-      write(store, ev.sku, ev.location, meta, { ...loc, holds: [...loc.holds, { id: ev.id, quantity: ev.quantity, seq: meta.seq }] });
+      write(store, ev.sku, ev.location, { ...loc, holds: [...loc.holds, { id: ev.id, quantity: ev.quantity, seq: meta.seq }] });
       return { skus: [ev.sku] };
     }
     case 'hold.released': {
@@ -110,7 +134,7 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
       if (existing.status !== 'active' || existing.sku === undefined || existing.location === undefined) return NOTHING;
       store.putHold({ ...existing, status: 'released' });
       const loc = locOf(store, existing.sku, existing.location);
-      write(store, existing.sku, existing.location, meta, { ...loc, holds: loc.holds.filter((h) => h.id !== ev.id) });
+      write(store, existing.sku, existing.location, { ...loc, holds: loc.holds.filter((h) => h.id !== ev.id) });
       return { skus: [existing.sku] };
     }
     case 'inbound': {
@@ -119,7 +143,7 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
       if (previous && (previous.sku !== ev.sku || previous.location !== ev.location)) {
         // The line moved (a corrected SKU or location): it leaves its old place.
         const old = locOf(store, previous.sku, previous.location);
-        write(store, previous.sku, previous.location, meta, { ...old, inbound: old.inbound.filter((e) => e.id !== ev.id) });
+        write(store, previous.sku, previous.location, { ...old, inbound: old.inbound.filter((e) => e.id !== ev.id) });
         skus.push(previous.sku);
       }
       const received = previous?.received ?? 0;
@@ -138,7 +162,7 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
         seq: meta.seq,
       };
       const inbound = i >= 0 ? loc.inbound.map((e, j) => (j === i ? entry : e)) : [...loc.inbound, entry];
-      write(store, ev.sku, ev.location, meta, { ...loc, inbound });
+      write(store, ev.sku, ev.location, { ...loc, inbound });
       return { skus: [...new Set(skus)] };
     }
     case 'receipt': {
@@ -149,12 +173,12 @@ export function applyEvent(store: FoldStore, ev: InventoryEvent, meta: EventMeta
       if (line) {
         store.putInbound(ev.inbound as string, { ...line, received: line.received + ev.quantity });
         const loc = locOf(store, line.sku, line.location);
-        write(store, line.sku, line.location, meta, { ...loc, inbound: loc.inbound.map((e) => (e.id === ev.inbound ? { ...e, received: e.received + ev.quantity } : e)) });
+        write(store, line.sku, line.location, { ...loc, inbound: loc.inbound.map((e) => (e.id === ev.inbound ? { ...e, received: e.received + ev.quantity } : e)) });
         skus.add(line.sku);
       }
       const loc = locOf(store, ev.sku, ev.location);
       if (ev.receivedAt > loc.asOf) {
-        write(store, ev.sku, ev.location, meta, { ...loc, receipts: [...loc.receipts, { id: ev.id, quantity: ev.quantity, receivedAt: ev.receivedAt, seq: meta.seq }] });
+        write(store, ev.sku, ev.location, { ...loc, receipts: [...loc.receipts, { id: ev.id, quantity: ev.quantity, receivedAt: ev.receivedAt, seq: meta.seq }] });
         skus.add(ev.sku);
       }
       return { skus: [...skus] };
@@ -195,7 +219,7 @@ function decide(store: FoldStore, ev: ReservationRequestedEvent, meta: EventMeta
     store.putReservation(decision);
     return { skus: [], decision };
   }
-  const ctx: FigureContext = { policy, now: meta.time, calendar: calendarFrom(store) };
+  const ctx: FigureContext = { policy, now: meta.time, calendar: calendarFrom(store), ledger: store };
   const day = ev.needBy ?? NOW;
   const lines: { sku: string; location: string; quantity: number }[] = [];
   const shortages: { sku: string; requested: number; available: number }[] = [];
@@ -220,14 +244,48 @@ function aggregate(lines: readonly { readonly sku: string; readonly quantity: nu
   return [...bySku].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-/** Adds a reservation's lines to the SKU records; returns the SKUs touched. */
+/** One line per SKU-location (an event may name one twice): what the ledger holds for a reservation. */
+function ledgerLines(r: { readonly id: string; readonly lines: readonly { sku: string; location: string; quantity: number }[]; readonly expiresAt?: number; readonly needBy?: number }, seq: number): { sku: string; location: string; line: LedgerLine }[] {
+  const merged = new Map<string, { sku: string; location: string; line: LedgerLine }>();
+  for (const l of r.lines) {
+    const k = `${l.sku}\u0000${l.location}`;
+    const prev = merged.get(k);
+    const quantity = (prev?.line.quantity ?? 0) + l.quantity;
+    merged.set(k, { sku: l.sku, location: l.location, line: { id: r.id, quantity, seq, ...opt('expiresAt', r.expiresAt), ...opt('needBy', r.needBy) } });
+  }
+  return [...merged.values()];
+}
+
+/** Books a reservation's lines (pending amounts) against the location totals; returns the SKUs touched. */
 function hold(store: FoldStore, id: string, lines: readonly { sku: string; location: string; quantity: number }[], meta: EventMeta, expiresAt: number | undefined, needBy: number | undefined): string[] {
+  // Already expired by stream time: it never counts (and needs no index entry).
+  if (expiresAt !== undefined && expiresAt <= store.sweptAt()) return [];
   const skus = new Set<string>();
-  for (const l of lines) {
-    const loc = locOf(store, l.sku, l.location);
-    const entry = { id, quantity: l.quantity, seq: meta.seq, ...opt('expiresAt', expiresAt), ...opt('needBy', needBy) };
-    write(store, l.sku, l.location, meta, { ...loc, reservations: [...loc.reservations, entry] });
-    skus.add(l.sku);
+  for (const { sku, location, line } of ledgerLines({ id, lines, ...opt('expiresAt', expiresAt), ...opt('needBy', needBy) }, meta.seq)) {
+    const loc = withLine(locOf(store, sku, location), line, 1);
+    const next = expiresAt === undefined || (loc.nextExpiry !== undefined && loc.nextExpiry <= expiresAt) ? loc : { ...loc, nextExpiry: expiresAt };
+    write(store, sku, location, next);
+    store.putLine(sku, location, line);
+    skus.add(sku);
+  }
+  if (expiresAt !== undefined) store.putDue(expiresAt, id);
+  return [...skus];
+}
+
+/** Takes an open reservation's lines off the location totals (release, consume or expiry); returns the SKUs touched. */
+function unbook(store: FoldStore, r: ReservationRecord): string[] {
+  const skus = new Set<string>();
+  for (const { sku, location, line } of ledgerLines(r, r.seq)) {
+    store.deleteLine(sku, location, line);
+    let loc = withLine(locOf(store, sku, location), line, -1);
+    if (line.expiresAt !== undefined && loc.nextExpiry === line.expiresAt) {
+      // It may have been the earliest: the next one is the first expiring line left (one read).
+      const { nextExpiry: _, ...rest } = loc;
+      const first = store.lines(sku, location, -Infinity, NEVER - 1, 1)[0];
+      loc = first?.expiresAt === undefined ? rest : { ...rest, nextExpiry: first.expiresAt };
+    }
+    write(store, sku, location, loc);
+    skus.add(sku);
   }
   return [...skus];
 }
@@ -240,11 +298,9 @@ function locOf(store: FoldStore, sku: string, location: string): LocState {
   return store.sku(sku)?.locations[location] ?? EMPTY_LOC;
 }
 
-function write(store: FoldStore, sku: string, location: string, meta: EventMeta, loc: LocState): void {
+function write(store: FoldStore, sku: string, location: string, loc: LocState): void {
   const state: SkuState | undefined = store.sku(sku);
-  // Expired entries go when the record is written anyway (by stream time, so replicas agree).
-  const live = loc.reservations.some((r) => r.expiresAt !== undefined && r.expiresAt <= meta.time) ? { ...loc, reservations: loc.reservations.filter((r) => r.expiresAt === undefined || r.expiresAt > meta.time) } : loc;
-  store.putSku(sku, { locations: { ...(state?.locations ?? {}), [location]: live } });
+  store.putSku(sku, { locations: { ...(state?.locations ?? {}), [location]: loc } });
 }
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

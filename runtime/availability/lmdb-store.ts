@@ -4,7 +4,9 @@
  * overlay and committed with its last sequence in one synchronous transaction, so after any
  * crash the figures and `lastSeq` agree and the projection resumes right after it.
  *
- * Each SKU has one record, its full state (msgpack), which the fold and explain read. Channel
+ * Each SKU has one record, its full state (msgpack), which the fold and explain read; open
+ * reservations are running totals in it, with one ledger line per reservation and location
+ * and a time-ordered expiry index beside it (ledger.ts). Channel
  * lookups read a flat lookup record (fast.ts) derived from it, held in memory: built from the
  * records at open and replaced after each commit. Not storing it halves the random B-tree
  * writes per event, which dominated the cost of applying events to a large view.
@@ -18,8 +20,12 @@
 import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import type { FoldStore, HoldRecord, InboundRecord, LocationMaster, ReservationRecord, SkuState } from './state.ts';
+import type { HoldRecord, InboundRecord, LocationMaster, ReservationRecord, SkuState } from './state.ts';
 import { encodeFast, type LookupRecord } from './fast.ts';
+import type { LedgerLine, LedgerReader } from './ledger.ts';
+import { Batch, readLines, type LedgerKey } from './lmdb-batch.ts';
+
+export { Batch } from './lmdb-batch.ts';
 
 export interface PublishedFigure {
   readonly available: number;
@@ -38,6 +44,12 @@ export const LMDB_FILE = 'atp.mdb';
  */
 const PUBLISHED_CHUNK = 500;
 const BOOT_ID_FILE = 'boot-id';
+/**
+ * The layout of the records. A view written in another layout (before the reservation ledger:
+ * open reservations as a list in the location record) is emptied at open and rebuilt from the
+ * stream, as after a host restart.
+ */
+const VIEW_FORMAT = 2;
 
 function bootId(): string | undefined {
   try {
@@ -51,7 +63,7 @@ export function atpDir(dataDir: string): string {
   return join(dataDir, 'availability');
 }
 
-export class AtpDb {
+export class AtpDb implements LedgerReader {
   readonly root: RootDatabase;
   readonly skus: Database<SkuState, string>;
   readonly reservations: Database<ReservationRecord, string>;
@@ -60,6 +72,10 @@ export class AtpDb {
   readonly receipts: Database<number, string>;
   readonly locations: Database<LocationMaster, string>;
   readonly meta: Database<unknown, string>;
+  /** Ledger lines by [sku, location, expiresAt or NEVER, id]: a location's lines in expiry order. */
+  readonly ledger: Database<LedgerLine, LedgerKey>;
+  /** Open reservations that expire, by [expiresAt, id]: the next to time out come first. */
+  readonly expiries: Database<number, LedgerKey>;
   /**
    * Last figures published per SKU, every channel in one record (survives rebuilds: only real
    * changes go out). One read and one write per changed SKU rather than one per channel: these
@@ -82,6 +98,10 @@ export class AtpDb {
   private pendingPublished = new Map<string, PublishedRecord>();
   private publishedTimer: NodeJS.Timeout | undefined;
   private readonly locationIndexes = new Map<string, number>();
+  /** The committed sweep point (stream time), as lookups need it. */
+  private swept: number;
+  /** True when a view in another layout was emptied at open (it is rebuilt from the stream). */
+  readonly reformatted: boolean;
 
   private constructor(root: RootDatabase, readOnly: boolean, discarded: boolean) {
     this.root = root;
@@ -97,6 +117,12 @@ export class AtpDb {
     this.meta = root.openDB<unknown, string>({ name: 'meta' });
     this.published = root.openDB<PublishedFigure, string>({ name: 'published' });
     this.publishedBySku = root.openDB<PublishedRecord, string>({ name: 'published-sku' });
+    this.ledger = root.openDB<LedgerLine, LedgerKey>({ name: 'ledger' });
+    this.expiries = root.openDB<number, LedgerKey>({ name: 'expiries' });
+    this.reformatted = !readOnly && this.lastSeq > 0 && this.meta.get('format') !== VIEW_FORMAT;
+    if (this.reformatted) this.clearFigures();
+    if (!readOnly && this.meta.get('format') !== VIEW_FORMAT) this.meta.putSync('format', VIEW_FORMAT);
+    this.swept = (this.meta.get('sweptAt') as number | undefined) ?? 0;
     this.legacyPublished = false;
     for (const _ of this.published.getKeys({ limit: 1 })) this.legacyPublished = true;
     this.locationIds = [];
@@ -142,7 +168,7 @@ export class AtpDb {
     }
     const unsynced = !readOnly && boot !== undefined;
     // Without fsync, writing straight into the map also saves copying every dirty page.
-    const root = open({ path: file, maxDbs: 12, readOnly, noSync: unsynced, useWritemap: unsynced });
+    const root = open({ path: file, maxDbs: 16, readOnly, noSync: unsynced, useWritemap: unsynced });
     return new AtpDb(root, readOnly, discarded);
   }
 
@@ -150,24 +176,44 @@ export class AtpDb {
     return (this.meta.get('lastSeq') as number | undefined) ?? 0;
   }
 
-  batch(): Batch {
-    return new Batch(this);
+  sweptAt(): number {
+    return this.swept;
   }
 
-  /** Writes the batch and `lastSeq` in one transaction (with any published figures waiting). */
-  commit(batch: Batch, lastSeq: number): void {
+  lines(sku: string, location: string, after?: number, upTo?: number, limit?: number): LedgerLine[] {
+    return readLines(this.ledger, sku, location, after, upTo, limit);
+  }
+
+  /**
+   * Folds a batch inside one write transaction and commits it there with its last sequence
+   * (and any published figures waiting): after any crash the figures and `lastSeq` agree.
+   * Ledger lines and the expiry index are written straight into the transaction, so the
+   * fold's range reads see its own writes; records a batch may change many times (SKUs,
+   * reservations) are buffered and written once at the end. `fold` returns the last sequence
+   * it applied; when that is not past the view's, nothing is recorded. If it throws, the
+   * transaction is aborted and the error passed on.
+   */
+  transact(fold: (batch: Batch) => number): void {
     const indexFor = (id: string): number => this.indexFor(id);
     const published = this.takePublished(PUBLISHED_CHUNK);
+    let batch: Batch | undefined;
     this.root.transactionSync(() => {
       for (const [k, v] of published) this.publishedBySku.putSync(k, v);
-      for (const [k, v] of batch.skuWrites) this.skus.putSync(k, v);
-      for (const [k, v] of batch.reservationWrites) this.reservations.putSync(k, v);
-      for (const [k, v] of batch.holdWrites) this.holds.putSync(k, v);
-      for (const [k, v] of batch.inboundWrites) this.inbound.putSync(k, v);
-      for (const k of batch.receiptWrites) this.receipts.putSync(k, 1);
-      for (const [k, v] of batch.locationWrites) this.locations.putSync(k, v);
+      const b = new Batch(this);
+      const lastSeq = fold(b);
+      if (lastSeq <= this.lastSeq) return;
+      for (const [k, v] of b.skuWrites) this.skus.putSync(k, v);
+      for (const [k, v] of b.reservationWrites) this.reservations.putSync(k, v);
+      for (const [k, v] of b.holdWrites) this.holds.putSync(k, v);
+      for (const [k, v] of b.inboundWrites) this.inbound.putSync(k, v);
+      for (const k of b.receiptWrites) this.receipts.putSync(k, 1);
+      for (const [k, v] of b.locationWrites) this.locations.putSync(k, v);
+      this.meta.putSync('sweptAt', b.sweptAt());
       this.meta.putSync('lastSeq', lastSeq);
+      batch = b;
     });
+    if (!batch) return;
+    this.swept = batch.sweptAt();
     // Visible to lookups only now that the transaction holding them is committed.
     for (const [k, v] of batch.skuWrites) this.lookup.set(k, encodeFast(v, indexFor));
   }
@@ -175,9 +221,11 @@ export class AtpDb {
   /** Empties every figure (not the published ones) and sets lastSeq to 0, in one transaction. */
   clearFigures(): void {
     this.root.transactionSync(() => {
-      for (const db of [this.skus, this.reservations, this.holds, this.inbound, this.receipts, this.locations]) db.clearSync();
+      for (const db of [this.skus, this.reservations, this.holds, this.inbound, this.receipts, this.locations, this.ledger, this.expiries]) db.clearSync();
       this.meta.putSync('lastSeq', 0);
+      this.meta.putSync('sweptAt', 0);
     });
+    this.swept = 0;
     this.lookup.clear();
   }
 
@@ -248,61 +296,5 @@ export class AtpDb {
   async close(): Promise<void> {
     if (!this.readOnly) this.flushPublished();
     await this.root.close();
-  }
-}
-
-/** A FoldStore over the view: reads see the batch's own writes first. */
-export class Batch implements FoldStore {
-  readonly skuWrites = new Map<string, SkuState>();
-  readonly reservationWrites = new Map<string, ReservationRecord>();
-  readonly holdWrites = new Map<string, HoldRecord>();
-  readonly inboundWrites = new Map<string, InboundRecord>();
-  readonly receiptWrites = new Set<string>();
-  readonly locationWrites = new Map<string, LocationMaster>();
-  private readonly db: AtpDb;
-
-  constructor(db: AtpDb) {
-    this.db = db;
-  }
-
-  get size(): number {
-    return this.skuWrites.size + this.reservationWrites.size + this.holdWrites.size + this.inboundWrites.size + this.receiptWrites.size + this.locationWrites.size;
-  }
-
-  sku(sku: string): SkuState | undefined {
-    return this.skuWrites.get(sku) ?? this.db.skus.get(sku);
-  }
-  putSku(sku: string, state: SkuState): void {
-    this.skuWrites.set(sku, state);
-  }
-  reservation(id: string): ReservationRecord | undefined {
-    return this.reservationWrites.get(id) ?? this.db.reservations.get(id);
-  }
-  putReservation(record: ReservationRecord): void {
-    this.reservationWrites.set(record.id, record);
-  }
-  hold(id: string): HoldRecord | undefined {
-    return this.holdWrites.get(id) ?? this.db.holds.get(id);
-  }
-  putHold(record: HoldRecord): void {
-    this.holdWrites.set(record.id, record);
-  }
-  inbound(id: string): InboundRecord | undefined {
-    return this.inboundWrites.get(id) ?? this.db.inbound.get(id);
-  }
-  putInbound(id: string, record: InboundRecord): void {
-    this.inboundWrites.set(id, record);
-  }
-  hasReceipt(id: string): boolean {
-    return this.receiptWrites.has(id) || this.db.receipts.get(id) !== undefined;
-  }
-  putReceipt(id: string): void {
-    this.receiptWrites.add(id);
-  }
-  location(id: string): LocationMaster | undefined {
-    return this.locationWrites.get(id) ?? this.db.locations.get(id);
-  }
-  putLocation(record: LocationMaster): void {
-    this.locationWrites.set(record.id, record);
   }
 }

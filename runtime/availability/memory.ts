@@ -40,7 +40,7 @@ export class MemoryAvailability implements Availability {
   }
 
   lookup(sku: string, query: LookupQuery = {}): SkuAvailability {
-    return skuAvailability(sku, this.store.sku(sku), query, { policy: this.policy, now: this.clock(), calendar: calendarFrom(this.store) }, this.last);
+    return skuAvailability(sku, this.store.sku(sku), query, { policy: this.policy, now: this.clock(), calendar: calendarFrom(this.store), ledger: this.store }, this.last);
   }
 
   async reserve(request: ReservationRequest): Promise<ReservationDecision> {

@@ -1,13 +1,14 @@
 /**
  * The projection: the inventory stream, read in order by an ordered consumer (no durable
  * state on the server; the position lives in LMDB), folded into the view in batches. A batch
- * is whatever arrived in one turn of the event loop (at most `maxBatch` events), committed
- * with its last sequence in one transaction: exactly once across crashes and restarts.
+ * is whatever arrived in one turn of the event loop (at most `maxBatch` events), folded and
+ * committed with its last sequence in one LMDB write transaction (reservation requests in it
+ * are decided there, in stream order): exactly once across crashes and restarts.
  */
 import { DeliverPolicy, type JetStreamClient, type JsMsg, type ConsumerMessages } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { AvailabilityPolicy } from './policy.ts';
-import type { AtpDb } from './lmdb-store.ts';
+import type { AtpDb, Batch } from './lmdb-store.ts';
 import type { LocationMaster, ReservationRecord } from './state.ts';
 import { decodeEvent, InvalidEvent } from './events.ts';
 import { applyEvent } from './fold.ts';
@@ -125,41 +126,51 @@ export class Projection {
     if (msgs.length === 0 || this.failure) return;
     this.pending = [];
     const { db, policy, logger } = this.o;
-    const batch = db.batch();
-    // Read inside the commit's own view: another process sharing the files may have moved on.
-    let last = Math.max(this.last, db.lastSeq);
     const skus = new Map<string, number>();
     const decisions: ReservationRecord[] = [];
     const locations: LocationMaster[] = [];
     const expiries: { at: number; sku: string }[] = [];
     let events = 0;
-    for (const m of msgs) {
-      const seq = m.seq;
-      if (seq <= last) continue;
-      last = seq;
-      events++;
-      let applied;
-      try {
-        const ev = decodeEvent(m.subject, m.data);
-        applied = applyEvent(batch, ev, { seq, time: Math.floor(m.info.timestampNanos / 1e6) }, policy);
-        if ((ev.type === 'reservation.created' || ev.type === 'reservation.requested') && ev.expiresAt !== undefined) {
-          for (const sku of applied.skus) expiries.push({ at: ev.expiresAt, sku });
+    let last = this.last;
+    let foldError: unknown;
+    const fold = (batch: Batch): number => {
+      // Read inside the commit's own transaction: another process sharing the files may have moved on.
+      last = Math.max(this.last, db.lastSeq);
+      for (const m of msgs) {
+        const seq = m.seq;
+        if (seq <= last) continue;
+        last = seq;
+        events++;
+        let applied;
+        try {
+          const ev = decodeEvent(m.subject, m.data);
+          applied = applyEvent(batch, ev, { seq, time: Math.floor(m.info.timestampNanos / 1e6) }, policy);
+          if ((ev.type === 'reservation.created' || ev.type === 'reservation.requested') && ev.expiresAt !== undefined) {
+            for (const sku of applied.skus) expiries.push({ at: ev.expiresAt, sku });
+          }
+        } catch (err) {
+          if (!(err instanceof InvalidEvent)) {
+            foldError = err;
+            throw err;
+          }
+          // Skipped the same way on every replica and rebuild; the sequence still counts as applied.
+          this.stats.invalid++;
+          if (this.invalidLogged++ < 100) logger.warn({ seq, subject: m.subject, reason: err.message }, 'inventory event skipped');
+          continue;
         }
-      } catch (err) {
-        if (!(err instanceof InvalidEvent)) throw err;
-        // Skipped the same way on every replica and rebuild; the sequence still counts as applied.
-        this.stats.invalid++;
-        if (this.invalidLogged++ < 100) logger.warn({ seq, subject: m.subject, reason: err.message }, 'inventory event skipped');
-        continue;
+        for (const sku of applied.skus) skus.set(sku, seq);
+        // Reservations that timed out before this event: their SKUs' figures changed too.
+        for (const sku of applied.expired ?? []) skus.set(sku, seq);
+        if (applied.decision) decisions.push(applied.decision);
+        if (applied.location) locations.push(applied.location);
       }
-      for (const sku of applied.skus) skus.set(sku, seq);
-      if (applied.decision) decisions.push(applied.decision);
-      if (applied.location) locations.push(applied.location);
-    }
-    if (last === this.last) return;
+      return last;
+    };
     try {
-      db.commit(batch, last);
+      db.transact(fold);
     } catch (err) {
+      // A bug in the fold is not a storage failure: let it surface as before.
+      if (foldError !== undefined) throw foldError;
       this.failure = new Error(`the availability view could not be written: ${(err as Error).message}`);
       logger.error({ err: (err as Error).message, seq: last }, 'availability projection stopped');
       this.messages?.stop();
@@ -167,6 +178,7 @@ export class Projection {
       this.waiters = [];
       return;
     }
+    if (last <= this.last) return;
     this.last = last;
     this.stats.applied += events;
     this.stats.batches++;

@@ -14,7 +14,7 @@ export async function lookupFromFiles(dataDir: string, policy: AvailabilityPolic
   try {
     const calendars = new Map<string, LocationCalendar>();
     for (const { value } of db.locations.getRange()) calendars.set(value.id, calendarOf(value));
-    return skuAvailability(sku, db.skus.get(sku), query, { policy, now, calendar: (id) => calendars.get(id) ?? DEFAULT_CALENDAR }, db.lastSeq);
+    return skuAvailability(sku, db.skus.get(sku), query, { policy, now, calendar: (id) => calendars.get(id) ?? DEFAULT_CALENDAR, ledger: db }, db.lastSeq);
   } finally {
     await db.close();
   }

@@ -140,7 +140,7 @@ export class AvailabilityService implements Availability {
         return { sku, known, seq, channels: [figure] };
       }
     }
-    return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar }, seq);
+    return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar, ledger: this.db }, seq);
   }
 
   /** What a channel sees of a SKU now (change events): from the lookup record where it can tell. */
@@ -156,7 +156,7 @@ export class AvailabilityService implements Availability {
       else regions[region] = a;
     }
     if (complete) return channel.byRegion.size > 0 ? { available: available as number, regions } : { available: available as number };
-    return visibleFigure(sku, this.db.skus.get(sku), channel, { policy: this.policy, now, calendar: this.calendar }, new Map());
+    return visibleFigure(sku, this.db.skus.get(sku), channel, { policy: this.policy, now, calendar: this.calendar, ledger: this.db }, new Map());
   }
 
   reservation(id: string): ReservationDecision | undefined {
@@ -208,11 +208,13 @@ export class AvailabilityService implements Availability {
     if (this.changes) for (const [sku, seq] of info.skus) this.changes.mark(sku, seq);
   }
 
+  /** Open reservations still to expire, from the expiry index (not every reservation ever made). */
   private loadExpiries(): void {
     const now = this.clock();
-    for (const { value } of this.db.reservations.getRange()) {
-      if (value.status !== 'active' || value.expiresAt === undefined || value.expiresAt <= now) continue;
-      for (const l of value.lines) this.expiry.add(value.expiresAt, l.sku);
+    for (const key of this.db.expiries.getKeys({ start: [now + 1] })) {
+      const r = this.db.reservations.get(key[1] as string);
+      if (r?.status !== 'active') continue;
+      for (const l of r.lines) this.expiry.add(key[0] as number, l.sku);
     }
   }
 

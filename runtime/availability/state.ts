@@ -1,24 +1,18 @@
 /**
  * What the projection keeps per SKU (one record holding every location, so a channel lookup is
- * one read) and per reservation, hold, inbound line, receipt and location. Every entry keeps
+ * one read) and per reservation, hold, inbound line, receipt and location. Open reservations
+ * are running totals in the location record and lines in the ledger (ledger.ts), so a SKU's
+ * record has the same size however many orders are open on it. Every entry keeps
  * the stream sequence of the event behind it, for explain. Optional fields are left out rather
  * than set to undefined, so records encode the same way everywhere.
  */
+
+import { MemoryLedger, type LedgerStore } from './ledger.ts';
 
 export interface ReceiptEntry {
   readonly id: string;
   readonly quantity: number;
   readonly receivedAt: number;
-  readonly seq: number;
-}
-
-export interface ReservationEntry {
-  readonly id: string;
-  readonly quantity: number;
-  /** Epoch ms; the entry stops counting at this instant. */
-  readonly expiresAt?: number;
-  /** Day number the stock is needed (future-dated demand). */
-  readonly needBy?: number;
   readonly seq: number;
 }
 
@@ -51,7 +45,16 @@ export interface LocState {
   readonly positionSeq: number;
   /** Receipts after the snapshot's `asOf` (not yet in onHand). */
   readonly receipts: readonly ReceiptEntry[];
-  readonly reservations: readonly ReservationEntry[];
+  /**
+   * Running totals of the open reservations here (their lines are in the ledger, ledger.ts):
+   * units without a need-by day, and units by need-by day (sorted by day, no zero entries).
+   * Expiring ones count until the fold sweeps them by stream time; lookups later than that
+   * take off what expired meanwhile.
+   */
+  readonly reserved: number;
+  readonly dated: readonly (readonly [day: number, quantity: number])[];
+  /** The earliest expiry among the open lines here (none: absent). */
+  readonly nextExpiry?: number;
   readonly holds: readonly HoldEntry[];
   readonly inbound: readonly InboundEntry[];
 }
@@ -60,7 +63,7 @@ export interface SkuState {
   readonly locations: Readonly<Record<string, LocState>>;
 }
 
-export const EMPTY_LOC: LocState = { version: -1, asOf: 0, onHand: 0, committed: 0, positionSeq: 0, receipts: [], reservations: [], holds: [], inbound: [] };
+export const EMPTY_LOC: LocState = { version: -1, asOf: 0, onHand: 0, committed: 0, positionSeq: 0, receipts: [], reserved: 0, dated: [], holds: [], inbound: [] };
 
 export type ReservationStatus = 'active' | 'released' | 'consumed' | 'rejected' | 'closed-unseen';
 
@@ -111,7 +114,7 @@ export interface LocationMaster {
  * implementation buffers a batch and commits it with the last sequence in one transaction.
  * Values returned are owned by the caller until written back (never mutate them in place).
  */
-export interface FoldStore {
+export interface FoldStore extends LedgerStore {
   sku(sku: string): SkuState | undefined;
   putSku(sku: string, state: SkuState): void;
   reservation(id: string): ReservationRecord | undefined;
@@ -127,7 +130,7 @@ export interface FoldStore {
 }
 
 /** A FoldStore in plain maps: the pure tests' store, and the shape the LMDB overlay follows. */
-export class MemoryStore implements FoldStore {
+export class MemoryStore extends MemoryLedger implements FoldStore {
   readonly skus = new Map<string, SkuState>();
   readonly reservations = new Map<string, ReservationRecord>();
   readonly holds = new Map<string, HoldRecord>();

@@ -129,11 +129,10 @@ export class DaySweep {
 function hasDated(rec: LookupRecord, locations: ReadonlySet<number>): boolean {
   let p = 1;
   for (let k = 0; k < (rec[0] as number); k++) {
-    const nExp = rec[p + 2] as number;
     const nIn = rec[p + 3] as number;
     const nDated = rec[p + 4] as number;
     if (locations.has(rec[p] as number) && (nIn > 0 || nDated > 0)) return true;
-    p += 5 + nExp * 2 + nIn * 3 + nDated * 3;
+    p += 5 + nIn * 3 + nDated * 2;
   }
   return false;
 }

@@ -10,9 +10,10 @@ import { POLICY, policyOf } from './helpers.ts';
 const policy = policyOf(POLICY);
 
 function fill(db: AtpDb, from: number, to: number): void {
-  const batch = db.batch();
-  for (let seq = from; seq <= to; seq++) applyEvent(batch, { type: 'position', sku: `S${seq % 3}`, location: 'B', onHand: seq, committed: 0, version: seq, asOf: 0 }, { seq, time: 0 }, policy);
-  db.commit(batch, to);
+  db.transact((batch) => {
+    for (let seq = from; seq <= to; seq++) applyEvent(batch, { type: 'position', sku: `S${seq % 3}`, location: 'B', onHand: seq, committed: 0, version: seq, asOf: 0 }, { seq, time: 0 }, policy);
+    return to;
+  });
 }
 
 it('keeps figures, lookup records and the last sequence together across a reopen', async () => {
