@@ -245,6 +245,21 @@ describe('the projection against a reference fold', () => {
             }
           }
         }
+        // The running totals are the sum of the ledger's lines; the next expiry is their earliest.
+        for (const s of SKUS) {
+          for (const l of LOCS) {
+            const loc = service.store.sku(s)?.locations[l];
+            const lines = service.store.lines(s, l);
+            let undated = 0;
+            const byDay = new Map<number, number>();
+            for (const x of lines) if (x.needBy === undefined) undated += x.quantity;
+            else byDay.set(x.needBy, (byDay.get(x.needBy) ?? 0) + x.quantity);
+            expect(loc?.reserved ?? 0, `${s} at ${l}: reserved`).toBe(undated);
+            expect(loc?.dated ?? [], `${s} at ${l}: by need-by day`).toEqual([...byDay].sort((a, b) => a[0] - b[0]));
+            const expiring = lines.filter((x) => x.expiresAt !== undefined).map((x) => x.expiresAt as number);
+            expect(loc?.nextExpiry, `${s} at ${l}: next expiry`).toBe(expiring.length > 0 ? Math.min(...expiring) : undefined);
+          }
+        }
         for (const [id, r] of ref.res) {
           const got = service.store.reservation(id)!;
           expect(got.status, id).toBe(r.status.startsWith('tomb:') ? 'closed-unseen' : r.status);
