@@ -9,6 +9,7 @@ import { consumersOf, distinctSubjects, type Producer } from '../lint/flow.ts';
 import { fieldChanges, sameJson } from './json-diff.ts';
 import type { ConsumerSettings, PipelineSnapshot, Snapshot } from './snapshot.ts';
 import type { ChangedItem, Finding, Section } from './plan-types.ts';
+import { linkFindings } from './compare-links.ts';
 
 export function pipelineSection(base: Snapshot, head: Snapshot): Section {
   const changed: ChangedItem[] = [];
@@ -48,7 +49,7 @@ export function streamSection(base: Snapshot, head: Snapshot): Section {
 
 /** Run-time effects of consumer, stream and subject changes. */
 export function configFindings(base: Snapshot, head: Snapshot): Finding[] {
-  return [...consumerFindings(base, head), ...streamFindings(base, head), ...subjectFindings(base, head)];
+  return [...consumerFindings(base, head), ...streamFindings(base, head), ...subjectFindings(base, head), ...linkFindings(base, head)];
 }
 
 /** Consumers by pipeline; a pipeline renamed in the same file keeps its place (its durable name is what matters). */

@@ -31,7 +31,13 @@ export function gitTopLevel(cwd: string): string {
 
 /** The full commit id of `ref`. */
 export function resolveCommit(cwd: string, ref: string): string {
-  return git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString('utf8').trim();
+  gitTopLevel(cwd); // outside a repository, git's own message says so
+  try {
+    return git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).toString('utf8').trim();
+  } catch {
+    // --quiet leaves nothing on stderr, so git's failure would read "Command failed: …".
+    throw new GitError(`no revision '${ref}' in this repository: give a branch, tag or commit id that exists (git branch -a lists branches)`);
+  }
 }
 
 export function shortCommit(cwd: string, sha: string): string {

@@ -60,6 +60,6 @@ describe('crossdock plan', () => {
 
   it('an unknown base revision is an error that names it', async () => {
     const root = repoWith(BASE);
-    await expect(planProject({ cwd: root, pipelines: 'pipelines', base: 'no-such-branch', env })).rejects.toThrow(/git rev-parse/);
+    await expect(planProject({ cwd: root, pipelines: 'pipelines', base: 'no-such-branch', env })).rejects.toThrow("no revision 'no-such-branch' in this repository");
   });
 });
