@@ -87,6 +87,7 @@ export class AvailabilityService implements Availability {
     const db = AtpDb.open(o.dataDir);
     const log = o.logger.child({ component: 'availability' });
     const state = (await jsm.streams.info(o.policy.stream)).state;
+    if (db.reformatted) log.warn({ stream: o.policy.stream }, 'the availability view was written in an older layout: rebuilding it from the stream');
     if (db.discarded) log.warn({ stream: o.policy.stream }, 'the host restarted since the availability view was last written: rebuilding it from the stream');
     if (db.lastSeq > state.last_seq) {
       log.warn({ stream: o.policy.stream, viewSeq: db.lastSeq, streamSeq: state.last_seq }, 'the stream is behind the view (it was recreated or purged): rebuilding the view from it');
