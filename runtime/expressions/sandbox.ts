@@ -122,11 +122,21 @@ export class ExpressionSandbox {
     while (!this.closed && this.slots.length < this.size) this.spawn();
   }
 
-  /** Terminates every worker; queued evaluations fail. */
+  /**
+   * Terminates every worker (queued and running evaluations fail); the next evaluation starts
+   * a new one. A runner calls this when it stops: a worker still loading would otherwise keep
+   * the process alive.
+   */
+  async stop(): Promise<void> {
+    const reason = new ExpressionError('X0002', 'expression sandbox stopped');
+    for (const p of this.queue.splice(0)) p.reject(reason);
+    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, reason)));
+  }
+
+  /** stop(), and no evaluation is taken afterwards. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const p of this.queue.splice(0)) p.reject(new ExpressionError('X0002', 'expression sandbox is closed'));
-    await Promise.all(this.slots.splice(0).map((s) => this.retire(s, new ExpressionError('X0002', 'expression sandbox is closed'))));
+    await this.stop();
   }
 
   private dispatch(): void {
@@ -168,7 +178,6 @@ export class ExpressionSandbox {
     const worker = new Worker(BOOT(entry, import.meta.resolve('tsx/esm/api')), { eval: true });
     const slot: Slot = { worker, ready: false, busy: undefined, timer: undefined };
     this.slots.push(slot);
-    worker.unref();
     worker.on('message', (msg: SandboxReply | 'ready') => {
       if (msg === 'ready') {
         slot.ready = true;
@@ -193,6 +202,8 @@ export class ExpressionSandbox {
       if (this.slots.includes(slot)) void this.retire(slot, new ExpressionError('X0004', 'expression worker exited'));
       this.dispatch();
     });
+    // After the listeners: adding a 'message' listener refs the worker again.
+    worker.unref();
   }
 
   private async retire(slot: Slot, reason: ExpressionError): Promise<void> {

@@ -163,6 +163,8 @@ async function shutdown(
   }
   await http?.close();
   if (embedded) await embedded.stop(CLOSE_STEP_MS);
+  // Every pipeline has stopped, so no evaluation is waiting on the expression worker.
+  await sharedSandbox().stop();
   removeRuntimeInfo(options.dataDir, process.pid);
   logger.info({ unfinished }, 'stopped');
 }

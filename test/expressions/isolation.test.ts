@@ -116,3 +116,23 @@ describe('guarded evaluation', () => {
     expect(e.evaluate(slow)).toBe(20_000); // it finished there, so the full budget is back
   });
 });
+
+describe('the sandbox and the process', () => {
+  it('never keeps a process alive by itself, idle or warmed up', async () => {
+    const { spawn } = await import('node:child_process');
+    const script = `import { ExpressionSandbox } from ${JSON.stringify(new URL('../../runtime/expressions/sandbox.ts', import.meta.url).pathname)};
+const s = new ExpressionSandbox();
+s.warm();
+await new Promise((r) => setTimeout(r, 1500));
+console.log('warm done');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    // It exits once its own timer is done; a worker holding it would keep it up for ever.
+    const held = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    clearTimeout(held);
+    expect(out).toContain('warm done');
+    expect(code).toBe(0);
+  });
+});
