@@ -141,27 +141,30 @@ export class ExpressionSandbox {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.ready && !s.busy);
+      const slot = this.slots.find((s) => s.ready && !s.busy);
       if (!slot) {
         if (this.slots.length < this.size) this.spawn();
-        return;
+        break;
       }
-      const p = this.queue.shift()!;
-      this.run(slot, p);
-      slot = undefined;
+      this.run(slot, this.queue.shift()!);
+    }
+    // A worker keeps the process alive exactly while an evaluation waits on the sandbox: a
+    // command awaiting one must not exit under it, and an idle worker must not hold it open.
+    const waiting = this.queue.length > 0;
+    for (const s of this.slots) {
+      if (waiting || s.busy) s.worker.ref();
+      else s.worker.unref();
     }
   }
 
   private run(slot: Slot, p: Pending): void {
     slot.busy = p;
-    slot.worker.ref();
     const { source, engine, input, bindings, timeoutMs } = p.task;
     try {
       slot.worker.postMessage({ id: p.id, source, engine, input, bindings, timeoutMs, frozenAt: p.frozenAt });
     } catch (err) {
       // Input or bindings that cannot be copied to a thread (a function, say).
       slot.busy = undefined;
-      slot.worker.unref();
       p.reject(new ExpressionError('X0003', `expression input cannot be moved off the event loop: ${(err as Error).message}`));
       this.dispatch();
       return;
@@ -189,7 +192,6 @@ export class ExpressionSandbox {
       clearTimeout(slot.timer);
       slot.timer = undefined;
       slot.busy = undefined;
-      worker.unref();
       if (msg.ok) p.resolve(msg.value);
       else p.reject(new ExpressionError(msg.code, msg.message, msg.position, msg.token));
       this.dispatch();
@@ -202,8 +204,8 @@ export class ExpressionSandbox {
       if (this.slots.includes(slot)) void this.retire(slot, new ExpressionError('X0004', 'expression worker exited'));
       this.dispatch();
     });
-    // After the listeners: adding a 'message' listener refs the worker again.
-    worker.unref();
+    // After the listeners (adding a 'message' listener refs a worker again).
+    if (this.queue.length === 0) worker.unref();
   }
 
   private async retire(slot: Slot, reason: ExpressionError): Promise<void> {

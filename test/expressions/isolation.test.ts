@@ -118,21 +118,34 @@ describe('guarded evaluation', () => {
 });
 
 describe('the sandbox and the process', () => {
-  it('never keeps a process alive by itself, idle or warmed up', async () => {
+  async function runScript(body: string): Promise<{ code: number | null; out: string }> {
     const { spawn } = await import('node:child_process');
-    const script = `import { ExpressionSandbox } from ${JSON.stringify(new URL('../../runtime/expressions/sandbox.ts', import.meta.url).pathname)};
-const s = new ExpressionSandbox();
-s.warm();
-await new Promise((r) => setTimeout(r, 1500));
-console.log('warm done');`;
+    const script = `import { ExpressionSandbox } from ${JSON.stringify(new URL('../../runtime/expressions/sandbox.ts', import.meta.url).pathname)};\n${body}`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    // It exits once its own timer is done; a worker holding it would keep it up for ever.
+    // A worker holding the process would keep it up for ever.
     const held = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const code = await new Promise<number | null>((r) => child.once('exit', r));
     clearTimeout(held);
-    expect(out).toContain('warm done');
-    expect(code).toBe(0);
+    return { code, out };
+  }
+
+  it('never keeps a process alive by itself, idle or warmed up', async () => {
+    const r = await runScript(`const s = new ExpressionSandbox();
+s.warm();
+await new Promise((r) => setTimeout(r, 1500));
+console.log('warm done');`);
+    expect(r.out).toContain('warm done');
+    expect(r.code).toBe(0);
+  });
+
+  it('keeps a process alive while it awaits an evaluation, from a worker still loading', async () => {
+    // With nothing else to do, the process must wait for the worker (not exit 13, as lint did).
+    const r = await runScript(`const s = new ExpressionSandbox();
+const v = await s.evaluate({ source: '$sum([1, 2, 3])', engine: 'reference', input: {}, bindings: undefined, timeoutMs: 5000 });
+console.log('value', v);`);
+    expect(r.out).toContain('value 6');
+    expect(r.code).toBe(0);
   });
 });
