@@ -129,6 +129,17 @@ it('SIGTERM to the main pid only (systemd KillMode=mixed) stops an idle runner a
   await waitFor('embedded nats-server gone', () => embeddedServerPids(s).length === 0, 2000);
 });
 
+it('SIGTERM while the runner is still starting stops it once it is up, exit 0 (not killed by the signal)', { timeout: 90_000 }, async () => {
+  const s = startRunner([]);
+  // Mid-start: the embedded server is up, the pipelines are not yet.
+  await waitFor('the embedded server started', () => s.output().includes('embedded nats-server started'), 60_000);
+  const r = await stopAndTime(s, 'SIGTERM', 'pid');
+  expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+  expect(s.output()).toContain('"signal received"');
+  expect(s.output()).not.toContain('still running after stop');
+  await waitFor('embedded nats-server gone', () => embeddedServerPids(s).length === 0, 3000);
+});
+
 it('the embedded nats-server, in a process group of its own, still does not outlive a runner killed with SIGKILL', { timeout: 90_000 }, async () => {
   const s = startRunner([]);
   await ready(s);

@@ -48,6 +48,9 @@ export const runCommand: CommandSpec = {
       throw new CommandError((err as Error).message, 2);
     }
     const natsUrl = str(args, 'nats') ?? process.env.NATS_URL;
+    // Listening before the start: a signal while it starts (after runtime.json, say) stops the
+    // runner as soon as it is up, instead of killing the process with its default action.
+    const signalled = untilSignal(logger, graceMs + STOP_MARGIN_MS);
     let running;
     try {
       running = await startRunner({ project, dataDir, logger, graceMs, ...(natsUrl ? { natsUrl } : {}), ...(http ? { http } : {}) });
@@ -55,7 +58,7 @@ export const runCommand: CommandSpec = {
       if (err instanceof NatsServerNotFound) throw new CommandError(err.message);
       throw new CommandError(`cannot start: ${(err as Error).message}`);
     }
-    await untilSignal(logger, graceMs + STOP_MARGIN_MS);
+    await signalled;
     await running.stop();
     logger.flush();
     exitIfStillRunning(LINGER_MS);
