@@ -177,10 +177,9 @@ function firstFlowProject(): string {
 }
 
 /**
- * Stock for every SKU of the catalog, so that the shipped flow's reservations succeed. A
- * catalog rather than the fixture's three SKUs: the view keeps a SKU-location's open
- * reservations in its record, so 50,000 open orders on three SKUs would measure records of
- * tens of thousands of entries, which no real assortment has.
+ * Stock for every SKU of the catalog, so that the shipped flow's reservations succeed. Orders
+ * spread over a catalog as a distributor's do; the opposite case, every order on three hot
+ * SKUs, is measured by the availability section's hot-SKU rows.
  */
 async function seedStock(js: JetStreamClient): Promise<void> {
   await Promise.all(
