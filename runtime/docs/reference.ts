@@ -20,7 +20,7 @@ export const END = '<!-- END GENERATED: component reference -->';
 
 export function componentReference(registry: Registry): string {
   const parts: string[] = [BEGIN, ''];
-  const section = (title: string, slot: string, specs: Iterable<Spec>): void => {
+  const section = (title: string, slot: Slot, specs: Iterable<Spec>): void => {
     parts.push(`#### ${title}`, '');
     for (const s of specs) {
       parts.push(`##### \`${s.kind}\` — ${s.summary}`, '', s.description, '');
@@ -33,14 +33,13 @@ export function componentReference(registry: Registry): string {
       if (s.configSchema.type === 'array') parts.splice(parts.length - (rows.length > 0 ? rows.length + 3 : 2), 0, 'A list; each entry:', '');
       const example = s.examples[0];
       if (example !== undefined) {
-        const wrapped = slot === 'steps' ? [{ [s.kind]: example }] : { [s.kind]: example };
-        parts.push('```yaml', `${slot}:`, indent(stringify(wrapped, { lineWidth: 0 }).trimEnd()), '```', '');
+        parts.push('```yaml', stringify(exampleFragment(slot, s.kind, example), { lineWidth: 0 }).trimEnd(), '```', '');
       }
     }
   };
   section('Inputs', 'input', registry.inputs.values());
   section('Steps', 'steps', registry.steps.values());
-  section('Outputs', 'outputs:\n  erp', registry.outputs.values());
+  section('Outputs', 'outputs', registry.outputs.values());
   parts.push(END);
   return parts.join('\n');
 }
@@ -68,9 +67,15 @@ function typeName(s: JsonSchema): string {
   return Array.isArray(s.type) ? s.type.join(' \\| ') : String(s.type ?? 'any');
 }
 
-function indent(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => '  ' + l)
-    .join('\n');
+export type Slot = 'input' | 'steps' | 'outputs';
+
+/**
+ * One example as the pipeline fragment a reader would paste: the whole fragment goes through
+ * the YAML serializer (not hand indentation), so nesting such as `outputs: erp: jetstream:`
+ * cannot come out at the wrong level. `erp` is a sample output name.
+ */
+export function exampleFragment(slot: Slot, kind: string, example: unknown): Record<string, unknown> {
+  if (slot === 'steps') return { steps: [{ [kind]: example }] };
+  if (slot === 'outputs') return { outputs: { erp: { [kind]: example } } };
+  return { input: { [kind]: example } };
 }
