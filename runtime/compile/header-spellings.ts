@@ -9,18 +9,9 @@
  * map lookup per header. A pipeline that spells one header two ways would find it under only
  * one of them, so that is a compile error.
  */
-import jsonata from 'jsonata';
+import { headerReads, parseAst, type AstNode } from '../expressions/ast.ts';
 import type { LocatedExpression } from '../components/types.ts';
 import { CORRELATION_ID } from '../engine/header-names.ts';
-
-interface AstNode {
-  readonly type?: string;
-  readonly value?: unknown;
-  readonly position?: number;
-  readonly steps?: readonly AstNode[];
-  readonly arguments?: readonly AstNode[];
-  readonly procedure?: AstNode;
-}
 
 export interface HeaderReference {
   readonly name: string;
@@ -70,12 +61,8 @@ export function headerSpellings(expressions: readonly LocatedExpression[]): Head
 
 /** The static header names one expression reads, with where each is written. */
 export function headerReferences(e: LocatedExpression): HeaderReference[] {
-  let ast: AstNode;
-  try {
-    ast = jsonata(e.source).ast() as AstNode;
-  } catch {
-    return []; // a syntax error is reported where the expression is compiled
-  }
+  const ast = parseAst(e.source);
+  if (!ast) return []; // a syntax error is reported where the expression is compiled
   const out: HeaderReference[] = [];
   const add = (node: AstNode, name: string): void => {
     // JSONata positions mark the end of a token; point at its start (a quote, if quoted).
@@ -83,29 +70,10 @@ export function headerReferences(e: LocatedExpression): HeaderReference[] {
     const quoted = end > 0 && /['"`]/.test(e.source[end - 1] ?? '');
     out.push({ name, at: e.locate(Math.max(1, end - name.length - (quoted ? 2 : 0) + 1)) });
   };
-  walk(ast, new Set(), (node) => {
-    const steps = node.steps;
-    if (node.type === 'path' && steps?.[0]?.type === 'variable' && steps[0].value === 'headers' && steps[1]?.type === 'name' && typeof steps[1].value === 'string') {
-      add(steps[1], steps[1].value);
-    }
-    const args = node.arguments;
-    if (node.type === 'function' && node.procedure?.value === 'lookup' && args?.[0]?.type === 'variable' && args[0].value === 'headers' && args[1]?.type === 'string' && typeof args[1].value === 'string') {
-      add(args[1], args[1].value);
-    }
-  });
+  for (const read of headerReads(ast)) add(read.node, read.name);
   return out;
 }
 
-function walk(node: AstNode | undefined, seen: Set<AstNode>, visit: (node: AstNode) => void): void {
-  // The tree can share nodes (an operator's slots); each is visited once.
-  if (!node || typeof node !== 'object' || seen.has(node)) return;
-  seen.add(node);
-  visit(node);
-  for (const value of Object.values(node)) {
-    if (Array.isArray(value)) for (const v of value) walk(v as AstNode, seen, visit);
-    else if (typeof value === 'object' && value !== null) walk(value as AstNode, seen, visit);
-  }
-}
 
 /**
  * Received headers keyed by the pipeline's spellings; a header the pipeline never names keeps

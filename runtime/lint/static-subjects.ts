@@ -5,7 +5,7 @@
  * can produce, without a message, so lint can check capture and consumption for every branch
  * and not only the ones a fixture happens to reach.
  */
-import jsonata from 'jsonata';
+import { parseAst, type AstNode } from '../expressions/ast.ts';
 import { subjectContains } from '../spec/subjects.ts';
 
 export interface StaticSubjects {
@@ -21,28 +21,10 @@ const HOLE = Symbol('hole');
 // Past this many alternatives the expression is not literal-ish; give up rather than explode.
 const MAX_ALTERNATIVES = 64;
 
-interface AstNode {
-  readonly type: string;
-  readonly value?: unknown;
-  readonly lhs?: AstNode | readonly (readonly [AstNode, AstNode])[];
-  readonly rhs?: AstNode;
-  readonly condition?: AstNode;
-  readonly then?: AstNode;
-  readonly else?: AstNode;
-  readonly expressions?: readonly AstNode[];
-  readonly procedure?: AstNode;
-  readonly arguments?: readonly AstNode[];
-  readonly steps?: readonly AstNode[];
-}
-
 /** Patterns for a subject expression, or undefined when it does not parse. */
 export function staticSubjects(expression: string): StaticSubjects | undefined {
-  let ast: AstNode;
-  try {
-    ast = jsonata(expression).ast() as unknown as AstNode;
-  } catch {
-    return undefined;
-  }
+  const ast = parseAst(expression);
+  if (!ast) return undefined;
   const alternatives = alternativesOf(ast);
   if (alternatives === undefined) return { patterns: [], complete: false };
   const patterns: string[] = [];
@@ -61,12 +43,8 @@ export function staticSubjects(expression: string): StaticSubjects | undefined {
  * for one bare name (`subject: target` may well be a field holding the subject).
  */
 export function unquotedPath(expression: string): string | undefined {
-  let ast: AstNode;
-  try {
-    ast = jsonata(expression).ast() as unknown as AstNode;
-  } catch {
-    return undefined;
-  }
+  const ast = parseAst(expression);
+  if (!ast) return undefined;
   const steps = ast.type === 'path' ? ast.steps : undefined;
   // A plain field step carries nothing but its name: no predicate, focus or grouping.
   const plain = (n: AstNode): boolean => n.type === 'name' && typeof n.value === 'string' && Object.keys(n).every((k) => k === 'type' || k === 'value' || k === 'position');

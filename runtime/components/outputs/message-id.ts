@@ -8,7 +8,7 @@
  * The shape of the expression is worked out once, from its JSONata syntax tree, so the check
  * per message is one string comparison.
  */
-import jsonata from 'jsonata';
+import { headerReads, parseAst, type AstNode } from '../../expressions/ast.ts';
 import type { DegenerateId } from '../types.ts';
 
 export interface IdShape {
@@ -21,26 +21,11 @@ export interface IdShape {
   readonly headers: readonly string[];
 }
 
-interface AstNode {
-  readonly type?: string;
-  readonly value?: unknown;
-  readonly lhs?: AstNode;
-  readonly rhs?: AstNode;
-  readonly expressions?: readonly AstNode[];
-  readonly steps?: readonly AstNode[];
-  readonly arguments?: readonly AstNode[];
-  readonly procedure?: AstNode;
-}
-
 const NO_SHAPE: IdShape = { literalsOnly: undefined, headers: [] };
 
 export function idShape(source: string): IdShape {
-  let ast: AstNode;
-  try {
-    ast = jsonata(source).ast() as AstNode;
-  } catch {
-    return NO_SHAPE; // a syntax error is reported where the expression is compiled
-  }
+  const ast = parseAst(source);
+  if (!ast) return NO_SHAPE; // a syntax error is reported where the expression is compiled
   const parts: AstNode[] = [];
   concatParts(ast, parts);
   let literalsOnly: string | undefined;
@@ -48,9 +33,7 @@ export function idShape(source: string): IdShape {
     const literals = parts.map(literalText);
     if (literals.some((l) => l === undefined)) literalsOnly = literals.filter((l) => l !== undefined).join('');
   }
-  const headers = new Set<string>();
-  collectHeaders(ast, headers, new Set());
-  return { literalsOnly, headers: [...headers] };
+  return { literalsOnly, headers: [...new Set(headerReads(ast).map((r) => r.name))] };
 }
 
 /** What is wrong with an evaluated id, or undefined when it can be a message id. */
@@ -84,8 +67,9 @@ export function degenerateReason(d: DegenerateId, where: string): string {
 /** Flattens `a & (b & c)` into its operands; parentheses around a single expression are looked through. */
 function concatParts(node: AstNode, out: AstNode[]): void {
   const inner = unwrap(node);
-  if (inner.type === 'binary' && inner.value === '&' && inner.lhs && inner.rhs) {
-    concatParts(inner.lhs, out);
+  // A binary operator's lhs is one node (only an object constructor's is a list of pairs).
+  if (inner.type === 'binary' && inner.value === '&' && inner.lhs && !Array.isArray(inner.lhs) && inner.rhs) {
+    concatParts(inner.lhs as AstNode, out);
     concatParts(inner.rhs, out);
   } else {
     out.push(inner);
@@ -102,22 +86,4 @@ function literalText(node: AstNode): string | undefined {
   // Integers only: how `&` writes other numbers (precision, exponents) is not worth copying here.
   if (node.type === 'number' && typeof node.value === 'number' && Number.isSafeInteger(node.value)) return String(node.value);
   return undefined;
-}
-
-function collectHeaders(node: AstNode | undefined, out: Set<string>, seen: Set<AstNode>): void {
-  // The tree can share nodes (the parent operator's slots); each is visited once.
-  if (!node || typeof node !== 'object' || seen.has(node)) return;
-  seen.add(node);
-  const steps = node.steps;
-  if (node.type === 'path' && steps && steps[0]?.type === 'variable' && steps[0].value === 'headers' && steps[1]?.type === 'name' && typeof steps[1].value === 'string') {
-    out.add(steps[1].value);
-  }
-  const args = node.arguments;
-  if (node.type === 'function' && node.procedure?.value === 'lookup' && args?.[0]?.type === 'variable' && args[0].value === 'headers' && args[1]?.type === 'string' && typeof args[1].value === 'string') {
-    out.add(args[1].value);
-  }
-  for (const value of Object.values(node)) {
-    if (Array.isArray(value)) for (const v of value) collectHeaders(v as AstNode, out, seen);
-    else if (typeof value === 'object' && value !== null) collectHeaders(value as AstNode, out, seen);
-  }
 }

@@ -5,18 +5,8 @@
  * evaluation would spend the whole time limit in a worker and then be dead-lettered; lint says
  * so where it is written, with the rewrite that works.
  */
-import jsonata from 'jsonata';
+import { parseAst, walkAst, type AstNode } from '../../expressions/ast.ts';
 import type { LintRule } from '../rule.ts';
-
-interface AstNode {
-  readonly type?: string;
-  readonly position?: number;
-  readonly value?: unknown;
-  readonly condition?: AstNode;
-  readonly then?: AstNode;
-  readonly procedure?: AstNode;
-  readonly arguments?: readonly AstNode[];
-}
 
 export const expressionsRule: LintRule = {
   name: 'expressions',
@@ -49,40 +39,21 @@ export const expressionsRule: LintRule = {
  * under the condition of a `condition` node.
  */
 export function hangs(source: string): { position: number | undefined; operator: '?:' | '??' }[] {
-  let ast: AstNode;
-  try {
-    ast = jsonata(source).ast() as unknown as AstNode;
-  } catch {
-    return []; // syntax errors are reported where the expression is compiled
-  }
+  const ast = parseAst(source);
+  if (!ast) return []; // syntax errors are reported where the expression is compiled
   const found: { position: number | undefined; operator: '?:' | '??' }[] = [];
-  const stack: unknown[] = [ast];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== 'object' || node === null || node instanceof RegExp) continue;
-    const n = node as AstNode;
-    if (n.type === 'condition' && n.condition !== undefined && holdsBrokenRegex(n.condition)) {
-      const coalesce = n.condition.type === 'function' && n.condition.procedure?.value === 'exists' && n.condition.position === undefined;
-      found.push({ position: n.position, operator: coalesce ? '??' : '?:' });
-    }
-    for (const v of Object.values(n)) {
-      if (Array.isArray(v)) stack.push(...(v as unknown[]));
-      else if (typeof v === 'object' && v !== null) stack.push(v);
-    }
-  }
+  walkAst(ast, (n) => {
+    if (n.type !== 'condition' || n.condition === undefined || !holdsBrokenRegex(n.condition)) return;
+    const coalesce = n.condition.type === 'function' && n.condition.procedure?.value === 'exists' && n.condition.position === undefined;
+    found.push({ position: n.position, operator: coalesce ? '??' : '?:' });
+  });
   return found.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
 }
 
 function holdsBrokenRegex(root: AstNode): boolean {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (typeof node !== 'object' || node === null || node instanceof RegExp) continue;
-    if ((node as AstNode).type === 'regex' && !((node as AstNode).value instanceof RegExp)) return true;
-    for (const v of Object.values(node)) {
-      if (Array.isArray(v)) stack.push(...(v as unknown[]));
-      else if (typeof v === 'object' && v !== null) stack.push(v);
-    }
-  }
-  return false;
+  let broken = false;
+  walkAst(root, (n) => {
+    if (n.type === 'regex' && !(n.value instanceof RegExp)) broken = true;
+  });
+  return broken;
 }
