@@ -99,11 +99,6 @@ export class ExpressionSandbox {
     this.graceMs = options.graceMs ?? 250;
   }
 
-  /** Pending evaluations, queued or running. */
-  get load(): number {
-    return this.queue.length + this.slots.filter((s) => s.busy).length;
-  }
-
   evaluate(task: SandboxTask): Promise<unknown> {
     if (this.closed) return Promise.reject(new ExpressionError('X0002', 'expression sandbox is closed'));
     this.evaluations++;
@@ -124,8 +119,7 @@ export class ExpressionSandbox {
 
   /**
    * Terminates every worker (queued and running evaluations fail); the next evaluation starts
-   * a new one. A runner calls this when it stops: a worker still loading would otherwise keep
-   * the process alive.
+   * a new one. A runner calls this once its pipelines have stopped, so no thread outlives it.
    */
   async stop(): Promise<void> {
     const reason = new ExpressionError('X0002', 'expression sandbox stopped');
