@@ -10,6 +10,7 @@ import { parseDuration } from '../spec/durations.ts';
 import { registry, suggest, type Registry } from '../components/registry.ts';
 import type { CompileContext, CompiledInput, CompiledOutput, CompiledStep, LocatedExpression } from '../components/types.ts';
 import { checkShape } from './shape.ts';
+import { checkOutputSlots } from './output-slots.ts';
 import { pipelineSchema } from './spec-schemas.ts';
 import { errorOffset, locatedBy, type ProjectResources } from './resources.ts';
 import { redactExpressionError } from '../spec/redact.ts';
@@ -53,7 +54,8 @@ const shellSchema = pipelineSchema(registry, false);
 
 export function compilePipeline(source: YamlSource, resources: ProjectResources, diags: Diagnostics, reg: Registry = registry): CompiledPipeline | undefined {
   const before = diags.errorCount;
-  if (!checkShape(source, shellSchema, source.value, [], diags, 'pipeline')) return undefined;
+  const explained = checkOutputSlots(source, [...reg.outputs.keys()], diags);
+  if (!checkShape(source, shellSchema, source.value, [], diags, 'pipeline', explained)) return undefined;
   const doc = source.value as PipelineDoc;
   const expressions: LocatedExpression[] = [];
   const outputNames = Object.keys(doc.outputs);

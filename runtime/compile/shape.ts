@@ -27,7 +27,10 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
   return fn;
 }
 
-/** Returns true when `value` matches; otherwise reports every problem and returns false. */
+/**
+ * Returns true when `value` matches; otherwise reports every problem and returns false.
+ * `explained` holds dotted paths (relative to `value`) whose problems the caller has reported.
+ */
 export function checkShape(
   source: YamlSource,
   schema: JsonSchema,
@@ -35,11 +38,14 @@ export function checkShape(
   basePath: Path,
   diags: Diagnostics,
   what: string,
+  explained: ReadonlySet<string> = new Set(),
 ): boolean {
   const fn = validatorFor(schema);
   if (fn(value)) return true;
   for (const e of pickErrors(fn.errors ?? [])) {
     const rel = pointerToPath(e.instancePath);
+    // A caller that has already reported a clearer message for this value (or one around it).
+    if (rel.some((_, i) => explained.has(rel.slice(0, i + 1).join('.')))) continue;
     const at = [...basePath, ...rel];
     const params = e.params as Record<string, unknown>;
     switch (e.keyword) {

@@ -9,6 +9,7 @@ import { loadProject } from '../../runtime/compile/project.ts';
 import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
 import { tempDir } from '../support/nats.ts';
 import { BASE, CASES } from './broken-cases.ts';
+import { HINT_CASES } from './broken-cases-hints.ts';
 
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
@@ -45,7 +46,7 @@ describe('broken configurations', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(20);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+  it.each([...CASES, ...HINT_CASES].map((c) => [c.name, c] as const))('%s', (_name, c) => {
     const root = build(c.files);
     expect(errorsOf(root, { ...(c.env ? { env: { ...c.env } } : {}), ...(c.only ? { only: c.only } : {}) })).toEqual([...c.expected].sort());
   });

@@ -1,0 +1,40 @@
+/**
+ * More broken configurations (issue 12), in the format of broken-cases.ts: mistakes whose
+ * message must say what is wrong in the reader's terms and how to fix it.
+ */
+import type { BrokenCase } from './broken-cases.ts';
+
+const P = 'pipelines/orders.yaml';
+const pipeline = (body: string): Record<string, string> => ({ [P]: body });
+
+export const HINT_CASES: readonly BrokenCase[] = [
+  {
+    // The README's generated output examples once read like this; ajv said only
+    // "'outputs.erp' must be object" and "'outputs.jetstream' must NOT have more than 1 properties".
+    name: 'output kind written level with the output name',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+outputs:
+  erp:
+  jetstream:
+    subject: "'erp.orders'"
+    id: "'order:' & id"
+`),
+    expected: [
+      `${P}:6:3: pipeline: output 'erp' has no kind: 'jetstream:' is written level with 'erp:', so it reads as a second output; an output needs its kind under it — indent 'jetstream:' and its options one level under 'erp:' (erp: { jetstream: {...} })`,
+    ],
+  },
+  {
+    name: 'output with nothing under its name',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+outputs:
+  erp:
+`),
+    expected: [`${P}:6:3: pipeline: output 'erp' has no kind: an output needs its kind under it, e.g. erp: { jetstream: {...} } (kinds: jetstream, file)`],
+  },
+];
