@@ -9,6 +9,7 @@ import { compileExpression, ExpressionError, type CompileOptions, type Expressio
 import { positionAt, type Diagnostics, type SourcePosition } from '../spec/diagnostics.ts';
 import type { LocatedExpression } from '../components/types.ts';
 import { SchemaCatalog, type SchemaValidator } from './schemas.ts';
+import { suggest } from '../components/registry.ts';
 
 export interface ProjectLayout {
   /** Folder of pipeline YAML files. */
@@ -90,7 +91,10 @@ export class ProjectResources {
     const got = this.schemas.get(key);
     if ('validate' in got) return { ok: true, value: got };
     if (got.message.startsWith('schema file not found')) {
-      return { ok: false, problem: { message: `${got.message} (looked in ${displayPath(this.layout.schemasDir)})` } };
+      // As for unknown step kinds: a near miss is usually a typo or a folder left out.
+      const hint = suggest(key, this.schemas.files());
+      const tail = hint ? `; did you mean '${hint}'?` : '';
+      return { ok: false, problem: { message: `${got.message} (looked in ${displayPath(this.layout.schemasDir)}${tail})` } };
     }
     return { ok: false, problem: { message: got.message, file: displayPath(join(this.layout.schemasDir, got.file)), position: got.position } };
   }

@@ -37,4 +37,40 @@ outputs:
 `),
     expected: [`${P}:6:3: pipeline: output 'erp' has no kind: an output needs its kind under it, e.g. erp: { jetstream: {...} } (kinds: jetstream, file)`],
   },
+  {
+    name: 'schema reference with a typo, with a suggestion',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+steps:
+  - validate: erp/oder.schema.json
+outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
+`),
+    expected: [`${P}:6:15: schema file not found: erp/oder.schema.json (looked in schemas; did you mean 'erp/order.schema.json'?)`],
+  },
+  {
+    name: 'schema reference with a folder left out, with a suggestion',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+steps:
+  - validate: order.schema.json
+outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
+`),
+    expected: [`${P}:6:15: schema file not found: order.schema.json (looked in schemas; did you mean 'erp/order.schema.json'?)`],
+  },
+  {
+    name: 'schema reference to nothing like an existing schema: no suggestion',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+steps:
+  - validate: finance/supplier-invoice.schema.json
+outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
+`),
+    expected: [`${P}:6:15: schema file not found: finance/supplier-invoice.schema.json (looked in schemas)`],
+  },
 ];

@@ -205,7 +205,7 @@ steps:
   - validate: erp/sales-order.schema.json
 outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
 `),
-    expected: [`${P}:6:15: schema file not found: erp/sales-order.schema.json (looked in schemas)`],
+    expected: [`${P}:6:15: schema file not found: erp/sales-order.schema.json (looked in schemas; did you mean 'erp/order.schema.json'?)`],
   },
   {
     name: 'schema file that is not JSON',

@@ -148,7 +148,7 @@ export const CASES: readonly LintCase[] = [
     name: 'no unused warnings while a pipeline does not compile (it may be the user)',
     rule: 'mapping-files',
     files: { [P]: (BASE[P] as string).replace('  - map: orders/to-erp.jsonata\n  - validate: erp/order.schema.json', '  - map: { expr: "$" }\n  - validate: erp/orderz.schema.json') },
-    expected: [`${P}:10:15: schema file not found: erp/orderz.schema.json (looked in schemas)`],
+    expected: [`${P}:10:15: schema file not found: erp/orderz.schema.json (looked in schemas; did you mean 'erp/order.schema.json'?)`],
   },
   {
     name: 'an unused mapping',
