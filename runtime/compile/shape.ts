@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { JsonSchema } from '../spec/json-schema.ts';
 import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { Path, YamlSource } from '../spec/yaml-source.ts';
+import { pointer, type Path, type YamlSource } from '../spec/yaml-source.ts';
 import { suggest } from '../components/registry.ts';
 import { pickErrors } from './schemas.ts';
 
@@ -46,6 +46,8 @@ export function checkShape(
     const rel = pointerToPath(e.instancePath);
     // A caller that has already reported a clearer message for this value (or one around it).
     if (rel.some((_, i) => explained.has(rel.slice(0, i + 1).join('.')))) continue;
+    // An unset ${VAR} left this value empty; that is reported once, where it is written.
+    if (source.unsetEnvPaths.has(pointer([...basePath, ...rel]))) continue;
     const at = [...basePath, ...rel];
     const params = e.params as Record<string, unknown>;
     switch (e.keyword) {

@@ -16,6 +16,11 @@ export interface YamlSource {
   readonly value: unknown;
   /** JSON-pointer-like paths of values that came from the environment (never print them). */
   readonly secretPaths: ReadonlySet<string>;
+  /**
+   * Paths (as `pointer`) of values holding a `${VAR}` that is not set. That is already reported
+   * where it is written, so later checks of the emptied value stay quiet rather than say it twice.
+   */
+  readonly unsetEnvPaths: ReadonlySet<string>;
   /** Where the value (or, with `key`, the key) at `path` starts; falls back to the nearest ancestor. */
   locate(path: Path, part?: 'key' | 'value'): SourcePosition;
   /**
@@ -54,7 +59,8 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
     return undefined;
   }
   const secretPaths = new Set<string>();
-  resolveEnvInTree(doc, doc.contents as Node | null, [], file, text, env, diags, secretPaths, posOf);
+  const unsetEnvPaths = new Set<string>();
+  resolveEnvInTree(doc, doc.contents as Node | null, [], file, text, env, diags, { secrets: secretPaths, unset: unsetEnvPaths }, posOf);
   const converted = toValue(doc, file, diags, posOf);
   if (!converted) return undefined;
 
@@ -63,6 +69,7 @@ export function parseYamlSource(file: string, text: string, diags: Diagnostics, 
     text,
     value: converted.value,
     secretPaths,
+    unsetEnvPaths,
     positionOfOffset: posOf,
     locate(path, part = 'value') {
       const found = findNode(doc, path, part);
@@ -187,19 +194,19 @@ function resolveEnvInTree(
   text: string,
   env: EnvLookup,
   diags: Diagnostics,
-  secrets: Set<string>,
+  found: { readonly secrets: Set<string>; readonly unset: Set<string> },
   posOf: (offset: number) => SourcePosition,
 ): void {
   if (node === null) return;
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-      resolveEnvInTree(doc, pair.value as Node | null, [...path, key], file, text, env, diags, secrets, posOf);
+      resolveEnvInTree(doc, pair.value as Node | null, [...path, key], file, text, env, diags, found, posOf);
     }
     return;
   }
   if (isSeq(node)) {
-    node.items.forEach((item, i) => resolveEnvInTree(doc, item as Node | null, [...path, i], file, text, env, diags, secrets, posOf));
+    node.items.forEach((item, i) => resolveEnvInTree(doc, item as Node | null, [...path, i], file, text, env, diags, found, posOf));
     return;
   }
   if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('$')) return;
@@ -214,7 +221,8 @@ function resolveEnvInTree(
     const at = contentStart !== undefined ? contentStart + missing.offset : node.range?.[0] ?? 0;
     diags.error(file, posOf(at), 'env-unset', `environment variable ${missing.name} is not set (referenced as \${${missing.name}})`);
   }
-  if (result.referenced) secrets.add(pointer(path));
+  if (result.missing.length > 0) found.unset.add(pointer(path));
+  if (result.referenced) found.secrets.add(pointer(path));
   // A plain scalar that is exactly one reference takes the type the value would have had
   // if written literally (so `maxDeliver: ${MAX_DELIVER}` can be a number).
   if (node.type === Scalar.PLAIN && result.whole) {

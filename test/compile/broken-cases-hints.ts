@@ -73,4 +73,32 @@ outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
 `),
     expected: [`${P}:6:15: schema file not found: finance/supplier-invoice.schema.json (looked in schemas)`],
   },
+  {
+    // The emptied value used to fail the schema too: 'errors.maxDeliver' must be integer.
+    name: 'unset environment variable as a whole value, reported once',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+outputs: { erp: { jetstream: { subject: "'erp.orders'" } } }
+errors:
+  maxDeliver: \${MAX_DELIVER}
+`),
+    expected: [`${P}:7:15: environment variable MAX_DELIVER is not set (referenced as \${MAX_DELIVER})`],
+  },
+  {
+    // Used to add: output file: 'dir' must NOT have fewer than 1 characters.
+    name: 'unset environment variable in a component option, reported once',
+    files: pipeline(`pipeline: orders
+description: Orders.
+owner: team
+input: { jetstream: { stream: CHANNELS, subject: channel.orders } }
+outputs:
+  erp:
+    file:
+      dir: \${OUTBOX}
+      name: "'order.json'"
+`),
+    expected: [`${P}:8:12: environment variable OUTBOX is not set (referenced as \${OUTBOX})`],
+  },
 ];
