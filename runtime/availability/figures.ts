@@ -1,5 +1,5 @@
 /**
- * Channel figures from location curves, exactly as domain/ATP.md defines them:
+ * Channel figures from location curves, exactly as README.md defines them ("The figures, and Crossdock's choices"):
  *
  *   pool        = Σ ATP over the locations serving the channel and the customer's region
  *   channel ATS = max(0, floor(min(pool − ring-fenced for others, share × pool, cap)) − buffer)

@@ -11,8 +11,8 @@ export function availabilityFrom(services: RuntimeServices, kind: string): Avail
   if (services.availability) return services.availability;
   throw new Error(
     `step ${kind} needs the availability service, which \`crossdock run\` starts when the project has an availability policy ` +
-      '(a YAML file in pipelines/ with a top-level `availability:` key). Fixture tests run offline without it: ' +
-      'cover pipelines with atp or reserve steps with an integration test (see runtime/availability/README-notes.md).',
+      '(a YAML file in pipelines/ with a top-level `availability:` key), and which fixture tests replace with an in-memory view ' +
+      'of that policy. Add the policy file (see README.md, "Availability (ATP)", "Policy"; pipelines/availability.yaml is an example).',
   );
 }
 

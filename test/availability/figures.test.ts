@@ -1,4 +1,4 @@
-/** The figures of domain/ATP.md on small hand-computed cases: pure fold and figures, no I/O. */
+/** The figures of the README ("The figures, and Crossdock's choices") on small hand-computed cases: pure fold and figures, no I/O. */
 import { describe, expect, it } from 'vitest';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
 import { POLICY, T0, DAY, ev, policyOf } from './helpers.ts';

@@ -64,6 +64,6 @@ describe('atp and reserve steps', () => {
 
   it('refuse to start without the availability service, saying why', async () => {
     const pipeline = compileInline(PIPELINE);
-    await expect(startSteps(pipeline, {})).rejects.toThrow(/step atp needs the availability service.*integration test/s);
+    await expect(startSteps(pipeline, {})).rejects.toThrow(/step atp needs the availability service.*Add the policy file/s);
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * Documents and files the README and the code point readers at must exist (issue 12: the code
+ * cited README-notes.md and domain/ATP.md, neither of which was ever in the repository).
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+import { REPO } from '../support/project.ts';
+
+/** Repository files, relative, without dependencies, VCS data and local state (dot folders). */
+function repoFiles(dir = REPO): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.name.startsWith('.') || e.name === 'node_modules') return [];
+    const abs = join(dir, e.name);
+    return e.isDirectory() ? repoFiles(abs) : [relative(REPO, abs)];
+  });
+}
+
+const TOP = /^(runtime|pipelines|schemas|mappings|test|domain|docs)\//;
+
+/** Backticked repository paths in Markdown; placeholders and globs (`<area>`, `*`) are patterns, not paths. */
+export function citedPaths(markdown: string): string[] {
+  const spans = [...markdown.matchAll(/`([^`\n]+)`/g)].map((m) => (m[1] as string).trim().replace(/^\.\//, ''));
+  return [...new Set(spans.filter((s) => (TOP.test(s) || /^[\w./-]+\.md$/.test(s)) && !/[<>*{}\s]|\.\.\./.test(s)))];
+}
+
+/** `*.md` names cited in a text file: a path (relative to the repo or to the file), or a bare name. */
+export function citedDocuments(text: string): string[] {
+  return [...new Set([...text.matchAll(/(?<![\w/.-])((?:[\w.-]+\/)*[\w-]+\.md)\b/g)].map((m) => m[1] as string))];
+}
+
+describe('cited paths exist', () => {
+  const files = repoFiles();
+  const names = new Set(files.map((f) => basename(f)));
+
+  it('finds the paths the README cites (the check sees them at all)', () => {
+    expect(citedPaths(readFileSync(join(REPO, 'README.md'), 'utf8'))).toContain('pipelines/streams.yaml');
+    expect(citedPaths('see `runtime/x.ts`, `pipelines/<area>/`, `schemas/*.json`')).toEqual(['runtime/x.ts']);
+    expect(citedDocuments('see domain/ATP.md and README-notes.md.')).toEqual(['domain/ATP.md', 'README-notes.md']);
+  });
+
+  it('every repository path cited in README.md exists', () => {
+    const missing = citedPaths(readFileSync(join(REPO, 'README.md'), 'utf8')).filter((p) => !existsSync(join(REPO, p)));
+    expect(missing).toEqual([]);
+  });
+
+  it('every document the code, pipelines and tests cite exists', () => {
+    const self = 'test/docs/cited-paths.test.ts'; // it names the missing documents as examples
+    const sources = files.filter((f) => f !== self && /^(runtime|pipelines|schemas|mappings|test)\//.test(f) && /\.(ts|mjs|yaml|json|jsonata|md)$/.test(f));
+    const missing = sources.flatMap((f) => {
+      const text = readFileSync(join(REPO, f), 'utf8');
+      return citedDocuments(text)
+        .filter((doc) => (doc.includes('/') ? !existsSync(join(REPO, doc)) && !existsSync(join(REPO, dirname(f), doc)) : !names.has(doc)))
+        .map((doc) => `${f}: ${doc}`);
+    });
+    expect(missing).toEqual([]);
+  });
+});
