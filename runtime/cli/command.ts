@@ -53,9 +53,9 @@ export function parse(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   for (const [name, o] of Object.entries(spec.options)) {
     options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   }
-  let parsed: ReturnType<typeof parseArgs>;
+  let parsed: ReturnType<typeof parseArgs> & { tokens: Token[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     throw new UsageError((err as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
   }
@@ -66,8 +66,29 @@ export function parse(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
   const min = spec.positionals?.min ?? 0;
   const max = spec.positionals?.max ?? 0;
   if (parsed.positionals.length < min) throw new UsageError(`missing argument: ${spec.usage}`);
-  if (max >= 0 && parsed.positionals.length > max) throw new UsageError(`unexpected argument '${parsed.positionals[max]}'`);
+  if (max >= 0 && parsed.positionals.length > max) {
+    throw new UsageError(`unexpected argument '${parsed.positionals[max]}'${listHint(spec, parsed.tokens, max)}`);
+  }
   return { values, positionals: parsed.positionals };
+}
+
+/** The parts of node:util's parseArgs tokens that listHint reads. */
+type Token =
+  | { readonly kind: 'positional'; readonly value: string }
+  | { readonly kind: 'option'; readonly name: string; readonly value?: string | undefined }
+  | { readonly kind: 'option-terminator' };
+
+/**
+ * `--only a b` reads naturally but gives --only one value and leaves `b` over; when the extra
+ * argument follows a repeatable option's value, say how lists are written.
+ */
+function listHint(spec: CommandSpec, tokens: readonly Token[], extra: number): string {
+  const at = tokens.filter((t) => t.kind === 'positional')[extra];
+  if (!at) return '';
+  const before = tokens.slice(0, tokens.indexOf(at)).reverse().find((t) => t.kind !== 'positional');
+  if (before?.kind !== 'option' || !spec.options[before.name]?.multiple) return '';
+  const name = before.name;
+  return `: --${name} takes one value; repeat --${name} or comma-separate (--${name} ${before.value ?? ''},${at.value})`;
 }
 
 export function helpText(spec: CommandSpec): string {

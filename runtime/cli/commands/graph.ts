@@ -14,7 +14,7 @@ const FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'json'] as const;
 export const graphCommand: CommandSpec = {
   name: 'graph',
   summary: 'Draw the flow: systems, subjects and streams, pipelines, dead letters',
-  usage: 'crossdock graph [--format mermaid|markdown|svg|html|json] [--only NAME…] [--out FILE] [--pipelines DIR]',
+  usage: 'crossdock graph [--format mermaid|markdown|svg|html|json] [--only NAME[,NAME…]] [--out FILE] [--pipelines DIR]',
   details: [
     'Partners and edges, streams and their subjects, pipelines, outputs, dead-letter and exception',
     'subjects, the availability view and the outside systems of the streams file\'s external: section.',
@@ -27,7 +27,7 @@ export const graphCommand: CommandSpec = {
   ].join('\n'),
   options: {
     format: { type: 'string', value: 'FORMAT', description: 'mermaid, markdown, svg, html or json', default: 'mermaid' },
-    only: { type: 'string', multiple: true, value: 'NAME', description: 'Only these pipelines and their neighbours (repeat or comma-separate)' },
+    only: { type: 'string', multiple: true, value: 'NAME', description: 'Only these pipelines and their neighbours: repeat --only or comma-separate (--only a,b), not --only a b' },
     out: { type: 'string', value: 'FILE', description: 'Write to a file instead of standard output' },
     pipelines: commonOptions.pipelines,
   },

@@ -10,7 +10,7 @@ import { parseDuration } from '../../spec/durations.ts';
 export const runCommand: CommandSpec = {
   name: 'run',
   summary: 'Run the pipelines',
-  usage: 'crossdock run [--pipelines DIR] [--nats URL] [--data DIR] [--http HOST:PORT] [--only NAME…]',
+  usage: 'crossdock run [--pipelines DIR] [--nats URL] [--data DIR] [--http HOST:PORT] [--only NAME[,NAME…]]',
   details:
     'Compiles every pipeline, creates or updates the declared streams and durable consumers, and\n' +
     'processes messages until SIGTERM or SIGINT, which stop fetching, finish and acknowledge the\n' +
@@ -20,7 +20,7 @@ export const runCommand: CommandSpec = {
   options: {
     ...commonOptions,
     http: { type: 'string', value: 'HOST:PORT', description: 'Serve /healthz, /readyz and /metrics here ("off" to disable)', default: '127.0.0.1:8080' },
-    only: { type: 'string', multiple: true, value: 'NAME', description: 'Run only these pipelines (repeat or comma-separate)' },
+    only: { type: 'string', multiple: true, value: 'NAME', description: 'Run only these pipelines: one value per --only; repeat --only or comma-separate (--only a,b), not --only a b' },
     grace: { type: 'string', value: 'DURATION', description: 'How long in-flight messages may take to finish on stop', default: '10s' },
     'expression-timeout': { type: 'string', value: 'DURATION', description: 'Time limit of one JSONata evaluation (past 20 ms it runs in a worker thread); over it, the message is dead-lettered', default: '5s' },
     'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error', default: 'info' },
