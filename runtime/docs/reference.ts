@@ -49,11 +49,23 @@ function optionRows(schema: JsonSchema): string[] {
   const target = schema.type === 'array' && schema.items?.properties ? schema.items : schema;
   const props = target.properties;
   if (!props) return [];
-  schema = target;
-  const required = new Set(schema.required ?? []);
-  return Object.entries(props).map(([name, p]) => {
+  return rowsOf(target, '');
+}
+
+/**
+ * One row per option, then rows for the fields of an object option (or of each object form of
+ * a oneOf), dotted (`auth.hmac.secret`): otherwise nested settings such as the HMAC header and
+ * encoding would appear nowhere in the reference. "required" there means: when the parent is given.
+ */
+function rowsOf(schema: JsonSchema, prefix: string, alternative = false): string[] {
+  // The key of a oneOf form (`auth.hmac`) is that form's name, not a field it needs.
+  const required = new Set(alternative ? [] : schema.required ?? []);
+  return Object.entries(schema.properties ?? {}).flatMap(([name, p]) => {
     const dflt = p.default === undefined ? (required.has(name) ? 'required' : '') : `\`${JSON.stringify(p.default)}\``;
-    return `| \`${name}\` | ${typeName(p)} | ${dflt} | ${(p.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`;
+    const row = `| \`${prefix}${name}\` | ${typeName(p)} | ${dflt} | ${(p.description ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`;
+    const nested = p.type === 'object' && p.properties ? rowsOf(p, `${prefix}${name}.`) : [];
+    const forms = (p.oneOf ?? []).filter((f) => f.type === 'object' && f.properties).flatMap((f) => rowsOf(f, `${prefix}${name}.`, true));
+    return [row, ...nested, ...forms];
   });
 }
 

@@ -22,3 +22,12 @@ it('README.md names the two set-up commands and the test command CI runs', () =>
   const ci = readFileSync(join(REPO, '.ci/run'), 'utf8');
   expect(ci).toMatch(/^npm test$/m);
 });
+
+it('the component reference documents nested options (the http input HMAC header, secret and encoding)', () => {
+  const reference = componentReference(registry);
+  for (const row of ['| `auth.hmac.header` | string | required |', '| `auth.hmac.secret` | string | required |', '| `auth.hmac.encoding` | `base64` \\| `hex` | `"base64"` |', '| `auth.apiKey.keys` |', '| `sender.id` |']) {
+    expect(reference).toContain(row);
+  }
+  // A oneOf form's key is the form's name, not a required field.
+  expect(reference).toContain('| `auth.hmac` | `{ header, secret, encoding }` |  |');
+});
