@@ -31,3 +31,9 @@ it('the component reference documents nested options (the http input HMAC header
   // A oneOf form's key is the form's name, not a required field.
   expect(reference).toContain('| `auth.hmac` | `{ header, secret, encoding }` |  |');
 });
+
+it('the reference does not say fixture tests cannot run atp (they do, on an in-memory view)', () => {
+  // pipelines/orders/shopify-orders.test.yaml runs its atp and reserve steps offline.
+  expect(componentReference(registry)).not.toMatch(/fixture tests cannot/);
+  expect(componentReference(registry)).toContain('fixture tests run it offline on an in-memory view');
+});

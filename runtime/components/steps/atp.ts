@@ -23,7 +23,7 @@ export const atpStep: StepSpec<AtpConfig> = {
     'and writes `{ available, promiseDate, shipDate, seq }` into the line under `field`. The figures come from the ' +
     "runner's availability view (see the availability policy); `seq` is the inventory stream sequence they reflect. " +
     'A SKU no inventory event has mentioned is a permanent failure (dead-lettered), unless `unknownSku: zero`. ' +
-    'Needs `crossdock run` with an availability policy; fixture tests cannot run it offline.',
+    'Needs an availability policy: `crossdock run` serves it, and fixture tests run it offline on an in-memory view that holds the inventory events the test lists.',
   configSchema: {
     type: 'object',
     properties: {
