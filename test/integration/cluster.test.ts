@@ -15,10 +15,10 @@ import { API_KEY, SAFETY_STOCK, SKUS, atpAnswer, clusterProject, locationView, r
 
 /** Orders per scenario, sized for a 2-core CI machine (the issue's 20,000 took too long there). */
 const KILL_ORDERS = 2000;
-const ROLLING_ORDERS = 1500;
+const ROLLING_ORDERS = 1000;
 /** Stock below demand, so reservations compete for the last units while nodes die. */
 const STOCK_1 = 1200;
-const STOCK_2 = STOCK_1 + 600;
+const STOCK_2 = STOCK_1 + 400;
 
 const project = clusterProject();
 let cluster: TestCluster;
@@ -61,17 +61,23 @@ async function settle(from: number, to: number, timeoutMs: number): Promise<ErpT
   return tallyErp(cluster.js, cluster.jsm, from, to);
 }
 
-/** Every runner's view has applied the whole INVENTORY stream. */
-async function viewsCaughtUp(): Promise<void> {
+/**
+ * Every runner's view has applied the whole INVENTORY stream. Generous: the view of a runner
+ * whose node went away has been seen to stand still for over a minute before its ordered
+ * consumer resumed (the time is reported as viewCatchUpMs).
+ */
+async function viewsCaughtUp(what: string): Promise<void> {
+  const started = Date.now();
   const last = (await cluster.jsm.streams.info('INVENTORY')).state.last_seq;
   await waitFor('every runner view at the last INVENTORY sequence', async () => {
     for (const r of runners) if ((await atpAnswer(r.httpPort, SKUS[0]).catch(() => ({ seq: -1 }))).seq < last) return false;
     return true;
-  }, 60_000, 200);
+  }, 150_000, 250);
+  figures[`${what}ViewCatchUpMs`] = Date.now() - started;
 }
 
 /** No order twice, none lost, none reserved beyond the stock; the view agrees with the decisions. */
-async function expectInvariants(tally: ErpTally, orders: number, acceptedSoFar: number, onHand: number): Promise<void> {
+async function expectInvariants(what: string, tally: ErpTally, orders: number, acceptedSoFar: number, onHand: number): Promise<void> {
   expect(tally.missing).toBe(0);
   expect(tally.copies).toBe(orders);
   expect(tally.distinct).toBe(orders);
@@ -79,7 +85,7 @@ async function expectInvariants(tally: ErpTally, orders: number, acceptedSoFar: 
   expect(await streamCount(cluster.jsm, 'DLQ')).toBe(0);
   // A redelivery after a failover is our own publish again, not a customer's second order.
   expect((await readAll(cluster.js, cluster.jsm, 'EXCEPTIONS', 'exceptions.duplicate-order.>')).length).toBe(0);
-  await viewsCaughtUp();
+  await viewsCaughtUp(what);
   for (const r of runners) {
     for (const sku of SKUS) {
       const view = await locationView(r.httpPort, sku);
@@ -93,7 +99,7 @@ async function expectInvariants(tally: ErpTally, orders: number, acceptedSoFar: 
 
 let acceptedBefore = 0;
 
-it('loses, duplicates and oversells nothing when the CHANNELS leader node is SIGKILLed mid-backlog', { timeout: 150_000 }, async () => {
+it('loses, duplicates and oversells nothing when the CHANNELS leader node is SIGKILLed mid-backlog', { timeout: 300_000 }, async () => {
   const started = Date.now();
   await publishOrders(cluster.js, 0, KILL_ORDERS / 2, 64);
   // The rest arrives while the node is down and the stream elects a new leader.
@@ -121,14 +127,14 @@ it('loses, duplicates and oversells nothing when the CHANNELS leader node is SIG
   figures.killScenarioMs = Date.now() - started;
   figures.killAccepted = tally.accepted;
   figures.killRejected = tally.rejected;
-  await expectInvariants(tally, KILL_ORDERS, tally.accepted, STOCK_1);
+  await expectInvariants('kill', tally, KILL_ORDERS, tally.accepted, STOCK_1);
   // Stock below demand: the last units were contended for, and some orders were refused.
   expect(tally.rejected).toBeGreaterThan(0);
   acceptedBefore = tally.accepted;
   for (const r of runners) expect(r.proc.child.exitCode).toBeNull();
 });
 
-it('loses, duplicates and oversells nothing through a rolling restart of all three nodes', { timeout: 150_000 }, async () => {
+it('loses, duplicates and oversells nothing through a rolling restart of all three nodes', { timeout: 300_000 }, async () => {
   const started = Date.now();
   await seedStock(cluster.js, STOCK_2, 2);
   const from = KILL_ORDERS;
@@ -156,13 +162,13 @@ it('loses, duplicates and oversells nothing through a rolling restart of all thr
   figures.rollingScenarioMs = Date.now() - started;
   figures.rollingAccepted = tally.accepted;
   figures.rollingRejected = tally.rejected;
-  await expectInvariants(tally, ROLLING_ORDERS, acceptedBefore + tally.accepted, STOCK_2);
+  await expectInvariants('rolling', tally, ROLLING_ORDERS, acceptedBefore + tally.accepted, STOCK_2);
   expect(tally.rejected).toBeGreaterThan(0);
   for (const r of runners) expect(r.proc.child.exitCode).toBeNull();
 });
 
-it('gives the same availability answers on every runner afterwards', async () => {
-  await viewsCaughtUp();
+it('gives the same availability answers on every runner afterwards', { timeout: 180_000 }, async () => {
+  await viewsCaughtUp('final');
   for (const sku of SKUS) {
     const answers = await Promise.all(runners.map((r) => atpAnswer(r.httpPort, sku)));
     for (const a of answers.slice(1)) expect(a).toEqual(answers[0]);

@@ -22,11 +22,11 @@ export const API_KEY = 'cluster-test-key';
  */
 export function clusterProject(): TempProject {
   const flow = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
-  flow.setIn(['input', 'jetstream', 'ackWait'], '10s');
+  flow.setIn(['input', 'jetstream', 'ackWait'], '4s');
   flow.setIn(['errors', 'backoff'], ['200ms', '500ms', '1s']);
   flow.setIn(['errors', 'maxDeliver'], 50);
   const steps = flow.get('steps') as { items: YAMLMap[] };
-  for (const step of steps.items) if (step.has('reserve')) step.setIn(['reserve', 'timeout'], '5s');
+  for (const step of steps.items) if (step.has('reserve')) step.setIn(['reserve', 'timeout'], '2s');
   const streams = parseDocument(repoFile('pipelines/streams.yaml'));
   const declared = streams.get('streams') as YAMLMap;
   for (const pair of declared.items) (pair.value as YAMLMap).set('replicas', 3);
