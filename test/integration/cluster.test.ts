@@ -140,11 +140,14 @@ it('loses, duplicates and oversells nothing through a rolling restart of all thr
   const from = KILL_ORDERS;
   const to = KILL_ORDERS + ROLLING_ORDERS;
   let restarting = true;
-  // A steady trickle of orders while each node in turn goes down and comes back.
+  let published = from;
+  // A steady trickle of orders while each node in turn goes down and comes back, paced to
+  // outlast the restarts (checked below), then the rest at full speed.
   const publishing = (async () => {
-    for (let n = from; n < to; n += 50) {
-      await publishOrders(cluster.js, n, Math.min(n + 50, to), 16);
-      if (restarting) await new Promise((r) => setTimeout(r, 100));
+    for (let n = from; n < to; n += 20) {
+      await publishOrders(cluster.js, n, Math.min(n + 20, to), 10);
+      published = Math.min(n + 20, to);
+      if (restarting) await new Promise((r) => setTimeout(r, 250));
     }
   })();
   for (const node of cluster.nodes) {
@@ -155,6 +158,9 @@ it('loses, duplicates and oversells nothing through a rolling restart of all thr
   }
   restarting = false;
   figures.rollingRestartMs = Date.now() - started;
+  figures.rollingPublishedDuringRestarts = published - from;
+  // The load overlapped every restart, the last one included.
+  expect(published).toBeLessThan(to);
   await publishing;
   const restartedAt = Date.now();
   const tally = await settle(from, to, 90_000);
