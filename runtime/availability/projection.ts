@@ -69,7 +69,11 @@ export class Projection {
   async start(): Promise<void> {
     const from = this.last + 1;
     const consumer = await this.o.js.consumers.get(this.o.policy.stream, from <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
-    this.messages = await consumer.consume({ max_messages: 2000, callback: (m) => this.receive(m) });
+    // Pulls expire after 5 s (heartbeats every 2.5 s) instead of the client's 30 s: when the
+    // stream's leader moves to another node, a pull the old leader held goes silent, and the
+    // client only re-creates the consumer after missing two heartbeats. At the default that
+    // froze the view for 45-90 s in the three-node cluster tests.
+    this.messages = await consumer.consume({ max_messages: 2000, expires: 5000, callback: (m) => this.receive(m) });
   }
 
   async stop(): Promise<void> {
