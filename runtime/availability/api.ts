@@ -83,12 +83,21 @@ export interface LocationExplain {
   readonly sources: readonly Source[];
 }
 
+/** How a channel's figure was made, stage by stage in the order they apply (channel-rules.ts). */
 export interface ChannelExplain {
   readonly locations: readonly string[];
   readonly pool: number;
   readonly ringFencedForOthers: number;
+  /** pool − ringFencedForOthers. */
+  readonly afterRingFences: number;
+  /** The share percentage, or null without one. */
   readonly share: number | null;
+  /** share % of afterRingFences, rounded down (afterRingFences without a share). */
+  readonly afterShare: number;
   readonly cap: number | null;
+  /** min(afterShare, cap). */
+  readonly afterCap: number;
+  /** Units kept back from afterCap; the channel figure is afterCap − buffer. */
   readonly buffer: number;
   readonly perLocation: readonly LocationFigure[];
 }

@@ -22,7 +22,7 @@ import type { SkuState } from './state.ts';
 import type { AvailabilityPolicy, ChannelPolicy, PoolPlan } from './policy.ts';
 import { poolPlan } from './policy.ts';
 import { type LocationCalendar, localDay, localMinute, etaDay, shipDay, dateOfDay } from './calendar.ts';
-import { ceilQ, floorQ } from './curve.ts';
+import { channelStages, fenceAmount } from './channel-rules.ts';
 
 /** A lookup record in memory. */
 export type LookupRecord = readonly number[];
@@ -102,28 +102,34 @@ export class FastReader {
     const info = this.planInfo(plan);
     const atp = info.atp;
     this.later = false;
-    let today = Infinity;
+    let latestToday = -Infinity;
     for (let i = 0; i < info.locs.length; i++) {
       const loc = info.locs[i] as LocInfo;
       this.tick(loc, now);
-      if (loc.today < today) today = loc.today;
+      if (loc.today > latestToday) latestToday = loc.today;
       const a = this.locNow(sku, rec, loc, now);
       if (a < 0) return undefined;
       atp[i] = a;
     }
     const available = ats(channel, plan, atp);
     if (quantity > available) return this.later ? undefined : { available, promiseDate: null, shipDate: null };
+    // The promise date is today in the calendars of the locations the quantity is taken from
+    // (the latest of them), as in figures.ts.
     let ship = -Infinity;
+    let promise = -Infinity;
     let remaining = quantity;
     for (const i of plan.allocationOrder) {
       if (remaining <= 0) break;
       const take = Math.min(remaining, atp[i] as number);
       if (take > 0) {
         remaining -= take;
-        ship = Math.max(ship, (info.locs[i] as LocInfo).shipToday);
+        const loc = info.locs[i] as LocInfo;
+        ship = Math.max(ship, loc.shipToday);
+        promise = Math.max(promise, loc.today);
       }
     }
-    return { available, promiseDate: this.date(today), shipDate: ship === -Infinity ? null : this.date(ship) };
+    if (promise === -Infinity) promise = latestToday;
+    return { available, promiseDate: promise === -Infinity ? null : this.date(promise), shipDate: ship === -Infinity ? null : this.date(ship) };
   }
 
   /** ATP now at one location, or -1 when only the full timeline can tell. */
@@ -217,12 +223,7 @@ function ats(channel: ChannelPolicy, plan: PoolPlan, atp: Float64Array): number 
   for (const f of plan.fences) {
     let shared = 0;
     for (const i of f.sharedIndex) shared += atp[i] as number;
-    fenced += 'units' in f.rule ? Math.min(f.rule.units, shared) : ceilQ((f.rule.percent * shared) / 100);
+    fenced += fenceAmount(f.rule, shared);
   }
-  let x = pool - fenced;
-  if (channel.sharePercent !== undefined) x = Math.min(x, (channel.sharePercent * pool) / 100);
-  if (channel.cap !== undefined) x = Math.min(x, channel.cap);
-  const before = Math.max(0, floorQ(x));
-  const buffer = channel.buffer ? ('units' in channel.buffer ? channel.buffer.units : ceilQ((channel.buffer.percent * before) / 100)) : 0;
-  return Math.max(0, before - buffer);
+  return channelStages(channel, pool, fenced).ats;
 }

@@ -2,52 +2,38 @@
  * Channel figures from location curves, exactly as README.md defines them ("The figures, and Crossdock's choices"):
  *
  *   pool        = Σ ATP over the locations serving the channel and the customer's region
- *   channel ATS = max(0, floor(min(pool − ring-fenced for others, share × pool, cap)) − buffer)
- *   promise     = earliest day with ATS ≥ quantity; ship date after cut-off and working days
+ *   channel ATS = pool − ring-fenced for others, then the share of that (rounded down), the
+ *                 cap, the buffer (channel-rules.ts), never below 0
+ *   promise     = earliest day with ATS ≥ quantity, in the calendars of the locations the
+ *                 quantity is taken from; ship date after cut-off and working days
  *
  * A percentage buffer is of the figure before the buffer; a percentage ring-fence is of the
  * stock at the locations the two channels share. Pure: no I/O, no clock of its own.
  */
 import type { ChannelExplain, ChannelFigure, LocationExplain, LocationFigure, SkuAvailability, Source, LookupQuery } from './api.ts';
-import type { ChannelPolicy, PoolPlan, QuantityRule } from './policy.ts';
+import type { ChannelPolicy, PoolPlan } from './policy.ts';
+import { channelStages, fenceAmount, type ChannelStages } from './channel-rules.ts';
 import { poolPlan } from './policy.ts';
 import type { SkuState } from './state.ts';
 import { dateOfDay, shipDay } from './calendar.ts';
-import { atpOn, ceilQ, counts, floorQ, locationCurve, promiseDay, type Curve, type FigureContext } from './curve.ts';
+import { atpOn, counts, locationCurve, promiseDay, type Curve, type FigureContext } from './curve.ts';
 
 export type { FigureContext } from './curve.ts';
 
 /** The "now" of a figure: each location's own today. */
 export const NOW = -Infinity;
 
-interface Ats {
-  readonly pool: number;
-  readonly fenced: number;
-  readonly beforeBuffer: number;
-  readonly buffer: number;
-  readonly ats: number;
-}
-
-function ruleAmount(rule: QuantityRule, base: number): number {
-  return 'units' in rule ? Math.min(rule.units, Math.max(0, base)) : ceilQ((rule.percent * Math.max(0, base)) / 100);
-}
-
 /** The channel's figure on `day` from the curves of `plan.locations` (same order). */
-export function channelAts(channel: ChannelPolicy, plan: PoolPlan, curves: readonly Curve[], day: number): Ats {
+export function channelAts(channel: ChannelPolicy, plan: PoolPlan, curves: readonly Curve[], day: number): ChannelStages {
   let pool = 0;
   for (let i = 0; i < curves.length; i++) pool += atpOn(curves[i] as Curve, day);
   let fenced = 0;
   for (const f of plan.fences) {
     let shared = 0;
     for (const i of f.sharedIndex) shared += atpOn(curves[i] as Curve, day);
-    fenced += ruleAmount(f.rule, shared);
+    fenced += fenceAmount(f.rule, shared);
   }
-  let x = pool - fenced;
-  if (channel.sharePercent !== undefined) x = Math.min(x, (channel.sharePercent * pool) / 100);
-  if (channel.cap !== undefined) x = Math.min(x, channel.cap);
-  const beforeBuffer = Math.max(0, floorQ(x));
-  const buffer = channel.buffer ? ('units' in channel.buffer ? channel.buffer.units : ceilQ((channel.buffer.percent * beforeBuffer) / 100)) : 0;
-  return { pool, fenced, beforeBuffer, buffer, ats: Math.max(0, beforeBuffer - buffer) };
+  return channelStages(channel, pool, fenced);
 }
 
 /** Earliest day the channel can promise `quantity`: NOW, a day number, or undefined. */
@@ -96,11 +82,15 @@ export function channelFigure(sku: string, state: SkuState | undefined, channel:
   let promiseDate: string | null = null;
   let shipDate: string | null = null;
   if (day !== undefined) {
-    let earliestToday = Infinity;
-    for (const c of curves) earliestToday = Math.min(earliestToday, c.today);
-    promiseDate = dateOfDay(day === NOW ? earliestToday : day);
+    // The date is in the calendars of the locations the quantity is taken from: never before
+    // today at any of them (a location twelve hours behind must not make it yesterday at the
+    // one that ships). Nothing to take (quantity 0): the latest today of the pool.
+    const taken = allocate(plan, curves, quantity, day);
+    let promise = day;
+    for (const c of taken.length > 0 ? taken.map((a) => curves[a.index] as Curve) : curves) promise = Math.max(promise, c.today);
+    promiseDate = promise === NOW ? null : dateOfDay(promise);
     let ship = -Infinity;
-    for (const a of allocate(plan, curves, quantity, day)) {
+    for (const a of taken) {
       const c = curves[a.index] as Curve;
       ship = Math.max(ship, shipDay(c.cal, Math.max(day, c.today), c.today, c.minute));
     }
@@ -112,8 +102,11 @@ export function channelFigure(sku: string, state: SkuState | undefined, channel:
     locations: plan.locations,
     pool: now.pool,
     ringFencedForOthers: now.fenced,
+    afterRingFences: now.afterRingFences,
     share: channel.sharePercent ?? null,
+    afterShare: now.afterShare,
     cap: channel.cap ?? null,
+    afterCap: now.afterCap,
     buffer: now.buffer,
     perLocation: curves.map((c) => locationFigureOf(sku, state, c, quantity, ctx, true)),
   };

@@ -1,12 +1,37 @@
 /** The figures of the README ("The figures, and Crossdock's choices") on small hand-computed cases: pure fold and figures, no I/O. */
 import { describe, expect, it } from 'vitest';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
+import { encodeFast, FastReader } from '../../runtime/availability/fast.ts';
+import { calendarFrom } from '../../runtime/availability/fold.ts';
 import { POLICY, T0, DAY, ev, policyOf } from './helpers.ts';
+
+/** The README's example policy, cut to the channels and locations of its worked example. */
+const WORKED_EXAMPLE = `availability:
+  locations: { DC-EAST: {}, DC-WEST: {} }
+  channels:
+    amazon:
+      locations: [DC-WEST, DC-EAST]
+      share: { percent: 80 }
+      cap: 500
+      buffer: { units: 2 }
+    b2b-portal:
+      locations: [DC-EAST]
+      ringFence: { units: 20 }
+`;
 
 function service(now = T0): { a: MemoryAvailability; clock: { now: number } } {
   const clock = { now };
   const a = new MemoryAvailability(policyOf(POLICY), () => clock.now);
   return { a, clock };
+}
+
+/** The same lookup through the in-memory lookup record (fast.ts); undefined when it hands over to the full path. */
+function fastFigure(a: MemoryAvailability, sku: string, channel: string, quantity: number, now: number) {
+  const ids: string[] = [];
+  const index = (id: string): number => (ids.includes(id) ? ids.indexOf(id) : ids.push(id) - 1);
+  const rec = encodeFast(a.store.sku(sku)!, index);
+  const reader = new FastReader(a.policy, calendarFrom(a.store), (id) => ids.indexOf(id));
+  return reader.figure(sku, rec, a.policy.channelByName.get(channel)!, undefined, quantity, now);
 }
 
 const avail = (a: MemoryAvailability, sku: string, channel: string, extra: { region?: string; quantity?: number } = {}) => a.lookup(sku, { channel, ...extra }).channels[0]!;
@@ -122,8 +147,35 @@ describe('channel figures', () => {
   it('applies allocation share, cap and the safety buffer', () => {
     const a = stocked();
     const m = a.lookup('X', { channel: 'market', explain: true }).channels[0]!;
-    expect(m.explain).toMatchObject({ pool: 37, ringFencedForOthers: 5, share: 50, cap: 40, buffer: 1 });
-    expect(m.available).toBe(17); // floor(min(37 − 5, 18.5, 40)) − 1
+    expect(m.explain).toMatchObject({ pool: 37, ringFencedForOthers: 5, afterRingFences: 32, share: 50, afterShare: 16, cap: 40, afterCap: 16, buffer: 1 });
+    expect(m.available).toBe(15); // floor(50% × (37 − 5)) − 1
+  });
+
+  it('takes the share of what the ring-fences leave, then the buffer (the README worked example)', () => {
+    const a = new MemoryAvailability(policyOf(WORKED_EXAMPLE), () => T0);
+    a.apply(...ev.position('X', 'DC-EAST', 26, 1));
+    a.apply(...ev.position('X', 'DC-WEST', 20, 1));
+    const amazon = a.lookup('X', { channel: 'amazon', explain: true }).channels[0]!;
+    // Pool 46; b2b-portal fences 20 at DC-EAST, the one location they share; 80% of 26 is 20.8.
+    expect(amazon.explain).toMatchObject({ pool: 46, ringFencedForOthers: 20, afterRingFences: 26, share: 80, afterShare: 20, cap: 500, afterCap: 20, buffer: 2 });
+    expect(amazon.available).toBe(18); // ⌊0.8 × 26⌋ − 2, not min(26, ⌊0.8 × 46⌋) − 2 = 24
+    expect(fastFigure(a, 'X', 'amazon', 1, T0)?.available).toBe(18); // the lookup record's path too
+  });
+
+  it('rounds a percentage share down and a percentage ring-fence and buffer up', () => {
+    const policy = policyOf(`availability:
+  locations: { L: {}, M: {} }
+  channels:
+    shop: { locations: [L, M], share: { percent: 55 }, buffer: { percent: 10 } }
+    fenced: { locations: [L], ringFence: { percent: 15 } }
+`);
+    const a = new MemoryAvailability(policy, () => T0);
+    a.apply(...ev.position('X', 'L', 11, 1));
+    a.apply(...ev.position('X', 'M', 20, 1));
+    const shop = a.lookup('X', { channel: 'shop', explain: true }).channels[0]!;
+    // fence ⌈15% × 11⌉ = 2; share ⌊55% × 29⌋ = 15; buffer ⌈10% × 15⌉ = 2.
+    expect(shop.explain).toMatchObject({ pool: 31, ringFencedForOthers: 2, afterRingFences: 29, afterShare: 15, afterCap: 15, buffer: 2 });
+    expect(shop.available).toBe(13);
   });
 
   it('dates a quantity the pool has only later, and ships from the locations it allocates', () => {
@@ -135,6 +187,28 @@ describe('channel figures', () => {
 });
 
 describe('dates in the location calendar', () => {
+  it("promises a channel's quantity on a date of the locations it is taken from, never before their today", () => {
+    const policy = policyOf(`availability:
+  locations: { WEST: {}, EAST: {} }
+  channels:
+    web: { locations: [WEST, EAST] }
+`);
+    const a = new MemoryAvailability(policy, () => T0); // Monday 10:00 UTC: Sunday 22:00 at UTC−12
+    a.apply(...ev.location('WEST', 'Etc/GMT+12'));
+    a.apply(...ev.location('EAST', 'UTC'));
+    a.apply(...ev.position('X', 'WEST', 3, 1));
+    a.apply(...ev.position('X', 'EAST', 10, 1));
+    const today = (quantity: number) => {
+      const f = a.lookup('X', { channel: 'web', quantity }).channels[0]!;
+      expect(fastFigure(a, 'X', 'web', quantity, T0), 'the lookup record path').toEqual({ available: f.available, promiseDate: f.promiseDate, shipDate: f.shipDate });
+      return [f.promiseDate, f.shipDate];
+    };
+    expect(today(2)).toEqual(['2030-01-06', '2030-01-07']); // all from WEST, where it is still Sunday
+    expect(today(8)).toEqual(['2030-01-07', '2030-01-07']); // 3 from WEST, 5 from EAST, where it is Monday
+    a.apply(...ev.position('X', 'WEST', 0, 2));
+    expect(today(2)).toEqual(['2030-01-07', '2030-01-07']); // only EAST: not "yesterday" there
+  });
+
   it('ships the next working day after the local cut-off', () => {
     const { a, clock } = service();
     a.apply(...ev.location('B', 'America/New_York', { cutOff: '09:00' }));

@@ -161,8 +161,9 @@ class Reference {
     const fenceA = Math.min(5, at('A'));
     if (channel === 'web') return region === 'EU' ? at('C') : Math.max(0, Math.floor(at('A') + at('B') - fenceA));
     if (channel === 'market') {
-      const pool = at('A') + at('B');
-      return Math.max(0, Math.max(0, Math.floor(Math.min(pool - fenceA, pool / 2, 40))) - 1);
+      // Ring-fence, then share of what is left, then cap, then buffer.
+      const afterFence = Math.max(0, at('A') + at('B') - fenceA);
+      return Math.max(0, Math.min(Math.floor(afterFence / 2), 40) - 1);
     }
     return at('A');
   }

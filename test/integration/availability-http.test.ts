@@ -87,7 +87,7 @@ describe('the availability HTTP API', () => {
     expect(body.seq).toBeGreaterThanOrEqual(lastSeq);
     expect(typeof body.promiseDate).toBe('string');
     const all = (await (await get('/v1/atp/X')).json()) as { channels: { channel: string; available: number }[]; locations: { location: string; available: number }[] };
-    expect(all.channels.map((c) => [c.channel, c.available])).toEqual([['web', 25], ['market', 14], ['b2b', 20]]);
+    expect(all.channels.map((c) => [c.channel, c.available])).toEqual([['web', 25], ['market', 11], ['b2b', 20]]);
     expect(all.locations.map((l) => [l.location, l.available])).toEqual([['A', 20], ['B', 10], ['C', 0]]);
   });
 

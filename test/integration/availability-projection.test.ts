@@ -81,7 +81,7 @@ describe('the availability view', () => {
     expect(webEvents.length).toBeLessThan(20);
     expect(webEvents.at(-1)!.available).toBe(25);
     expect(events.find((e) => e.channel === 'web')!.regions).toEqual({ EU: 0 });
-    // market: floor(min(25, 12.5, 40)) − 1; b2b sells only from A.
+    // market: ⌊50% × (25 − 0 fenced)⌋ − 1; b2b sells only from A.
     expect(events.filter((e) => e.channel === 'market').at(-1)!.available).toBe(11);
     expect(events.filter((e) => e.channel === 'b2b')).toEqual([]);
   });

@@ -71,7 +71,8 @@ function render(a: SkuAvailability, explain: boolean): string {
   if (explain) {
     for (const c of a.channels) {
       const e = c.explain;
-      if (e) out.push('', `${c.channel}: pool ${e.pool} over ${e.locations.join(', ')}; ring-fenced for others ${e.ringFencedForOthers}; share ${e.share ?? '-'}%; cap ${e.cap ?? '-'}; buffer ${e.buffer}`);
+      // Each stage in the order it applies, with the figure after it.
+      if (e) out.push('', `${c.channel}: pool ${e.pool} over ${e.locations.join(', ')}; − ring-fenced for others ${e.ringFencedForOthers} = ${e.afterRingFences}; share ${e.share ?? '-'}% → ${e.afterShare}; cap ${e.cap ?? '-'} → ${e.afterCap}; − buffer ${e.buffer} = ${c.available}`);
     }
     for (const l of locations) {
       const x = l.explain;
