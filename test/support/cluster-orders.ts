@@ -8,6 +8,17 @@ import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { repoFile, tempProject, type TempProject } from './project.ts';
 import { orderId } from './orders.ts';
 
+/**
+ * Orders of the leader-kill scenario from CROSSDOCK_CLUSTER_ORDERS: unset, `fallback` (sized
+ * for a 2-core CI machine); the issue's 20,000 is a run of its own.
+ */
+export function clusterOrders(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 100) throw new Error(`CROSSDOCK_CLUSTER_ORDERS must be a whole number of orders, at least 100; got '${value}'`);
+  return n;
+}
+
 /** The SKUs of the corpus order; each order takes one unit of each, all or none. */
 export const SKUS = ['IPOD2008GREEN', 'IPOD2008RED', 'IPOD2008BLACK'] as const;
 export const LOCATION = 'DC-EAST';

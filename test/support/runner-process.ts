@@ -22,8 +22,9 @@ process.once('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-export function startRunnerProcess(pipelinesDir: string, natsUrl: string, extraArgs: readonly string[] = []): RunnerProcess {
-  const dataDir = tempDir('runner');
+/** `options.dataDir`: a crashed runner's data folder, to start it again as its host would. */
+export function startRunnerProcess(pipelinesDir: string, natsUrl: string, extraArgs: readonly string[] = [], options: { dataDir?: string } = {}): RunnerProcess {
+  const dataDir = options.dataDir ?? tempDir('runner');
   const child = spawn(process.execPath, [BIN, 'run', '--pipelines', pipelinesDir, '--nats', natsUrl, '--data', dataDir, '--http', '127.0.0.1:0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NATS_URL: '' },
