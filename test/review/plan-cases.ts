@@ -66,6 +66,7 @@ tests:
   - name: a paid web order
     input:
       file: ../test/fixtures/web-order.json
+      subject: channel.orders.web
     expect:
       outputs:
         - subject: erp.orders.web
