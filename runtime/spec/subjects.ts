@@ -1,9 +1,5 @@
 /** NATS subject patterns: `*` matches one token, `>` one or more trailing tokens. */
 
-export function isWildcard(subject: string): boolean {
-  return subject.split('.').some((t) => t === '*' || t === '>');
-}
-
 /** True when `subject` (a literal subject) is matched by `pattern`. */
 export function subjectMatches(pattern: string, subject: string): boolean {
   const p = pattern.split('.');

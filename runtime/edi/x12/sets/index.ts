@@ -19,8 +19,6 @@ export type TypedDocument =
   | ShippingAdvice945
   | FunctionalAck997;
 
-export type TypedSetType = TypedDocument['type'];
-
 type AnyModule = TransactionSetModule<{ type: string }>;
 
 const MODULES: ReadonlyMap<string, AnyModule> = new Map<string, AnyModule>(
