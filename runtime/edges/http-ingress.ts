@@ -13,6 +13,7 @@ import type { DegenerateId, MessageMeta } from '../components/types.ts';
 import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
 import { deadLetter } from '../engine/dead-letter.ts';
+import { decideFailure, SENDER_RETRIES } from '../engine/delivery-policy.ts';
 import { CORRELATION_ID } from '../engine/header-names.ts';
 import { Publisher } from '../engine/publisher.ts';
 import { sendJson } from '../http/server.ts';
@@ -126,9 +127,14 @@ export class HttpIngress implements InputDriver {
     sendJson(res, 202, { accepted: true, correlationId: ex.correlationId, messages: outcome.emissions.map((e) => ({ subject: e.subject, id: e.msgId })) });
   }
 
+  /**
+   * A failed request, as the delivery policy decides it: a retry is the sender's to make (503,
+   * with the same Retry-After as this edge's other 503s); a dead letter is kept and answered 422.
+   */
   private async reject(res: ServerResponse, meta: MessageMeta, body: Uint8Array, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
-    if (!failure.permanent) return sendJson(res, 503, { error: failure.reason }, { 'retry-after': '5' });
-    const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: body, headers }, correlationId, failure, 'permanent');
+    const decision = decideFailure(failure, meta.deliveryCount, SENDER_RETRIES);
+    if (decision.action === 'retry') return sendJson(res, 503, { error: failure.reason }, { 'retry-after': '5' });
+    const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: body, headers }, correlationId, failure, decision.kind);
     try {
       await this.publisher.deadLetter(dl);
     } catch {

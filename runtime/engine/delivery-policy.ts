@@ -16,12 +16,19 @@ export interface DeliveryPolicy {
   readonly backoffMs: readonly number[];
 }
 
-export type DeliveryDecision =
-  | { readonly action: 'ack' }
-  | { readonly action: 'retry'; readonly delayMs: number }
-  | { readonly action: 'dead-letter'; readonly kind: FailureKind };
+/** What to do after a failed attempt. */
+export type FailureDecision = { readonly action: 'retry'; readonly delayMs: number } | { readonly action: 'dead-letter'; readonly kind: FailureKind };
+
+export type DeliveryDecision = { readonly action: 'ack' } | FailureDecision;
 
 const ACK: DeliveryDecision = { action: 'ack' };
+
+/**
+ * The policy of an edge whose sender does the retrying (an HTTP caller): every request is a
+ * first delivery, and the sender's later attempts cannot be counted here, so a transient
+ * failure is never given up on; the sender is asked to come back instead.
+ */
+export const SENDER_RETRIES: DeliveryPolicy = { maxDeliver: Number.POSITIVE_INFINITY, backoffMs: [5000] };
 
 /** Only used when a policy has no backoff list at all (the schema requires one). */
 const DEFAULT_BACKOFF_MS = 1000;
@@ -31,7 +38,11 @@ const DEFAULT_BACKOFF_MS = 1000;
  * just ended. A permanent failure is dead-lettered at once, since repeating it cannot help.
  */
 export function decideDelivery(failure: DeliveryFailure | undefined, deliveryCount: number, policy: DeliveryPolicy): DeliveryDecision {
-  if (!failure) return ACK;
+  return failure ? decideFailure(failure, deliveryCount, policy) : ACK;
+}
+
+/** decideDelivery for an attempt known to have failed. */
+export function decideFailure(failure: DeliveryFailure, deliveryCount: number, policy: DeliveryPolicy): FailureDecision {
   if (failure.permanent) return { action: 'dead-letter', kind: 'permanent' };
   if (deliveryCount >= policy.maxDeliver) return { action: 'dead-letter', kind: 'exhausted' };
   return { action: 'retry', delayMs: backoffDelay(deliveryCount, policy, failure.retryAfterMs) };

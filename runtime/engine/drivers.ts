@@ -10,7 +10,7 @@ import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { HttpServer } from '../http/server.ts';
 import type { RuntimeServices } from '../components/services.ts';
-import { PipelineRunner } from './pipeline-runner.ts';
+import { JetStreamDriver } from './jetstream-driver.ts';
 import { HttpIngress } from '../edges/http-ingress.ts';
 import { FileDrop } from '../edges/file-drop.ts';
 
@@ -38,14 +38,10 @@ export interface InputDriver {
 export type DriverFactory = (pipeline: CompiledPipeline, deps: DriverDeps) => InputDriver;
 
 const drivers = new Map<string, DriverFactory>([
-  ['jetstream', (p, d) => new PipelineRunner(p, d)],
+  ['jetstream', (p, d) => new JetStreamDriver(p, d)],
   ['http', (p, d) => new HttpIngress(p, d)],
   ['files', (p, d) => new FileDrop(p, d)],
 ]);
-
-export function registerDriver(kind: string, factory: DriverFactory): void {
-  drivers.set(kind, factory);
-}
 
 export function driverFor(pipeline: CompiledPipeline, deps: DriverDeps): InputDriver {
   const factory = drivers.get(pipeline.input.kind);

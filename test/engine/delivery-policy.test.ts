@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, claimCheckFailure, decideDelivery, publishFailure } from '../../runtime/engine/delivery-policy.ts';
+import { backoffDelay, claimCheckFailure, decideDelivery, decideFailure, publishFailure, SENDER_RETRIES } from '../../runtime/engine/delivery-policy.ts';
 import { ClaimCheckError } from '../../runtime/transport/claim-check.ts';
 
 const policy = { maxDeliver: 4, backoffMs: [1000, 10_000, 60_000] };
@@ -31,6 +31,18 @@ describe('delivery policy', () => {
   it('waits at least as long as the failing service asked', () => {
     expect(decideDelivery({ permanent: false, retryAfterMs: 30_000 }, 1, policy)).toEqual({ action: 'retry', delayMs: 30_000 });
     expect(decideDelivery({ permanent: false, retryAfterMs: 5 }, 2, policy)).toEqual({ action: 'retry', delayMs: 10_000 });
+  });
+
+  it('decides a failed attempt as decideDelivery does, never as an ack', () => {
+    for (const [failure, count] of [[transient, 1], [transient, 4], [{ permanent: true }, 1], [{ permanent: false, retryAfterMs: 30_000 }, 2]] as const) {
+      expect(decideFailure(failure, count, policy)).toEqual(decideDelivery(failure, count, policy));
+    }
+  });
+
+  it('never gives up on a transient failure when the sender does the retrying, and dead-letters a permanent one', () => {
+    expect(decideFailure(transient, 1, SENDER_RETRIES)).toEqual({ action: 'retry', delayMs: 5000 });
+    expect(decideFailure(transient, 1_000_000, SENDER_RETRIES).action).toBe('retry');
+    expect(decideFailure({ permanent: true }, 1, SENDER_RETRIES)).toEqual({ action: 'dead-letter', kind: 'permanent' });
   });
 
   it('falls back to one second with no backoff list', () => {

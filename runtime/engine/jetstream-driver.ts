@@ -1,14 +1,16 @@
 /**
- * Runs one compiled pipeline against JetStream as an RxJS stream:
+ * The input driver of `jetstream` inputs: runs one compiled pipeline against JetStream as an
+ * RxJS stream:
  *
  *   pull consumer (batched, capacity-bounded) → mergeMap(handle, concurrency) → publish outputs → ack
  *
  * The source pulls only as many messages as the pipeline can work on at once (see PullSource).
  * A message is acknowledged only after JetStream has acknowledged every publish it caused.
- * Permanent failures are dead-lettered at once; transient ones are handed back with a delay
- * (nak with backoff) until the pipeline's maxDeliver, then dead-lettered. Nothing is acked that
- * was not fully handled, so a crash at any point leads to redelivery, and message ids derived
- * from business keys let the output streams drop the duplicates.
+ * What happens after a failure is the pipeline's delivery policy (delivery-policy.ts); this
+ * driver only translates it: retry is a nak with the policy's delay, dead-letter a publish to
+ * the dead-letter subject and an ack. Nothing is acked that was not fully handled, so a crash
+ * at any point leads to redelivery, and message ids derived from business keys let the output
+ * streams drop the duplicates.
  */
 import { mergeMap, type Subscription } from 'rxjs';
 import type { MsgHdrs } from '@nats-io/transport-node';
@@ -21,13 +23,13 @@ import { ensureConsumer } from '../transport/consumers.ts';
 import { PullSource } from '../transport/pull-source.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from './process.ts';
 import { deadLetter, type FailureKind } from './dead-letter.ts';
-import { backoffDelay, claimCheckFailure, decideDelivery, publishFailure } from './delivery-policy.ts';
+import { backoffDelay, claimCheckFailure, decideFailure, publishFailure } from './delivery-policy.ts';
 import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from './header-names.ts';
 import { Publisher } from './publisher.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
 
-export class PipelineRunner implements InputDriver {
+export class JetStreamDriver implements InputDriver {
   readonly pipeline: CompiledPipeline;
   private readonly input: JetStreamInput;
   private readonly deps: DriverDeps;
@@ -46,7 +48,7 @@ export class PipelineRunner implements InputDriver {
   private bound = false;
 
   constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
-    if (pipeline.input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${pipeline.input.kind} is not run by the JetStream runner`);
+    if (pipeline.input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${pipeline.input.kind} is not run by the JetStream driver`);
     this.pipeline = pipeline;
     this.input = pipeline.input.config as JetStreamInput;
     this.deps = deps;
@@ -198,7 +200,7 @@ export class PipelineRunner implements InputDriver {
       } else data = resolved;
       const ex = createExchange(this.pipeline, { data, headers, meta, onOffload }, this.input.format);
       if (isFailure(ex)) {
-        await this.deadLetter(m, meta, headers, headers[CORRELATION_ID] ?? '', ex, 'permanent');
+        await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', ex);
         return;
       }
       const result = processExchange(this.pipeline, ex);
@@ -238,13 +240,9 @@ export class PipelineRunner implements InputDriver {
   }
 
   private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
-    const decision = decideDelivery(failure, meta.deliveryCount, this.pipeline.errors);
+    const decision = decideFailure(failure, meta.deliveryCount, this.pipeline.errors);
     if (decision.action === 'dead-letter') {
       await this.deadLetter(m, meta, headers, correlationId, failure, decision.kind);
-      return;
-    }
-    if (decision.action === 'ack') {
-      m.ack();
       return;
     }
     this.deps.metrics.retried.inc();
