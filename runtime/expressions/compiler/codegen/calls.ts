@@ -10,7 +10,7 @@ import { builtin } from '../lib/index.ts';
 import { signature } from '../rt/signature.ts';
 import { inlineBuiltin } from './builtins.ts';
 import { type Node, Unsupported, isPlaceholder, procedureName } from './ast.ts';
-import { type Compiler, type Ctx } from './compiler.ts';
+import type { Codegen, Ctx } from './context.ts';
 import { Frame } from './scope.ts';
 import { weight } from './analyze.ts';
 
@@ -22,7 +22,7 @@ function calleeDepth(ctx: Ctx): string {
 }
 
 /** Is `$name` (a variable) the library function itself, wherever it is used in this frame? */
-function libraryFunctionAt(c: Compiler, ctx: Ctx, name: string): string | undefined {
+function libraryFunctionAt(c: Codegen, ctx: Ctx, name: string): string | undefined {
   const b = builtin(name);
   if (b === undefined) return undefined;
   for (let f: Frame | undefined = ctx.frame; f !== undefined; f = f.parent) {
@@ -32,7 +32,7 @@ function libraryFunctionAt(c: Compiler, ctx: Ctx, name: string): string | undefi
 }
 
 /** A call node; `applyTo` is the left side of `~>` (passed as the first argument, unwrapped). */
-export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string | undefined): string {
+export function compileCall(c: Codegen, node: Node, ctx: Ctx, applyTo: string | undefined): string {
   const e = c.e;
   const proc = node.procedure as Node;
   const pos = e.literal(node.position);
@@ -75,7 +75,7 @@ export function compileCall(c: Compiler, node: Node, ctx: Ctx, applyTo: string |
   return c.let(`${e.rt('callLambda')}(${p}, ${list}, ${ctx.input}, ${depth}, ${pos}, ${nameK})`);
 }
 
-export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileLambda(c: Codegen, node: Node, ctx: Ctx): string {
   if (node.thunk) return compileTailCall(c, node, ctx);
   const e = c.e;
   c.leaf(ctx);
@@ -105,7 +105,7 @@ export function compileLambda(c: Compiler, node: Node, ctx: Ctx): string {
  * A call in tail position. The reference returns the thunk, then its trampoline evaluates the
  * callee and arguments at the depth the body started at, outside the callee's error handler.
  */
-function compileTailCall(c: Compiler, node: Node, ctx: Ctx): string {
+function compileTailCall(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   c.leaf(ctx);
   const call = node.body as Node;
@@ -124,7 +124,7 @@ function compileTailCall(c: Compiler, node: Node, ctx: Ctx): string {
   return c.let(`new (${e.rt('Thunk')})(${p}, ${a}, ${procPos}, ${tok})`);
 }
 
-export function compilePartial(c: Compiler, node: Node, ctx: Ctx): string {
+export function compilePartial(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   const proc = node.procedure as Node;
   const pos = e.literal(node.position);
@@ -139,7 +139,7 @@ export function compilePartial(c: Compiler, node: Node, ctx: Ctx): string {
   return c.let(`${e.rt('partial')}(${p}, [${args.join(', ')}], ${pos}, ${nameK})`);
 }
 
-export function compileApply(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileApply(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   const lhs = c.compile(node.lhs as Node, c.child(ctx));
   const rhs = node.rhs as Node;
@@ -162,7 +162,7 @@ export function compileApply(c: Compiler, node: Node, ctx: Ctx): string {
  * each match) as context, at the depth the callee's body would start at, in the frame where
  * the transform was written.
  */
-export function compileTransform(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileTransform(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   c.leaf(ctx);
   const part = (n: Node | undefined): string => {

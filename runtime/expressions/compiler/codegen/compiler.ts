@@ -9,6 +9,7 @@
  * per-node check would first fail.
  */
 import { type Node, Unsupported } from './ast.ts';
+import type { Codegen, Ctx } from './context.ts';
 import { compileApply, compileCall, compileLambda, compilePartial, compileTransform } from './calls.ts';
 import { compileArray, compileGroupOver, compileObject } from './constructs.ts';
 import { Emitter } from './emitter.ts';
@@ -18,20 +19,6 @@ import { ownField } from './names.ts';
 import { Frame, RootNames, bindTarget, resolve } from './scope.ts';
 import { Pool } from './pool.ts';
 import { weight } from './analyze.ts';
-
-export interface FnInfo {
-  /** Identifier (or literal) of the evaluation depth the current function body starts at. */
-  readonly base: string;
-}
-
-export interface Ctx {
-  readonly frame: Frame;
-  /** Identifier holding the context value (`$`). */
-  readonly input: string;
-  /** Nesting depth of the node being compiled, relative to `fn.base`. */
-  readonly depth: number;
-  readonly fn: FnInfo;
-}
 
 /**
  * Nodes (see weight) from which an object value, array item or block expression gets a
@@ -49,7 +36,7 @@ const FUNCTION_WEIGHT = 120;
 /** Node types whose own value can never be a sequence (so need no collapsing). */
 const neverSequence = new Set(['string', 'number', 'value', 'lambda', 'regex', 'unary', 'partial', 'condition', 'block', 'bind', 'transform']);
 
-export class Compiler {
+export class Compiler implements Codegen {
   readonly e = new Emitter();
   readonly root = new RootNames(this.e);
   readonly unbound: string;

@@ -6,8 +6,8 @@
  * to the reference (see concurrent).
  */
 import { type GroupSpec, type Node } from './ast.ts';
-import { type Compiler, type Ctx } from './compiler.ts';
-import { type Layout, tupleFrame } from './paths.ts';
+import type { Codegen, Ctx } from './context.ts';
+import { type Layout, tupleFrame } from './tuples.ts';
 import { weight } from './analyze.ts';
 
 /** True when evaluating `node` cannot raise an error other than a guardrail (depth, time). */
@@ -41,7 +41,7 @@ export function quiet(node: Node): boolean {
  * the helpers TurboFan inlined there, an edge to the handler: the functions holding object
  * constructors took it twice as long to optimise.)
  */
-function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, index: number) => string): string[] {
+function concurrent(c: Codegen, parts: readonly Node[], emitPart: (part: Node, index: number) => string): string[] {
   const e = c.e;
   const guarded = parts.length > 1 && parts.filter((p) => !quiet(p)).length > 1;
   if (!guarded) return parts.map((p, i) => emitPart(p, i));
@@ -52,7 +52,7 @@ function concurrent(c: Compiler, parts: readonly Node[], emitPart: (part: Node, 
   return values;
 }
 
-export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileArray(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   const items = node.expressions ?? [];
   if (items.length === 0) c.leaf(ctx);
@@ -72,7 +72,7 @@ export function compileArray(c: Compiler, node: Node, ctx: Ctx): string {
   return result;
 }
 
-export function compileObject(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileObject(c: Codegen, node: Node, ctx: Ctx): string {
   const spec: GroupSpec = { lhs: (node.lhs ?? []) as readonly (readonly [Node, Node])[], position: node.position };
   if (spec.lhs.length === 0) c.leaf(ctx);
   return compileGroupOver(c, spec, ctx.input, ctx, false);
@@ -96,7 +96,7 @@ function literalKeys(spec: GroupSpec): string[] | undefined {
  * Grouping `{key: value}` over the value in `input`. ctx belongs to the node that owns the
  * group; keys and values are one level deeper. With a layout the input is a tuple stream.
  */
-export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ctx: Ctx, layout: Layout | false): string {
+export function compileGroupOver(c: Codegen, spec: GroupSpec, input: string, ctx: Ctx, layout: Layout | false): string {
   const e = c.e;
   const inner = c.child(ctx);
   const pos = e.literal(spec.position);
@@ -120,7 +120,7 @@ export function compileGroupOver(c: Compiler, spec: GroupSpec, input: string, ct
   return result;
 }
 
-function genericGroup(c: Compiler, spec: GroupSpec, input: string, inner: Ctx, pos: string): string {
+function genericGroup(c: Codegen, spec: GroupSpec, input: string, inner: Ctx, pos: string): string {
   const e = c.e;
   const pairs = e.id('gp');
   e.emit(`const ${pairs} = [];`);
@@ -133,7 +133,7 @@ function genericGroup(c: Compiler, spec: GroupSpec, input: string, inner: Ctx, p
   return c.let(`${e.rt('group')}(${input}, ${pairs}, ${pos})`);
 }
 
-function groupTuples(c: Compiler, spec: GroupSpec, tb: string, inner: Ctx, layout: Layout): string {
+function groupTuples(c: Codegen, spec: GroupSpec, tb: string, inner: Ctx, layout: Layout): string {
   const e = c.e;
   const names = { names: new Map(layout.slots) };
   const pairs = e.id('gp');

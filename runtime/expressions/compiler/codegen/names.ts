@@ -3,7 +3,7 @@
  * every step meets a single plain object, so that each read gets an inline cache of its own.
  */
 import { type Node } from './ast.ts';
-import { type Compiler, type Ctx } from './compiler.ts';
+import type { Codegen, Ctx } from './context.ts';
 import { compileGroupOver } from './constructs.ts';
 
 /** A step that is nothing but itself: no predicates, grouping, bindings or `[]`. */
@@ -15,7 +15,7 @@ export function bare(step: Node): boolean {
  * `a.b.c` or `$v.b.c`, read inline while every step meets a single object (each read gets its
  * own inline cache that way); the name-path helpers take over when an array turns up.
  */
-export function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | undefined {
+export function compileNamePath(c: Codegen, node: Node, ctx: Ctx): string | undefined {
   const steps = node.steps ?? [];
   if (node.keepSingletonArray || !steps.every(bare)) return undefined;
   const first = steps[0] as Node;
@@ -71,7 +71,7 @@ export function compileNamePath(c: Compiler, node: Node, ctx: Ctx): string | und
 }
 
 /** The depth check of a leaf at ctx, as one statement. */
-function leafCheck(c: Compiler, ctx: Ctx): string {
+function leafCheck(c: Codegen, ctx: Ctx): string {
   if (c.e.depthPassed(ctx.fn.base, ctx.depth)) return '';
   const lim = c.e.rt('depthExceeded');
   return ctx.fn.base === '0' ? `if (LIM < ${ctx.depth}) ${lim}();` : `if (${ctx.fn.base} + ${ctx.depth} > LIM) ${lim}();`;
@@ -88,7 +88,7 @@ function leafCheck(c: Compiler, ctx: Ctx): string {
  * turns into a map check; anything else takes ownField in the runtime. The read itself is a
  * named access, so that it gets an inline cache of its own.
  */
-export function ownField(c: Compiler, o: string, name: string): string {
+export function ownField(c: Codegen, o: string, name: string): string {
   const e = c.e;
   const op = e.rt('ObjectPrototype');
   const prop = e.prop(name);

@@ -4,9 +4,9 @@
  * reference evaluates it inside the operator's error handler).
  */
 import { type Node, Unsupported } from './ast.ts';
-import { type Compiler, type Ctx } from './compiler.ts';
+import type { Codegen, Ctx } from './context.ts';
 
-export function compileBinary(c: Compiler, node: Node, ctx: Ctx): string {
+export function compileBinary(c: Codegen, node: Node, ctx: Ctx): string {
   const op = node.value as string;
   const e = c.e;
   const pos = e.literal(node.position);

@@ -5,14 +5,15 @@
  * that produces nothing. Paths with `@`/`#` bindings carry tuples instead (see tuples.ts).
  */
 import { type Node, type SortTermSpec, type Stage, Unsupported } from './ast.ts';
-import { type Compiler, type Ctx } from './compiler.ts';
+import type { Codegen, Ctx } from './context.ts';
 import { compileGroupOver } from './constructs.ts';
 import { Frame } from './scope.ts';
 import { weight } from './analyze.ts';
 import { bare, compileNamePath } from './names.ts';
+import { Layout, tupleFrame, type TupleFrameSpec } from './tuples.ts';
 
 /** `[pred]` applied to the value in `v`; ctx is the predicate's own depth. */
-export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): string {
+export function compileFilter(c: Codegen, pred: Node, v: string, ctx: Ctx): string {
   const e = c.e;
   if (pred.type === 'number') return c.let(`${e.rt('filterIndex')}(${v}, ${e.literal(pred.value)})`);
   const items = c.let(`Array.isArray(${v}) ? ${v} : ${e.rt('seqOf')}(${v})`);
@@ -29,7 +30,7 @@ export function compileFilter(c: Compiler, pred: Node, v: string, ctx: Ctx): str
   return out;
 }
 
-export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
+export function compilePath(c: Codegen, node: Node, ctx: Ctx): string {
   const steps = node.steps ?? [];
   if (steps.some((s) => s.tuple)) return compileTuplePath(c, node, ctx);
   const named = compileNamePath(c, node, ctx);
@@ -38,7 +39,7 @@ export function compilePath(c: Compiler, node: Node, ctx: Ctx): string {
 }
 
 /** The path algorithm in full: every step over every item. Returns its (uncollapsed) result. */
-function generalPath(c: Compiler, node: Node, ctx: Ctx): string {
+function generalPath(c: Codegen, node: Node, ctx: Ctx): string {
   const steps = node.steps ?? [];
   const e = c.e;
   const inSeq = e.id('s');
@@ -74,7 +75,7 @@ function generalPath(c: Compiler, node: Node, ctx: Ctx): string {
   return rs;
 }
 
-function finishPath(c: Compiler, node: Node, rs: string, ctx: Ctx): string {
+function finishPath(c: Codegen, node: Node, rs: string, ctx: Ctx): string {
   const e = c.e;
   if (node.keepSingletonArray) {
     e.emit(`if (Array.isArray(${rs}) && ${rs}.cons && !${rs}.sequence) ${rs} = ${e.rt('seqOf')}(${rs});`);
@@ -85,7 +86,7 @@ function finishPath(c: Compiler, node: Node, rs: string, ctx: Ctx): string {
 }
 
 /** One ordinary step over `inSeq`, result assigned to `rs`. ctx is the path's. */
-function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: boolean, ctx: Ctx): void {
+function compileStep(c: Codegen, step: Node, inSeq: string, rs: string, last: boolean, ctx: Ctx): void {
   const e = c.e;
   const stepCtx = c.child(ctx);
   if (step.type === 'sort') {
@@ -123,7 +124,7 @@ function compileStep(c: Compiler, step: Node, inSeq: string, rs: string, last: b
 }
 
 /** Closures for sort terms; `frameFor` (tuple mode) supplies the frame each term sees. */
-function sortTerms(c: Compiler, terms: readonly SortTermSpec[], ctx: Ctx, tuple: TupleFrameSpec | undefined): string {
+function sortTerms(c: Codegen, terms: readonly SortTermSpec[], ctx: Ctx, tuple: TupleFrameSpec | undefined): string {
   const e = c.e;
   const list = e.id('st');
   e.emit(`const ${list} = [];`);
@@ -140,48 +141,12 @@ function sortTerms(c: Compiler, terms: readonly SortTermSpec[], ctx: Ctx, tuple:
   return list;
 }
 
-function compileSortCall(c: Compiler, step: Node, inSeq: string, stepCtx: Ctx): string {
+function compileSortCall(c: Codegen, step: Node, inSeq: string, stepCtx: Ctx): string {
   const terms = sortTerms(c, step.terms ?? [], stepCtx, undefined);
   return c.let(`${c.e.rt('sortSeq')}(${inSeq}, ${terms}, ${c.e.literal(step.position)})`);
 }
 
 // ---- tuple streams -------------------------------------------------------------------
-
-export class Layout {
-  readonly slots = new Map<string, number>();
-  slot(name: string): number {
-    let s = this.slots.get(name);
-    if (s === undefined) {
-      s = this.slots.size + 1;
-      this.slots.set(name, s);
-    }
-    return s;
-  }
-  get size(): number {
-    return this.slots.size + 1;
-  }
-}
-
-/** Which tuple slots a frame built from a tuple binds (names bound so far in the path). */
-export interface TupleFrameSpec {
-  readonly names: ReadonlyMap<string, number>;
-}
-
-/**
- * Emits a frame built from the tuple in `tup` (the reference's createFrameFromTuple): the
- * bound names are definite locals, and `:=` inside lands in this frame.
- */
-export function tupleFrame(c: Compiler, spec: TupleFrameSpec, tup: string, body: Node | readonly Node[], ctx: Ctx, emitBody: (inner: Ctx) => void, context?: string): void {
-  const e = c.e;
-  const frame = new Frame('tuple', ctx.frame);
-  for (const [name, slot] of spec.names) {
-    const local = e.id('v');
-    e.emit(`let ${local} = ${tup}[${slot}];`);
-    frame.defineDefinite(name, local);
-  }
-  frame.declareBinds(e, body, c.unbound);
-  emitBody({ frame, input: context ?? c.let(`${tup}[0]`, 'x'), depth: ctx.depth, fn: ctx.fn });
-}
 
 function snapshot(layout: Layout, bound: Set<string>): TupleFrameSpec {
   const names = new Map<string, number>();
@@ -189,7 +154,7 @@ function snapshot(layout: Layout, bound: Set<string>): TupleFrameSpec {
   return { names };
 }
 
-function compileTuplePath(c: Compiler, node: Node, ctx: Ctx): string {
+function compileTuplePath(c: Codegen, node: Node, ctx: Ctx): string {
   const e = c.e;
   const steps = node.steps ?? [];
   const layout = new Layout();
@@ -242,7 +207,7 @@ function compileTuplePath(c: Compiler, node: Node, ctx: Ctx): string {
 }
 
 function compileTupleStep(
-  c: Compiler,
+  c: Codegen,
   step: Node,
   inSeq: string,
   tb: string,
@@ -306,7 +271,7 @@ function compileTupleStep(
   compileTupleStages(c, step.stages ?? [], tb, layout, bound, stepCtx);
 }
 
-function compileTupleStages(c: Compiler, stages: readonly Stage[], tb: string, layout: Layout, bound: Set<string>, stepCtx: Ctx): void {
+function compileTupleStages(c: Codegen, stages: readonly Stage[], tb: string, layout: Layout, bound: Set<string>, stepCtx: Ctx): void {
   const e = c.e;
   for (const stage of stages) {
     if (stage.type === 'index') {

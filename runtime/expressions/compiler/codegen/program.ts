@@ -6,7 +6,8 @@
  */
 import { type Node } from './ast.ts';
 import { analyze, weight } from './analyze.ts';
-import { Compiler, type Ctx } from './compiler.ts';
+import { Compiler } from './compiler.ts';
+import type { Ctx } from './context.ts';
 import { Frame } from './scope.ts';
 import { builtin } from '../lib/index.ts';
 
