@@ -1,5 +1,6 @@
 /** Reading the envelope segments' fields into their JSON shapes, and comparing control numbers. */
-import type { Delimiters, GroupHeader, InterchangeEnvelope, Segment } from './types.ts';
+import type { GroupHeader, InterchangeEnvelope } from './types.ts';
+import type { Delimiters, Segment } from './segments.ts';
 import { parseDate, parseTime } from './values.ts';
 
 export type Comparison = 'same' | 'padding' | 'different';

@@ -22,7 +22,8 @@ import { problem, type ErrorContext, type ProblemSpec, type X12Error } from './e
 import { SegmentCursor, detectIsa, isIsaStart, splitSegment, type RawSegment } from './tokenizer.ts';
 import { readSetContent } from './transaction.ts';
 import { compareControl, envelopeFromIsa, groupHeaderFromGs, location, text } from './envelope-fields.ts';
-import type { Delimiters, FunctionalGroup, GroupHeader, Interchange, InterchangeAckSegment, InterchangeEnvelope, Segment, TransactionSet } from './types.ts';
+import type { FunctionalGroup, GroupHeader, Interchange, InterchangeAckSegment, InterchangeEnvelope, TransactionSet } from './types.ts';
+import type { Delimiters, Segment } from './segments.ts';
 import { parseDate, parseTime } from './values.ts';
 
 const TAG = /^[A-Z][A-Z0-9]{1,2}$/;

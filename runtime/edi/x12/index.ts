@@ -13,6 +13,7 @@ export { functionalAck, writeFunctionalAck } from './ack.ts';
 export type { AckWriteOptions, FunctionalAckOptions, InterchangeAck } from './ack.ts';
 export { X12WriteError } from './errors.ts';
 export type { AckCodes, SegmentLocation, X12Error, X12ErrorCode, X12Level } from './errors.ts';
+export type * from './segments.ts';
 export type * from './types.ts';
 export { TYPED_SET_TYPES } from './sets/index.ts';
 export { MAX_HL_DEPTH } from './sets/856.ts';

@@ -14,7 +14,7 @@
  * takes once, are returned as `unmapped` rather than dropped.
  */
 import { X12WriteError } from './errors.ts';
-import type { Element, Segment } from './types.ts';
+import type { Element, Segment } from './segments.ts';
 import { formatDate, formatDecimal, formatTime, parseDate, parseDecimal, parseInteger, parseTime } from './values.ts';
 
 export type FieldKind = 'text' | 'number' | 'integer' | 'date' | 'time' | 'composite';

@@ -10,7 +10,7 @@
  * C conditional (if the first, then all others), L list conditional (if the first, then at
  * least one other), E exclusion (at most one).
  */
-import type { Element, Segment } from './types.ts';
+import type { Element, Segment } from './segments.ts';
 
 type RuleKind = 'P' | 'R' | 'C' | 'L' | 'E';
 interface Rule {

@@ -6,7 +6,7 @@
  * the character right after ISA16. We find ISA16 by counting element separators rather than by
  * offset 104, so that headers whose fields are not padded to their fixed widths still read.
  */
-import type { Delimiters, Element } from './types.ts';
+import type { Delimiters, Element } from './segments.ts';
 
 const ALNUM = /[A-Za-z0-9]/;
 const LINE_BREAK = /[\r\n]/;

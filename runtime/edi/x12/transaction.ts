@@ -9,7 +9,7 @@ import { readWithSchema, type Json } from './schema.ts';
 import type { SetIssue } from './sets/module.ts';
 import { setModule, type TypedDocument } from './sets/index.ts';
 import { checkSegmentSyntax } from './syntax-rules.ts';
-import type { Segment } from './types.ts';
+import type { Segment } from './segments.ts';
 
 const TAG = /^[A-Z][A-Z0-9]{1,2}$/;
 

@@ -15,7 +15,8 @@ import { X12WriteError } from './errors.ts';
 import { writeWithSchema, type WrittenSegment } from './schema.ts';
 import { setModule, type TypedDocument } from './sets/index.ts';
 import { checkSegmentSyntax } from './syntax-rules.ts';
-import type { Delimiters, Element, InterchangeAckSegment, PartyId } from './types.ts';
+import type { InterchangeAckSegment, PartyId } from './types.ts';
+import type { Delimiters, Element } from './segments.ts';
 import { formatDate, formatTime } from './values.ts';
 
 export type ControlNumberKind = 'interchange' | 'group' | 'transaction';

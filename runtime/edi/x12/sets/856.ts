@@ -12,7 +12,7 @@
  */
 import { X12WriteError } from '../errors.ts';
 import type { Json } from '../schema.ts';
-import type { Segment } from '../types.ts';
+import type { Segment } from '../segments.ts';
 import {
   CTT,
   DTM,

@@ -3,7 +3,7 @@
  * (HL02), without recursion: a sender controls how deep the chain goes.
  */
 import type { Json } from '../schema.ts';
-import type { Segment } from '../types.ts';
+import type { Segment } from '../segments.ts';
 import type { SetIssue } from './module.ts';
 
 export type HlLevel = 'shipment' | 'order' | 'tare' | 'pack' | 'item';

@@ -4,7 +4,7 @@
  */
 import type { X12ErrorCode } from '../errors.ts';
 import type { Json, Schema } from '../schema.ts';
-import type { Segment } from '../types.ts';
+import type { Segment } from '../segments.ts';
 
 /** A problem a set module finds; the reader adds file, envelope and control numbers. */
 export interface SetIssue {
