@@ -7,7 +7,6 @@
 import type { Database } from 'lmdb';
 import type { FoldStore, HoldRecord, InboundRecord, LocationMaster, ReservationRecord, SkuState } from './state.ts';
 import { NEVER, type LedgerLine } from './ledger.ts';
-import type { AtpDb } from './lmdb-store.ts';
 
 /** Ledger keys: [sku, location, expiresAt or NEVER, id] and [expiresAt, id]. */
 export type LedgerKey = (string | number)[];
@@ -28,6 +27,23 @@ export function readLines(db: Database<LedgerLine, LedgerKey>, sku: string, loca
   return out;
 }
 
+/**
+ * The view's tables a batch reads and writes (AtpDb has them). Declared here rather than
+ * imported from lmdb-store.ts, which builds batches: the store depends on the batch, not back.
+ */
+export interface ViewTables {
+  readonly skus: Database<SkuState, string>;
+  readonly reservations: Database<ReservationRecord, string>;
+  readonly holds: Database<HoldRecord, string>;
+  readonly inbound: Database<InboundRecord, string>;
+  readonly receipts: Database<number, string>;
+  readonly locations: Database<LocationMaster, string>;
+  readonly ledger: Database<LedgerLine, LedgerKey>;
+  readonly expiries: Database<number, LedgerKey>;
+  /** Stream time up to which expired reservations have been swept. */
+  sweptAt(): number;
+}
+
 /** A FoldStore over the view: reads see the batch's own writes first. */
 export class Batch implements FoldStore {
   private swept: number;
@@ -37,9 +53,9 @@ export class Batch implements FoldStore {
   readonly inboundWrites = new Map<string, InboundRecord>();
   readonly receiptWrites = new Set<string>();
   readonly locationWrites = new Map<string, LocationMaster>();
-  private readonly db: AtpDb;
+  private readonly db: ViewTables;
 
-  constructor(db: AtpDb) {
+  constructor(db: ViewTables) {
     this.db = db;
     this.swept = db.sweptAt();
   }
