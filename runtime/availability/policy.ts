@@ -7,7 +7,7 @@ import type { Diagnostics } from '../spec/diagnostics.ts';
 import type { YamlSource } from '../spec/yaml-source.ts';
 import { parseDuration } from '../spec/durations.ts';
 import { subjectMatches } from '../spec/subjects.ts';
-import { suggest } from '../components/registry.ts';
+import { suggest } from '../spec/suggest.ts';
 import { checkShape } from '../compile/shape.ts';
 import type { StreamDeclaration } from '../compile/streams.ts';
 import { availabilitySchema } from './policy-schema.ts';

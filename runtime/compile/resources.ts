@@ -9,7 +9,7 @@ import { compileExpression, ExpressionError, type CompileOptions, type Expressio
 import { positionAt, type Diagnostics, type SourcePosition } from '../spec/diagnostics.ts';
 import type { LocatedExpression } from '../components/types.ts';
 import { SchemaCatalog, type SchemaValidator } from './schemas.ts';
-import { suggest } from '../components/registry.ts';
+import { suggest } from '../spec/suggest.ts';
 
 export interface ProjectLayout {
   /** Folder of pipeline YAML files. */

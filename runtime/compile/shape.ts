@@ -8,7 +8,7 @@ import addFormatsModule from 'ajv-formats';
 import type { JsonSchema } from '../spec/json-schema.ts';
 import type { Diagnostics } from '../spec/diagnostics.ts';
 import { pointer, type Path, type YamlSource } from '../spec/yaml-source.ts';
-import { suggest } from '../components/registry.ts';
+import { suggest } from '../spec/suggest.ts';
 import { pickErrors } from './schemas.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
