@@ -5,7 +5,7 @@
 import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
-import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString, withLineField } from '../../availability/step-support.ts';
+import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString, withLineField } from './availability-support.ts';
 
 interface AtpConfig {
   readonly channel?: string;

@@ -7,7 +7,7 @@ import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
-import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from '../../availability/step-support.ts';
+import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from './availability-support.ts';
 
 interface ReserveConfig {
   readonly id?: string;

@@ -1,8 +1,8 @@
 /** What the `atp` and `reserve` steps share: finding the service, the order lines, expression values. */
-import type { RuntimeServices } from '../components/services.ts';
-import { StepFailure, type Exchange, type LocatedExpression } from '../components/types.ts';
-import { expressionFailure } from '../components/steps/expression-failure.ts';
-import type { Availability } from './api.ts';
+import type { RuntimeServices } from '../services.ts';
+import { StepFailure, type Exchange, type LocatedExpression } from '../types.ts';
+import { expressionFailure } from './expression-failure.ts';
+import type { Availability } from '../../availability/api.ts';
 
 export const FIELD_NAME = '^[A-Za-z_$][A-Za-z0-9_$]*$';
 export const PROPERTY_PATH = '^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$';
