@@ -14,7 +14,8 @@ import type { HttpInput } from '../components/inputs/http.ts';
 import { compilePipeline, type CompiledPipeline } from './pipeline.ts';
 import { compileStreams, checkStreamSet, type StreamDeclaration } from './streams.ts';
 import { ProjectResources, displayPath, layoutFor, type ProjectLayout } from './resources.ts';
-import { compileAvailabilityPolicy, checkAvailabilityStreams, type AvailabilityPolicy } from '../availability/policy.ts';
+import type { AvailabilityPolicy } from '../availability/policy.ts';
+import { compileAvailabilityPolicy, checkAvailabilityStreams } from './availability-policy.ts';
 
 export interface LoadOptions {
   readonly env?: EnvLookup;

@@ -1,7 +1,7 @@
 /** The generated schema files under schemas/, as text, keyed by path relative to schemas/. */
 import { registry } from '../components/registry.ts';
 import { allowEnvReferences, pipelineSchema, pipelineTestSchema, streamsSchema } from './spec-schemas.ts';
-import { availabilitySchema } from '../availability/policy-schema.ts';
+import { availabilitySchema } from './availability-schema.ts';
 
 export function specSchemaFiles(): Record<string, string> {
   const text = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';

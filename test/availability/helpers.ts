@@ -1,7 +1,8 @@
 /** Policies from YAML text and inventory event bodies, for the availability tests. */
 import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
 import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
-import { compileAvailabilityPolicy, type AvailabilityPolicy } from '../../runtime/availability/policy.ts';
+import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
+import { compileAvailabilityPolicy } from '../../runtime/compile/availability-policy.ts';
 
 export function policyOf(yaml: string): AvailabilityPolicy {
   const diags = new Diagnostics();
