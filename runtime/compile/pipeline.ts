@@ -8,8 +8,8 @@ import type { Diagnostics } from '../spec/diagnostics.ts';
 import type { Path, YamlSource } from '../spec/yaml-source.ts';
 import { parseDuration } from '../spec/durations.ts';
 import { suggest } from '../spec/suggest.ts';
-import { registry, type Registry } from '../components/registry.ts';
-import type { CompileContext, CompiledInput, CompiledOutput, CompiledStep, LocatedExpression } from '../components/types.ts';
+import { registry, type KnownInput, type Registry } from '../components/registry.ts';
+import type { CompileContext, CompiledOutput, CompiledStep, LocatedExpression } from '../components/types.ts';
 import { checkShape } from './shape.ts';
 import { checkOutputSlots } from './output-slots.ts';
 import { pipelineSchema } from './spec-schemas.ts';
@@ -29,7 +29,7 @@ export interface CompiledPipeline {
   readonly file: string;
   readonly description: string;
   readonly owner: string;
-  readonly input: CompiledInput;
+  readonly input: KnownInput;
   readonly steps: readonly CompiledStep[];
   readonly outputs: readonly CompiledOutput[];
   readonly errors: ErrorPolicy;
@@ -91,7 +91,8 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
     file: source.file,
     description: doc.description,
     owner: doc.owner,
-    input,
+    // Each spec compiles its own kind, so `kind` tells which case of the union this is.
+    input: input as KnownInput,
     steps,
     outputs,
     errors,

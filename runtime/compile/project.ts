@@ -9,8 +9,6 @@ import { parseYamlSource, type YamlSource } from '../spec/yaml-source.ts';
 import { processEnv, type EnvLookup } from '../spec/env.ts';
 import { subjectsOverlap } from '../spec/subjects.ts';
 import type { CompileOptions } from '../expressions/jsonata.ts';
-import type { JetStreamInput } from '../components/inputs/jetstream.ts';
-import type { HttpInput } from '../components/inputs/http.ts';
 import { compilePipeline, type CompiledPipeline } from './pipeline.ts';
 import { compileStreams, checkStreamSet, type StreamDeclaration } from './streams.ts';
 import { ProjectResources, displayPath, layoutFor, type ProjectLayout } from './resources.ts';
@@ -140,26 +138,27 @@ function crossCheck(pipelines: readonly CompiledPipeline[], streams: readonly St
     if (streams.length > 0 && !streams.some((s) => s.subjects.some((sub) => subjectsOverlap(sub, p.errors.deadLetter)))) {
       diags.error(p.file, src.locate(['errors', 'deadLetter']), 'dead-letter-uncaptured', `dead-letter subject '${p.errors.deadLetter}' is not captured by any stream; dead letters would be lost`);
     }
-    if (p.input.kind === 'http') {
-      const input = p.input.config as HttpInput;
-      const key = `${input.method} ${input.path}`;
+    // Inputs say what they claim (a route, a durable on a stream); the checks need no kind.
+    const kindPath = (field: string): (string | number)[] => ['input', p.input.kind, field];
+    const serves = p.input.serves;
+    if (serves) {
+      const key = `${serves.method} ${serves.path}`;
       const other = routes.get(key);
-      if (other) diags.error(p.file, src.locate(['input', 'http', 'path']), 'http-path-shared', `${key} is already served by pipeline '${other.name}'`);
+      if (other) diags.error(p.file, src.locate(kindPath('path')), 'http-path-shared', `${key} is already served by pipeline '${other.name}'`);
       else routes.set(key, p);
-      continue;
     }
-    if (p.input.kind !== 'jetstream') continue;
-    const input = p.input.config as JetStreamInput;
+    const input = p.input.reads;
+    if (!input) continue;
     const stream = streams.find((s) => s.name === input.stream);
     if (!stream) {
-      diags.error(p.file, src.locate(['input', 'jetstream', 'stream']), 'stream-unknown', `stream '${input.stream}' is not declared in any streams file (declared: ${streams.map((s) => s.name).join(', ') || 'none'})`);
+      diags.error(p.file, src.locate(kindPath('stream')), 'stream-unknown', `stream '${input.stream}' is not declared in any streams file (declared: ${streams.map((s) => s.name).join(', ') || 'none'})`);
     } else if (!stream.subjects.some((s) => subjectsOverlap(s, input.subject))) {
-      diags.error(p.file, src.locate(['input', 'jetstream', 'subject']), 'subject-outside-stream', `subject '${input.subject}' is not captured by stream ${stream.name} (subjects: ${stream.subjects.join(', ')})`);
+      diags.error(p.file, src.locate(kindPath('subject')), 'subject-outside-stream', `subject '${input.subject}' is not captured by stream ${stream.name} (subjects: ${stream.subjects.join(', ')})`);
     }
     const key = `${input.stream}/${input.durable}`;
     const other = durables.get(key);
     if (other) {
-      diags.error(p.file, src.locate(['input', 'jetstream', 'durable']), 'durable-shared', `durable consumer '${input.durable}' on ${input.stream} is also used by pipeline '${other.name}'; they would take each other's messages`);
+      diags.error(p.file, src.locate(kindPath('durable')), 'durable-shared', `durable consumer '${input.durable}' on ${input.stream} is also used by pipeline '${other.name}'; they would take each other's messages`);
     } else {
       durables.set(key, p);
     }

@@ -36,10 +36,15 @@ function byKind<T extends { kind: string }>(specs: readonly T[]): ReadonlyMap<st
   return map;
 }
 
+const INPUT_KINDS = [jetstreamInput, httpInput, filesInput] as const;
+
+/** The compiled input of a pipeline, one case per input kind: narrowing on `kind` gives its configuration without a cast. */
+export type KnownInput = NonNullable<ReturnType<(typeof INPUT_KINDS)[number]['compile']>>;
+
 // Specs are typed by their own config; the registry only hands them configuration that has
 // passed their configSchema, which is what makes the cast below sound.
 export const registry: Registry = {
-  inputs: byKind([jetstreamInput, httpInput, filesInput] as unknown as InputSpec<never>[]),
+  inputs: byKind(INPUT_KINDS as unknown as InputSpec<never>[]),
   steps: byKind([mapStep, validateStep, filterStep, routeStep, headersStep, rejectStep, httpStep, x12ReadStep, x12WriteStep, atpStep, reserveStep] as unknown as StepSpec<never>[]),
   outputs: byKind([jetstreamOutput, fileOutput] as unknown as OutputSpec<never>[]),
 };

@@ -5,7 +5,7 @@
  * specs, so adding a kind means adding one file and one line in the registry.
  */
 import type { Expression } from '../expressions/jsonata.ts';
-import type { SchemaValidator } from '../compile/schemas.ts';
+import type { SchemaValidator } from './schema-validator.ts';
 import type { Path } from '../spec/yaml-source.ts';
 import type { JsonSchema } from '../spec/json-schema.ts';
 import type { RuntimeServices } from './services.ts';
@@ -149,14 +149,55 @@ export interface CompiledOutput {
   prepare(ex: Exchange, index: number): Emission | readonly Emission[] | Promise<Emission | readonly Emission[]>;
 }
 
-export interface CompiledInput {
-  readonly kind: string;
+export interface CompiledInput<K extends string = string, C = unknown> {
+  readonly kind: K;
   /** Kind-specific, validated configuration; the input's driver reads it. */
-  readonly config: unknown;
+  readonly config: C;
   /** How payloads are decoded before the first step. */
   readonly format: 'json' | 'text';
   /** Where messages come from, for fixture tests and docs: a stream name and, when fixed, a subject. */
   readonly origin: { readonly stream: string; readonly subject?: string };
+  /** The durable consumer it reads through, for inputs that read a stream (project checks, lint, plan). */
+  readonly reads?: StreamRead;
+  /** The HTTP route it serves, for inputs that take requests (two pipelines may not serve one route). */
+  readonly serves?: { readonly method: string; readonly path: string };
+}
+
+export interface StreamRead {
+  readonly stream: string;
+  readonly subject: string;
+  readonly durable: string;
+  readonly deliver: DeliverPolicy;
+}
+
+/** Where a new durable consumer starts in its stream. */
+export type DeliverPolicy =
+  | 'all'
+  | 'new'
+  | 'last'
+  | 'last-per-subject'
+  | { readonly startSequence: number }
+  | { readonly startTime: string };
+
+/**
+ * What a component touches beyond the body it works on, read from its configuration as
+ * written (`${VAR}` references unresolved, so a label never holds a secret). Lint, the graph
+ * and plan ask the spec for this instead of knowing each kind.
+ */
+export interface Footprint {
+  /** Systems outside NATS that messages come from, go to, or are looked up in. */
+  readonly systems?: readonly SystemTouch[];
+  /** Subject expressions published to, each with where it is written (relative to the component). */
+  readonly publishes?: readonly { readonly role: 'output' | 'duplicate'; readonly expression: string; readonly at: Path }[];
+}
+
+export interface SystemTouch {
+  /** Which way messages go: in from the system, out to it, or a call during the pipeline. */
+  readonly kind: 'http-in' | 'files-in' | 'http-call' | 'files-out';
+  /** Where, as written: `POST /webhooks/x`, a folder, a URL. */
+  readonly label: string;
+  /** The name it goes by in the pipeline (an http step's binding, an output's name). */
+  readonly name?: string;
 }
 
 interface ComponentSpecBase<C> {
@@ -167,16 +208,25 @@ interface ComponentSpecBase<C> {
   readonly description: string;
   readonly configSchema: JsonSchema;
   readonly examples: readonly unknown[];
+  /**
+   * What the component touches, from its configuration as written (strings may hold `${VAR}`
+   * references). `name` is the output's name for outputs. No footprint: it touches nothing
+   * beyond the message.
+   */
+  footprint?(config: C, name: string): Footprint;
   /** Type guard documentation only: configuration has been validated against configSchema. */
   readonly _config?: C;
 }
 
 export interface StepSpec<C = unknown> extends ComponentSpecBase<C> {
+  /** True when the step replaces the body with a new document (a mapping, an EDI reader or writer), so a later schema failure is its doing. */
+  readonly transformsBody?: boolean;
   compile(config: C, ctx: CompileContext): CompiledStep | undefined;
 }
 
-export interface InputSpec<C = unknown> extends ComponentSpecBase<C> {
-  compile(config: C, ctx: CompileContext): CompiledInput | undefined;
+/** `I` is what the kind compiles to, so the registry can name the union of every kind's input. */
+export interface InputSpec<C = unknown, I extends CompiledInput = CompiledInput> extends ComponentSpecBase<C> {
+  compile(config: C, ctx: CompileContext): I | undefined;
 }
 
 export interface OutputSpec<C = unknown> extends ComponentSpecBase<C> {

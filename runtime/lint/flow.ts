@@ -8,8 +8,8 @@
 import type { Project } from '../compile/project.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import { compileExternals, type ExternalSubject } from '../compile/streams.ts';
-import type { JetStreamInput, DeliverPolicy } from '../components/inputs/jetstream.ts';
-import type { HttpInput } from '../components/inputs/http.ts';
+import type { DeliverPolicy, Footprint, SystemTouch } from '../components/types.ts';
+import { registry } from '../components/registry.ts';
 import { parse } from 'yaml';
 import type { Path } from '../spec/yaml-source.ts';
 import { subjectContains, subjectsOverlap } from '../spec/subjects.ts';
@@ -48,14 +48,9 @@ export interface Consumer {
   readonly deliver?: DeliverPolicy;
 }
 
-/** Where a pipeline's messages come from when it does not consume a stream, or where they leave to. */
-export interface Edge {
+/** Where a pipeline's messages come from when it does not consume a stream, or where they leave to: a component's system touch. */
+export interface Edge extends SystemTouch {
   readonly pipeline: string;
-  readonly kind: 'http-in' | 'files-in' | 'http-call' | 'files-out';
-  /** Human label: `POST /webhooks/shopify`, the folder, the service URL. */
-  readonly label: string;
-  /** Output name (files-out) or step name (http-call). */
-  readonly name?: string;
 }
 
 export interface Flow {
@@ -86,11 +81,9 @@ export function buildFlow(project: Project, runs: readonly FixtureRun[] = []): F
     const doc = docOf(project, p);
     producers.push(...outputProducers(p, doc, runs));
     producers.push({ pipeline: p.name, file: p.file, role: 'dead-letter', path: ['errors', 'deadLetter'], patterns: [p.errors.deadLetter], complete: true, observed: [] });
-    edges.push(...pipelineEdges(p, rawDocOf(project, p)));
-    if (p.input.kind === 'jetstream') {
-      const input = p.input.config as JetStreamInput;
-      consumers.push({ kind: 'pipeline', pipeline: p.name, file: p.file, stream: input.stream, subjects: [input.subject], durable: input.durable, deliver: input.deliver });
-    }
+    edges.push(...footprints(rawDocOf(project, p)).flatMap(({ footprint }) => (footprint.systems ?? []).map((t) => ({ pipeline: p.name, ...t }))));
+    const reads = p.input.reads;
+    if (reads) consumers.push({ kind: 'pipeline', pipeline: p.name, file: p.file, stream: reads.stream, subjects: [reads.subject], durable: reads.durable, deliver: reads.deliver });
   }
   const policy = project.availability;
   if (policy) {
@@ -103,7 +96,7 @@ export function buildFlow(project: Project, runs: readonly FixtureRun[] = []): F
   return { producers, consumers, externals: projectExternals(project), edges };
 }
 
-type Doc = { outputs?: Record<string, Record<string, Record<string, unknown>>>; steps?: Record<string, unknown>[] };
+type Doc = { input?: unknown; outputs?: Record<string, unknown>; steps?: unknown[] };
 
 function docOf(project: Project, p: CompiledPipeline): Doc {
   return (project.sources.get(p.file)?.value ?? {}) as Doc;
@@ -126,50 +119,47 @@ function rawDocOf(project: Project, p: CompiledPipeline): Doc {
 function outputProducers(p: CompiledPipeline, doc: Doc, runs: readonly FixtureRun[]): Producer[] {
   const out: Producer[] = [];
   const mine = runs.filter((r) => r.pipeline === p.name);
-  for (const [name, slot] of Object.entries(doc.outputs ?? {})) {
-    const config = slot.jetstream;
-    if (!config) continue;
-    const seen = (pick: (e: { output: string; subject: string; duplicateSubject?: string }) => string | undefined): string[] => {
-      const set = new Set<string>();
-      for (const r of mine) {
-        if (r.outcome.kind !== 'emit') continue;
-        for (const e of r.outcome.emissions) {
-          if (e.output !== name) continue;
-          const s = pick(e);
-          if (s !== undefined) set.add(s);
-        }
+  const seen = (name: string, pick: (e: { output: string; subject: string; duplicateSubject?: string }) => string | undefined): string[] => {
+    const set = new Set<string>();
+    for (const r of mine) {
+      if (r.outcome.kind !== 'emit') continue;
+      for (const e of r.outcome.emissions) {
+        if (e.output !== name) continue;
+        const s = pick(e);
+        if (s !== undefined) set.add(s);
       }
-      return [...set].sort();
-    };
-    const subjectExpr = typeof config.subject === 'string' ? config.subject : '';
-    const st = staticSubjects(subjectExpr) ?? { patterns: [], complete: false };
-    out.push({ pipeline: p.name, file: p.file, output: name, role: 'output', expression: subjectExpr, path: ['outputs', name, 'jetstream', 'subject'], patterns: st.patterns, complete: st.complete, observed: seen((e) => e.subject) });
-    if (typeof config.duplicate === 'string') {
-      const dt = staticSubjects(config.duplicate) ?? { patterns: [], complete: false };
-      out.push({ pipeline: p.name, file: p.file, output: name, role: 'duplicate', expression: config.duplicate, path: ['outputs', name, 'jetstream', 'duplicate'], patterns: dt.patterns, complete: dt.complete, observed: seen((e) => e.duplicateSubject) });
+    }
+    return [...set].sort();
+  };
+  for (const { path, name, footprint } of footprints(doc)) {
+    if (name === undefined) continue;
+    for (const w of footprint.publishes ?? []) {
+      const st = staticSubjects(w.expression) ?? { patterns: [], complete: false };
+      const observed = seen(name, (e) => (w.role === 'duplicate' ? e.duplicateSubject : e.subject));
+      out.push({ pipeline: p.name, file: p.file, output: name, role: w.role, expression: w.expression, path: [...path, ...w.at], patterns: st.patterns, complete: st.complete, observed });
     }
   }
   return out;
 }
 
-function pipelineEdges(p: CompiledPipeline, doc: Doc): Edge[] {
-  const edges: Edge[] = [];
-  if (p.input.kind === 'http') {
-    const input = p.input.config as HttpInput;
-    edges.push({ pipeline: p.name, kind: 'http-in', label: `${input.method} ${input.path}` });
-  } else if (p.input.kind === 'files') {
-    const input = (doc as { input?: { files?: { dir?: string; pattern?: string } } }).input?.files;
-    edges.push({ pipeline: p.name, kind: 'files-in', label: `${input?.dir ?? '?'}/${input?.pattern ?? '*'}` });
-  }
-  for (const step of doc.steps ?? []) {
-    const http = step.http as { name?: string; url?: string } | undefined;
-    if (http && typeof http === 'object') edges.push({ pipeline: p.name, kind: 'http-call', label: http.url ?? '?', name: http.name ?? 'http' });
-  }
-  for (const [name, slot] of Object.entries(doc.outputs ?? {})) {
-    const file = slot.file as { dir?: string } | undefined;
-    if (file) edges.push({ pipeline: p.name, kind: 'files-out', label: String(file.dir ?? '?'), name });
-  }
-  return edges;
+/**
+ * Every component of a pipeline document with its spec's footprint: the input, each step,
+ * each output (with its name). Only compiled pipelines get here, so every configuration has
+ * passed its kind's schema.
+ */
+function footprints(doc: Doc): { path: Path; name?: string; footprint: Footprint }[] {
+  const out: { path: Path; name?: string; footprint: Footprint }[] = [];
+  const add = (specs: ReadonlyMap<string, { footprint?(config: never, name: string): Footprint }>, slot: unknown, path: Path, name?: string): void => {
+    if (typeof slot !== 'object' || slot === null || Array.isArray(slot)) return;
+    const [kind, config] = Object.entries(slot)[0] ?? [];
+    const spec = kind === undefined ? undefined : specs.get(kind);
+    if (!spec?.footprint || config === undefined) return;
+    out.push({ path: [...path, kind as string], ...(name === undefined ? {} : { name }), footprint: spec.footprint(config as never, name ?? '') });
+  };
+  add(registry.inputs, doc.input, ['input']);
+  (doc.steps ?? []).forEach((step, i) => add(registry.steps, step, ['steps', i]));
+  for (const [name, slot] of Object.entries(doc.outputs ?? {})) add(registry.outputs, slot, ['outputs', name], name);
+  return out;
 }
 
 /** Every subject pattern or concrete subject a producer is known to publish. */

@@ -78,7 +78,7 @@ export async function loadSnapshot(root: string, pipelinesRel: string, label: st
     const raw = source ? safeParse(source.text) : undefined;
     const deps = [resolve(process.cwd(), p.file), ...referencedFiles(raw, project.resources.layout.mappingsDir, project.resources.layout.schemasDir), ...(testsOf.get(p.name) ?? [])];
     const inputs = Object.fromEntries(deps.map((abs) => [relative(root, abs).split(sep).join('/'), hash(abs)]));
-    const input = p.input.kind === 'jetstream' ? (p.input.config as JetStreamInput) : undefined;
+    const input = p.input.kind === 'jetstream' ? p.input.config : undefined;
     pipelines.set(p.name, {
       name: p.name,
       file: rel(p.file),

@@ -4,7 +4,7 @@
  * published, then moved to `processed/` — or, when the pipeline rejects it, dead-lettered and
  * moved to `failed/` with the reason beside it.
  */
-import type { InputSpec } from '../types.ts';
+import type { CompiledInput, InputSpec } from '../types.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
 import { parseSize } from './http.ts';
 
@@ -29,14 +29,18 @@ export interface FilesInput {
   readonly reclaimAfterMs: number;
 }
 
+/** The compiled input of a pipeline that reads a drop folder. */
+export type CompiledFilesInput = CompiledInput<'files', FilesInput>;
+
 /** `*.edi`, `PO_*.x12` → a regular expression over file names. */
 export function globToRegExp(glob: string): RegExp {
   const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 
-export const filesInput: InputSpec<FilesInputConfig> = {
+export const filesInput: InputSpec<FilesInputConfig, CompiledFilesInput> = {
   kind: 'files',
+  footprint: (config) => ({ systems: [{ kind: 'files-in', label: `${config.dir}/${config.pattern ?? '*'}` }] }),
   summary: 'Pick up complete files from a drop folder.',
   description:
     'Polls `dir` for files matching `pattern`. A file is taken once its size and modification time have not changed for ' +

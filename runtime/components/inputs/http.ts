@@ -4,7 +4,7 @@
  * partner was told is accepted can be lost. The partner's delivery id becomes the message key,
  * so its retries are deduplicated.
  */
-import type { InputSpec } from '../types.ts';
+import type { CompiledInput, InputSpec } from '../types.ts';
 
 export type HttpAuth =
   | { readonly hmac: { readonly header: string; readonly secret: string; readonly encoding?: 'base64' | 'hex' } }
@@ -33,6 +33,9 @@ export interface HttpInput {
   readonly keepHeaders: readonly string[] | undefined;
 }
 
+/** The compiled input of a pipeline that takes HTTP requests. */
+export type CompiledHttpInput = CompiledInput<'http', HttpInput>;
+
 const SIZE = '^\\d+(\\.\\d+)?\\s*(b|kb|kib|mb|mib)$';
 
 export function parseSize(text: string): number {
@@ -45,8 +48,9 @@ export function parseSize(text: string): number {
 
 const RESERVED_PATHS = /^\/(healthz|readyz|metrics|v1)(\/|$)/;
 
-export const httpInput: InputSpec<HttpInputConfig> = {
+export const httpInput: InputSpec<HttpInputConfig, CompiledHttpInput> = {
   kind: 'http',
+  footprint: (config) => ({ systems: [{ kind: 'http-in', label: `${config.method ?? 'POST'} ${config.path}` }] }),
   summary: 'Receive webhooks and partner API calls on the runner’s HTTP server.',
   description:
     'Serves `path` on the runner. A request is answered 202 only after every output publish is acknowledged by JetStream; ' +
@@ -137,6 +141,6 @@ export const httpInput: InputSpec<HttpInputConfig> = {
       format: config.format ?? 'json',
       keepHeaders: config.keepHeaders?.map((h) => h.toLowerCase()),
     };
-    return { kind: 'http', config: input, format: input.format, origin: { stream: 'http', subject: `http:${input.path}` } };
+    return { kind: 'http', config: input, format: input.format, origin: { stream: 'http', subject: `http:${input.path}` }, serves: { method: input.method, path: input.path } };
   },
 };

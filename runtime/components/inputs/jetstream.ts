@@ -3,16 +3,10 @@
  * batches; at most `maxAckPending` are unacknowledged at once, which bounds memory under any
  * backlog. Several runners with the same pipeline share the durable consumer and the work.
  */
-import type { InputSpec } from '../types.ts';
+import type { CompiledInput, DeliverPolicy, InputSpec } from '../types.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
 
-export type DeliverPolicy =
-  | 'all'
-  | 'new'
-  | 'last'
-  | 'last-per-subject'
-  | { readonly startSequence: number }
-  | { readonly startTime: string };
+export type { DeliverPolicy } from '../types.ts';
 
 export interface JetStreamInputConfig {
   readonly stream: string;
@@ -39,12 +33,15 @@ export interface JetStreamInput {
   readonly format: 'json' | 'text';
 }
 
+/** The compiled input of a pipeline that reads a stream. */
+export type CompiledJetStreamInput = CompiledInput<'jetstream', JetStreamInput>;
+
 export const INPUT_DEFAULTS = { batch: 256, maxAckPending: 1024, ackWait: '30s', concurrency: 256, format: 'json' } as const;
 
 const NAME = '^[A-Za-z0-9_-]+$';
 const SUBJECT = '^[^\\s]+$';
 
-export const jetstreamInput: InputSpec<JetStreamInputConfig> = {
+export const jetstreamInput: InputSpec<JetStreamInputConfig, CompiledJetStreamInput> = {
   kind: 'jetstream',
   summary: 'Consume a JetStream stream through a durable pull consumer.',
   description:
@@ -103,6 +100,12 @@ export const jetstreamInput: InputSpec<JetStreamInputConfig> = {
       format: config.format ?? INPUT_DEFAULTS.format,
     };
     const fixed = /[*>]/.test(input.subject) ? {} : { subject: input.subject };
-    return { kind: 'jetstream', config: input, format: input.format, origin: { stream: input.stream, ...fixed } };
+    return {
+      kind: 'jetstream',
+      config: input,
+      format: input.format,
+      origin: { stream: input.stream, ...fixed },
+      reads: { stream: input.stream, subject: input.subject, durable: input.durable, deliver: input.deliver },
+    };
   },
 };

@@ -20,6 +20,7 @@ const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 
 export const fileOutput: OutputSpec<FileOutputConfig> = {
   kind: 'file',
+  footprint: (config, name) => ({ systems: [{ kind: 'files-out', label: config.dir, name }] }),
   summary: 'Write the body to a file in an outbox folder.',
   description:
     'Writes the body (text as it is, anything else as JSON) to `dir`/`name`, atomically (temporary name, then rename). ' +

@@ -23,6 +23,12 @@ const VALID_SUBJECT = /^[^\s*>.]+(\.[^\s*>.]+)*$/;
 
 export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
   kind: 'jetstream',
+  footprint: (config) => ({
+    publishes: [
+      { role: 'output', expression: config.subject, at: ['subject'] },
+      ...(config.duplicate === undefined ? [] : [{ role: 'duplicate' as const, expression: config.duplicate, at: ['duplicate'] }]),
+    ],
+  }),
   summary: 'Publish to a JetStream subject, deduplicated by a business key.',
   description:
     'Publishes the body as JSON. `subject` and `id` are JSONata expressions over the body (quote literal ' +

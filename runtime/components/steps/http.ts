@@ -31,6 +31,7 @@ const decoder = new TextDecoder();
 
 export const httpStep: StepSpec<HttpStepConfig> = {
   kind: 'http',
+  footprint: (config) => ({ systems: [{ kind: 'http-call', label: config.url, name: config.name }] }),
   summary: 'Call a REST API; its response is available to later steps.',
   description:
     'Sends the body (or the `body` expression) as JSON to `url` + `path`, and binds the response as `$<name>` = ' +

@@ -11,6 +11,7 @@ type MapConfig = string | { readonly file: string } | { readonly expr: string };
 
 export const mapStep: StepSpec<MapConfig> = {
   kind: 'map',
+  transformsBody: true,
   summary: 'Replace the body with the result of a JSONata mapping.',
   description:
     'Evaluates a JSONata expression against the message body and makes its result the new body. ' +

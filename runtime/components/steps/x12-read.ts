@@ -19,6 +19,7 @@ interface X12ReadConfig {
 
 export const x12ReadStep: StepSpec<X12ReadConfig> = {
   kind: 'x12-read',
+  transformsBody: true,
   summary: 'Read an X12 interchange file into its documents, errors and 997 acknowledgments.',
   description:
     'Reads every interchange in the body (text; any delimiters, with or without newlines) and replaces the body with ' +

@@ -30,6 +30,7 @@ const ID = {
 
 export const x12WriteStep: StepSpec<X12WriteConfig> = {
   kind: 'x12-write',
+  transformsBody: true,
   summary: 'Write typed documents as an X12 interchange (text).',
   description:
     'Turns the body — one typed document or a list (850, 855, 856, 810, 846, 940, 945) — into an X12 4010 interchange. ' +

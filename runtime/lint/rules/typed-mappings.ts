@@ -13,11 +13,13 @@ import { positionAt, type SourcePosition } from '../../spec/diagnostics.ts';
 import { displayPath } from '../../compile/resources.ts';
 import type { YamlSource } from '../../spec/yaml-source.ts';
 import { expectsFailure, type FixtureRun } from '../fixture-runs.ts';
+import { registry } from '../../components/registry.ts';
 import { locateField } from '../mapping-locate.ts';
 import type { LintContext, LintRule } from '../rule.ts';
 
 // Steps that replace the body; the others only read it, set headers or choose outputs.
-const TRANSFORMS = new Set(['map', 'x12-read', 'x12-write']);
+// A step whose spec says it replaces the body is the one a later schema failure is blamed on.
+const transforms = (kind: string): boolean => registry.steps.get(kind)?.transformsBody === true;
 
 export const typedMappingsRule: LintRule = {
   name: 'typed-mappings',
@@ -48,7 +50,7 @@ function checkShape(ctx: LintContext, run: FixtureRun, o: { step: string; stepIn
   if (!failing || !('validate' in failing) || expectsFailure(run.test, o.step, o.reason)) return;
   let producer = -1;
   for (let j = o.stepIndex - 2; j >= 0; j--) {
-    if (TRANSFORMS.has(Object.keys(steps[j] ?? {})[0] ?? '')) {
+    if (transforms(Object.keys(steps[j] ?? {})[0] ?? '')) {
       producer = j;
       break;
     }
