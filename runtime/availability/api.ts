@@ -42,7 +42,11 @@ export interface LocationFigure {
 
 export interface SkuAvailability {
   readonly sku: string;
-  /** False when no event has ever mentioned the SKU (every figure is then 0). */
+  /**
+   * True once an applied event gave the SKU stock, demand or supply at a location (position,
+   * reservation made elsewhere, hold, inbound line, receipt); a reservation request alone does
+   * not, so a mistyped SKU in an order stays unknown. Unknown: every figure is 0.
+   */
   readonly known: boolean;
   /** Last stream sequence applied to the view that answered. */
   readonly seq: number;

@@ -7,7 +7,9 @@
  * events on one SKU therefore goes out once.
  *
  * Nats-Msg-Id is `<channel>:<sku>:<source seq>`: replicas that see the same change publish
- * the same id, and the stream keeps one.
+ * the same id, and the stream keeps one. A change the clock found (an expiry, a new day) has no
+ * event of its own, so `:t<Unix seconds>` is added: under the bare id the stream would drop it
+ * as a repeat of the change that sequence made earlier.
  *
  * A JetStream publish is a request with its own reply (about 80 µs of client CPU here), too
  * much at thousands of changes a second on the thread that serves lookups. So each group of

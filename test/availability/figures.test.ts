@@ -3,21 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
 import { encodeFast, FastReader } from '../../runtime/availability/fast.ts';
 import { calendarFrom } from '../../runtime/availability/fold.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO } from '../support/project.ts';
 import { POLICY, T0, DAY, ev, policyOf } from './helpers.ts';
 
-/** The README's example policy, cut to the channels and locations of its worked example. */
-const WORKED_EXAMPLE = `availability:
-  locations: { DC-EAST: {}, DC-WEST: {} }
-  channels:
-    amazon:
-      locations: [DC-WEST, DC-EAST]
-      share: { percent: 80 }
-      cap: 500
-      buffer: { units: 2 }
-    b2b-portal:
-      locations: [DC-EAST]
-      ringFence: { units: 20 }
-`;
+/** The example policy of README.md ("Policy"), which its worked example of the channel stages uses. */
+const README_POLICY = ((): string => {
+  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const policy = readme.slice(readme.indexOf('### Policy'));
+  return /```yaml\n(availability:[\s\S]*?)```/.exec(policy)?.[1] ?? 'README has no policy example';
+})();
 
 function service(now = T0): { a: MemoryAvailability; clock: { now: number } } {
   const clock = { now };
@@ -60,6 +56,25 @@ describe('physical stock per location', () => {
     expect(unknown.known).toBe(false);
     expect(unknown.channels[0]!.available).toBe(0);
     expect(unknown.channels[0]!.promiseDate).toBeNull();
+  });
+
+  it('knows a SKU once an event has given it stock, demand or supply at a location; a reservation request alone does not', () => {
+    const { a } = service();
+    a.apply(...ev.request('o1', 'web', [{ sku: 'TYPO', quantity: 1 }]));
+    expect(a.reservation('o1')?.status).toBe('rejected');
+    expect(a.lookup('TYPO', { channel: 'web' }).known).toBe(false); // a typo in one order does not make it a SKU
+    const makesKnown: [string, string, readonly [string, Record<string, unknown>]][] = [
+      ['a position, even of 0', 'P', ev.position('P', 'A', 0, 1)],
+      ['a reservation made elsewhere', 'R', ev.reservation('r9', [{ sku: 'R', location: 'B', quantity: 1 }])],
+      ['a hold', 'H', ev.hold('h9', 'H', 'B', 1)],
+      ['an inbound line', 'I', ev.inbound('po9', 'I', 'B', 5, '2030-01-09')],
+      ['a receipt', 'C', ev.receipt('rc9', 'C', 'B', 5, T0 - 3_600_000)],
+    ];
+    for (const [what, sku, [subject, body]] of makesKnown) {
+      expect(a.lookup(sku, { channel: 'web' }).known, `before ${what}`).toBe(false);
+      a.apply(subject, body);
+      expect(a.lookup(sku, { channel: 'web' }).known, what).toBe(true);
+    }
   });
 
   it('counts receipts newer than the snapshot, until a snapshot counted after them arrives', () => {
@@ -125,6 +140,9 @@ describe('inbound supply over time', () => {
     const f = loc(a, 'X', 'B', 7);
     expect([f.available, f.promiseDate]).toEqual([0, '2030-01-09']);
     expect(loc(a, 'X', 'B', 8).promiseDate).toBeNull();
+    // explain shows the 3 reserved beyond stock as the backlog, and physical as 0.
+    const x = a.lookup('X', { explain: true }).locations!.find((l) => l.location === 'B')!.explain!;
+    expect([x.physical, x.backlog, x.atpByDay]).toEqual([0, 3, [{ day: '2030-01-07', atp: 0 }, { day: '2030-01-09', atp: 7 }]]);
   });
 });
 
@@ -152,11 +170,12 @@ describe('channel figures', () => {
   });
 
   it('takes the share of what the ring-fences leave, then the buffer (the README worked example)', () => {
-    const a = new MemoryAvailability(policyOf(WORKED_EXAMPLE), () => T0);
-    a.apply(...ev.position('X', 'DC-EAST', 26, 1));
-    a.apply(...ev.position('X', 'DC-WEST', 20, 1));
+    const a = new MemoryAvailability(policyOf(README_POLICY), () => T0);
+    // ATP 26 and 20 after the policy's safety stock of 2 at each.
+    a.apply(...ev.position('X', 'DC-EAST', 28, 1));
+    a.apply(...ev.position('X', 'DC-WEST', 22, 1));
     const amazon = a.lookup('X', { channel: 'amazon', explain: true }).channels[0]!;
-    // Pool 46; b2b-portal fences 20 at DC-EAST, the one location they share; 80% of 26 is 20.8.
+    // Pool 46; b2b-portal fences 20 of the 46 at the locations they share; 80% of 26 is 20.8.
     expect(amazon.explain).toMatchObject({ pool: 46, ringFencedForOthers: 20, afterRingFences: 26, share: 80, afterShare: 20, cap: 500, afterCap: 20, buffer: 2 });
     expect(amazon.available).toBe(18); // ⌊0.8 × 26⌋ − 2, not min(26, ⌊0.8 × 46⌋) − 2 = 24
     expect(fastFigure(a, 'X', 'amazon', 1, T0)?.available).toBe(18); // the lookup record's path too

@@ -84,6 +84,9 @@ describe('the availability HTTP API', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ sku: 'X', known: true, channel: 'web', quantity: 3, available: 25 });
+    // No region asked: no region field; the figure is the channel's default list.
+    expect(Object.keys(body)).not.toContain('region');
+    expect(await (await get('/v1/atp/X?channel=web&region=EU')).json()).toMatchObject({ channel: 'web', region: 'EU', available: 0 });
     expect(body.seq).toBeGreaterThanOrEqual(lastSeq);
     expect(typeof body.promiseDate).toBe('string');
     const all = (await (await get('/v1/atp/X')).json()) as { channels: { channel: string; available: number }[]; locations: { location: string; available: number }[] };

@@ -86,15 +86,25 @@ describe('the availability view', () => {
     expect(events.filter((e) => e.channel === 'b2b')).toEqual([]);
   });
 
-  it('publishes when a reservation expires, with no event behind it', async () => {
-    const { events, sub } = collect('availability.web.P3');
+  it('publishes when a reservation expires, with no event behind it, under an id marked with the time of the check', async () => {
+    const { events, ids, sub } = collect('availability.web.P3');
     await publishAll(nats.js, [ev.position('P3', 'B', 10, 1)]);
     await waitFor('the first figure', () => events.some((e) => e.available === 10));
     await publishAll(nats.js, [ev.reservation('cart-1', [{ sku: 'P3', location: 'B', quantity: 4 }], { expiresAt: Date.now() + 1500 })]);
     await waitFor('the reservation counted', () => events.some((e) => e.available === 6));
+    const before = Date.now();
     await waitFor('the reservation expired', () => events.at(-1)!.available === 10, 10_000);
     sub.unsubscribe();
     expect(web(replica, 'P3')).toBe(10);
+    // No new event is behind an expiry: its id is `<channel>:<sku>:<seq>:t<Unix seconds of the check>`.
+    const expiry = events.at(-1)!;
+    const m = /^web:P3:(\d+):t(\d+)$/.exec(ids.at(-1)!);
+    expect(m, ids.at(-1)).not.toBeNull();
+    expect(Number(m![1])).toBe(expiry.seq);
+    expect(Number(m![2])).toBeGreaterThanOrEqual(Math.floor(before / 1000) - 1);
+    expect(Number(m![2])).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    // The change that counted the reservation came from an event: its id has no suffix.
+    expect(ids[events.findIndex((e) => e.available === 6)]).toMatch(/^web:P3:\d+$/);
   });
 
   it('resumes after the last applied sequence when restarted', async () => {
