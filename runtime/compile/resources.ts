@@ -8,7 +8,8 @@ import { isAbsolute, join, normalize, relative } from 'node:path';
 import { compileExpression, ExpressionError, type CompileOptions, type Expression } from '../expressions/jsonata.ts';
 import { positionAt, type Diagnostics, type SourcePosition } from '../spec/diagnostics.ts';
 import type { LocatedExpression } from '../components/types.ts';
-import { SchemaCatalog, type SchemaValidator } from './schemas.ts';
+import { SchemaCatalog } from './schemas.ts';
+import type { SchemaValidator } from '../components/schema-validator.ts';
 import { suggest } from '../spec/suggest.ts';
 
 export interface ProjectLayout {

@@ -8,23 +8,12 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { positionAt, type SourcePosition } from '../spec/diagnostics.ts';
+import type { SchemaValidator, ValidationProblem } from '../components/schema-validator.ts';
 
 // ajv-formats ships CommonJS with a default export that TypeScript under NodeNext sees as a namespace.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv | Ajv2020) => void;
 
 const BASE = 'https://schemas.crossdock.dev/';
-
-export interface ValidationProblem {
-  /** JSON pointer of the offending field in the message ('' for the whole document). */
-  readonly field: string;
-  readonly message: string;
-}
-
-export interface SchemaValidator {
-  readonly file: string;
-  /** Returns undefined when valid. */
-  validate(value: unknown): readonly ValidationProblem[] | undefined;
-}
 
 export interface SchemaLoadError {
   readonly file: string;
@@ -185,12 +174,6 @@ export function describeError(e: ErrorObject): ValidationProblem {
     default:
       return { field: e.instancePath, message: e.message ?? e.keyword };
   }
-}
-
-export function formatProblems(problems: readonly ValidationProblem[], max = 5): string {
-  const shown = problems.slice(0, max).map((p) => `${p.field || '(document)'}: ${p.message}`);
-  const more = problems.length > max ? `; and ${problems.length - max} more` : '';
-  return shown.join('; ') + more;
 }
 
 /**

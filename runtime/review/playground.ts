@@ -7,8 +7,7 @@
 import { compileExpression, ExpressionError, isPromiseLike, toExpressionError, type Engine } from '../expressions/jsonata.ts';
 import { positionAt } from '../spec/diagnostics.ts';
 import { errorOffset } from '../compile/resources.ts';
-import type { SchemaValidator } from '../compile/schemas.ts';
-import { formatProblems } from '../compile/schemas.ts';
+import { formatProblems, type SchemaValidator } from '../components/schema-validator.ts';
 import { parseJson } from './json-position.ts';
 import { locateField } from '../lint/mapping-locate.ts';
 

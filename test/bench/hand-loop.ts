@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { compileExpression, isPromiseLike } from '../../runtime/expressions/jsonata.ts';
-import { SchemaCatalog, type SchemaValidator } from '../../runtime/compile/schemas.ts';
+import { SchemaCatalog } from '../../runtime/compile/schemas.ts';
+import type { SchemaValidator } from '../../runtime/components/schema-validator.ts';
 import { handWritten } from './handwritten/index.ts';
 import { REPO } from '../support/project.ts';
 

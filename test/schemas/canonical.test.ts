@@ -10,7 +10,8 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SchemaCatalog, type SchemaValidator, type ValidationProblem } from '../../runtime/compile/schemas.ts';
+import { SchemaCatalog } from '../../runtime/compile/schemas.ts';
+import type { SchemaValidator, ValidationProblem } from '../../runtime/components/schema-validator.ts';
 import { REPO } from '../support/project.ts';
 
 const SCHEMAS = join(REPO, 'schemas');

@@ -4,7 +4,7 @@
  */
 import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
-import { formatProblems, type SchemaValidator, type ValidationProblem } from '../../compile/schemas.ts';
+import { formatProblems, type SchemaValidator, type ValidationProblem } from '../schema-validator.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { expressionFailure } from './expression-failure.ts';
 
