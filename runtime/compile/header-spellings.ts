@@ -11,7 +11,7 @@
  */
 import { headerReads, parseAst, type AstNode } from '../expressions/ast.ts';
 import type { LocatedExpression } from '../components/types.ts';
-import { CORRELATION_ID } from '../engine/header-names.ts';
+import { CORRELATION_ID } from '../components/header-names.ts';
 
 export interface HeaderReference {
   readonly name: string;

@@ -14,7 +14,7 @@ import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
 import { deadLetter } from '../engine/dead-letter.ts';
 import { decideFailure, SENDER_RETRIES } from '../engine/delivery-policy.ts';
-import { CORRELATION_ID } from '../engine/header-names.ts';
+import { CORRELATION_ID } from '../components/header-names.ts';
 import { Publisher } from '../engine/publisher.ts';
 import { sendJson } from '../http/server.ts';
 import { ConnectionState } from '../transport/connection-state.ts';

@@ -3,7 +3,7 @@
  * story of its failure added as `Crossdock-*` headers. `dlq replay` reverses this exactly.
  */
 import type { MessageMeta } from '../components/types.ts';
-import { CORRELATION_ID, DLQ, DLQ_HEADER_NAMES, MSG_ID, REPLAYED_FROM } from './header-names.ts';
+import { CORRELATION_ID, DLQ, DLQ_HEADER_NAMES, MSG_ID, REPLAYED_FROM } from '../components/header-names.ts';
 import type { Failure } from './process.ts';
 import { redactText } from '../spec/redact.ts';
 

@@ -25,7 +25,7 @@ import { createExchange, isFailure, processExchange, type Failure, type Outcome 
 import { deadLetter, type FailureKind } from './dead-letter.ts';
 import { backoffDelay, claimCheckFailure, decideFailure, publishFailure } from './delivery-policy.ts';
 import { resolveClaimCheck } from '../transport/claim-check.ts';
-import { CORRELATION_ID } from './header-names.ts';
+import { CORRELATION_ID } from '../components/header-names.ts';
 import { Publisher } from './publisher.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
 

@@ -8,7 +8,7 @@ import { isPromiseLike } from '../expressions/jsonata.ts';
 import { whenOffloaded } from '../expressions/sandbox.ts';
 import { DROP, StepFailure, type CompiledOutput, type DegenerateId, type Emission, type Exchange, type MessageMeta, type StepResult } from '../components/types.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
-import { CORRELATION_ID } from './header-names.ts';
+import { CORRELATION_ID } from '../components/header-names.ts';
 import { respell } from '../compile/header-spellings.ts';
 
 export interface Inbound {

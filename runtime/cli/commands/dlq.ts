@@ -7,7 +7,7 @@ import { CommandError, UsageError, commonOptions, flag, str } from '../command.t
 import { clientNatsUrl } from '../nats-url.ts';
 import { streamFor, withClient, type Client } from '../client.ts';
 import { headerObject, renderMessage } from '../render.ts';
-import { DLQ } from '../../engine/header-names.ts';
+import { DLQ } from '../../components/header-names.ts';
 import { replayOf } from '../../engine/dead-letter.ts';
 import { redactText } from '../../spec/redact.ts';
 import { CLAIM_CHECK, ClaimCheck, claimReference, type ClaimReference } from '../../transport/claim-check.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { OutputSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
-import { CORRELATION_ID } from '../../engine/header-names.ts';
+import { CORRELATION_ID } from '../header-names.ts';
 
 interface FileOutputConfig {
   readonly dir: string;

@@ -7,7 +7,7 @@ import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } 
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
-import { CORRELATION_ID } from '../../engine/header-names.ts';
+import { CORRELATION_ID } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 
 interface JetStreamOutputConfig {

@@ -1,4 +1,4 @@
-/** Header names the runner reads and writes. Partners and tools see these on the wire. */
+/** Header names the runner reads and writes (outputs set them, the engine and dead letters read them). Partners and tools see these on the wire. */
 export const CORRELATION_ID = 'X-Correlation-Id';
 export const MSG_ID = 'Nats-Msg-Id';
 
