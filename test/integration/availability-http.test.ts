@@ -178,5 +178,13 @@ describe('a pipeline with atp and reserve steps', () => {
     const text = await runCli(['atp', 'X', '--explain', '--pipelines', project.pipelinesDir, '--data', runner.dataDir]);
     expect(text.stdout).toMatch(/^web\s+5\s/m);
     expect(text.stdout).toContain('reservation');
+    // Each stage of a channel's figure in the order it applies: ring-fences, share, cap, buffer.
+    const market = await runCli(['atp', 'X', '--channel', 'market', '--explain', '--pipelines', project.pipelinesDir, '--data', runner.dataDir]);
+    const m = /^market: pool (\d+) over B, A; − ring-fenced for others (\d+) = (\d+); share 50% → (\d+); cap 40 → (\d+); − buffer 1 = (\d+)$/m.exec(market.stdout);
+    expect(m, market.stdout).not.toBeNull();
+    const [pool, fenced, afterFences, afterShare, afterCap, available] = m!.slice(1).map(Number) as [number, number, number, number, number, number];
+    expect(fenced).toBeGreaterThan(0); // so the order of fence and share shows
+    expect([afterFences, afterShare, afterCap, available]).toEqual([pool - fenced, Math.floor(afterFences / 2), Math.min(afterShare, 40), Math.max(0, afterCap - 1)]);
+    expect(market.stdout).toMatch(new RegExp(`^market\\s+${available}\\s`, 'm'));
   });
 });
