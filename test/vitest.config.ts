@@ -11,5 +11,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // `crossdock run` defaults to one worker per core under a supervisor; the suites that start
+    // runners test one runner process each (test/integration/workers.test.ts passes --workers).
+    env: { CROSSDOCK_WORKERS: '1' },
   },
 });

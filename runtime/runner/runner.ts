@@ -12,7 +12,7 @@ import type { RuntimeServices } from '../components/services.ts';
 import { FetchHttpClient } from '../edges/http-client.ts';
 import { RunnerMetrics } from '../observability/metrics.ts';
 import { HttpServer } from '../http/server.ts';
-import { registerHealthRoutes } from '../http/health.ts';
+import { registerHealthRoutes, type GroupHealth, type HealthSource } from '../http/health.ts';
 import { connectNats } from '../transport/connection.ts';
 import { ConnectionState } from '../transport/connection-state.ts';
 import { ensureStreams } from '../transport/streams.ts';
@@ -32,6 +32,22 @@ export interface RunnerOptions {
   readonly logger: Logger;
   /** How long in-flight messages may take to finish on stop. */
   readonly graceMs?: number;
+  /** Set when this runner is one worker of `crossdock run --workers N`. */
+  readonly worker?: WorkerRole;
+}
+
+/**
+ * A worker of a supervised group: the supervisor writes runtime.json and answers /readyz and
+ * /metrics for the whole group (workers share the port, so any of them may get the request);
+ * each worker folds its own availability view, since one LMDB view has one writer.
+ */
+export interface WorkerRole {
+  readonly index: number;
+  /** The folder whose `availability/` holds this worker's view. */
+  readonly availabilityDataDir: string;
+  readonly group: GroupHealth;
+  /** Receives this worker's own health figures, for the supervisor's questions. */
+  share(local: HealthSource): void;
 }
 
 export interface RunningRunner {
@@ -66,16 +82,17 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     // Tracked from the start, so the stop knows whether a drain can succeed.
     const connection = ConnectionState.of(conn);
     let listening: { host: string; port: number } | undefined;
-    if (http) {
-      registerHealthRoutes(http, {
-        readiness: () => runners.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
-        natsConnected: () => !conn.isClosed() && conn.info !== undefined,
-        metricsText: () => metrics.registry.render(),
-      });
-    }
+    const health: HealthSource = {
+      readiness: () => runners.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
+      natsConnected: () => !conn.isClosed() && conn.info !== undefined,
+      metricsText: () => metrics.registry.render(),
+    };
+    options.worker?.share(health);
+    if (http) registerHealthRoutes(http, health, options.worker?.group);
     if (project.availability) {
       // Caught up with the stream before any step or request can read it.
-      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: options.dataDir, logger, metrics: metrics.registry });
+      const viewDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
+      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry });
       if (http) registerAvailabilityRoutes(http, availability, { keys: apiKeysFromEnv(), rate: project.availability.api, logger, metrics: metrics.registry });
     }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
@@ -90,14 +107,17 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       listening = await http.listen(options.http.host, options.http.port);
       logger.info({ http: `${listening.host}:${listening.port}` }, 'http listening');
     }
-    writeRuntimeInfo(options.dataDir, {
-      pid: process.pid,
-      natsUrl,
-      embedded: embedded !== undefined,
-      ...(listening ? { http: `${listening.host}:${listening.port}` } : {}),
-      startedAt: new Date().toISOString(),
-    });
-    logger.info({ pipelines: runners.map((r) => r.pipeline.name) }, 'runner ready');
+    // A worker's supervisor writes the file, once, for the whole group.
+    if (!options.worker) {
+      writeRuntimeInfo(options.dataDir, {
+        pid: process.pid,
+        natsUrl,
+        embedded: embedded !== undefined,
+        ...(listening ? { http: `${listening.host}:${listening.port}` } : {}),
+        startedAt: new Date().toISOString(),
+      });
+    }
+    logger.info({ pipelines: runners.map((r) => r.pipeline.name) }, options.worker ? 'worker ready' : 'runner ready');
     // The expression worker loads now, at low priority, not when the first runaway needs it.
     if (runners.length > 0) sharedSandbox().warm();
     let stopping: Promise<void> | undefined;

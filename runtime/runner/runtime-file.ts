@@ -11,6 +11,8 @@ export interface RuntimeInfo {
   readonly embedded: boolean;
   readonly http?: string;
   readonly startedAt: string;
+  /** `crossdock run --workers N` (N > 1): `pid` is the supervisor's. */
+  readonly workers?: number;
 }
 
 export function runtimeFile(dataDir: string): string {

@@ -1,0 +1,31 @@
+/**
+ * How a supervised worker learns its place: environment variables set by the supervisor when
+ * it forks (node:cluster re-runs the same command line), read by `crossdock run`.
+ */
+import { join } from 'node:path';
+
+/** The worker's index, 0 … N−1; a restarted worker keeps its index, and with it its view. */
+export const WORKER_ENV = 'CROSSDOCK_WORKER';
+/** The NATS URL every worker joins: the supervisor's embedded server, or --nats. */
+export const WORKER_NATS_ENV = 'CROSSDOCK_WORKER_NATS';
+
+/** This process's worker index, when it is a supervised worker. */
+export function workerIndex(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const v = env[WORKER_ENV];
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/**
+ * The folder whose `availability/` holds worker `index`'s view. Worker 0 keeps the one a
+ * single runner keeps (`<data>/availability`), the view `crossdock atp` reads; every other
+ * worker has its own under `<data>/workers/<index>/`, since one LMDB view has one writer.
+ */
+export function workerViewDataDir(dataDir: string, index: number): string {
+  return index === 0 ? dataDir : join(dataDir, 'workers', String(index));
+}
+
+/** Where the other workers' views live (cleared by `crossdock atp rebuild`). */
+export function workerViewsRoot(dataDir: string): string {
+  return join(dataDir, 'workers');
+}
