@@ -10,6 +10,7 @@ import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
 import type { HttpServer } from '../http/server.ts';
 import type { RuntimeServices } from '../components/services.ts';
+import { observeSteps } from './observe-steps.ts';
 import { JetStreamDriver } from './jetstream-driver.ts';
 import { HttpIngress } from '../edges/http-ingress.ts';
 import { FileDrop } from '../edges/file-drop.ts';
@@ -46,7 +47,8 @@ const drivers = new Map<string, DriverFactory>([
 export function driverFor(pipeline: CompiledPipeline, deps: DriverDeps): InputDriver {
   const factory = drivers.get(pipeline.input.kind);
   if (!factory) throw new Error(`pipeline ${pipeline.name}: no driver for input kind '${pipeline.input.kind}'`);
-  return factory(pipeline, deps);
+  // Every driver runs the pipeline with each step timed and counted by the engine.
+  return factory(observeSteps(pipeline, (_, position, label) => deps.metrics.step(position, label)), deps);
 }
 
 /** Starts every step's `start` hook with the runner's services. */

@@ -116,11 +116,9 @@ function dropped(step: string, exchange: Exchange): Outcome {
 
 function failed(err: unknown, index: number, label: string, exchange: Exchange): Outcome {
   const sf = err instanceof StepFailure ? err : undefined;
-  const overflow = !sf && err instanceof RangeError && /call stack/i.test(err.message);
+  const overflow = isStackOverflow(err);
   const failure: Failure = {
-    // Anything else that is not a StepFailure is a bug or an environment problem: retry it.
-    // Running out of stack is neither: the same message exhausts it the same way every time.
-    permanent: sf ? sf.permanent : overflow,
+    permanent: isPermanent(err),
     stepIndex: index + 1,
     step: label,
     reason: sf ? sf.message : overflow ? `the message is nested too deeply to process (${(err as Error).message})` : `unexpected error: ${(err as Error)?.message ?? String(err)}`,
@@ -129,6 +127,19 @@ function failed(err: unknown, index: number, label: string, exchange: Exchange):
     ...(sf?.degenerateId === undefined ? {} : { degenerateId: sf.degenerateId }),
   };
   return { kind: 'fail', failure, exchange };
+}
+
+/**
+ * Whether a step's error will happen again on redelivery. A StepFailure says so itself;
+ * anything else is a bug or an environment problem, worth a retry, except running out of
+ * stack: the same message exhausts it the same way every time.
+ */
+export function isPermanent(err: unknown): boolean {
+  return err instanceof StepFailure ? err.permanent : isStackOverflow(err);
+}
+
+function isStackOverflow(err: unknown): boolean {
+  return !(err instanceof StepFailure) && err instanceof RangeError && /call stack/i.test(err.message);
 }
 
 function emit(pipeline: CompiledPipeline, ex: Exchange): Outcome | Promise<Outcome> {

@@ -174,6 +174,8 @@ export interface PipelineMetrics {
   /** Messages whose expression overran the inline budget and finished in a worker thread. */
   readonly offloaded: CounterChild;
   readonly processing: HistogramChild;
+  /** The instruments of one step (1-based position), for the engine's step observer. */
+  step(position: number, label: string): { record(outcome: string, seconds: number): void };
 }
 
 export class RunnerMetrics {
@@ -186,6 +188,27 @@ export class RunnerMetrics {
   private readonly offloaded = this.registry.counter('crossdock_messages_offloaded_total', 'Messages whose expression evaluation left the event loop for a worker thread (over the inline budget, or on the reference engine).');
   private readonly processing = this.registry.histogram('crossdock_processing_seconds', 'Time from receipt to acknowledgement of a message, in seconds.');
 
+  private readonly stepSeconds = this.registry.histogram('crossdock_step_seconds', 'Time one step took for one message, in seconds (every step is timed by the engine).');
+  private readonly stepOutcomes = this.registry.counter('crossdock_step_outcomes_total', 'Messages through a step, by outcome: passed, dropped, failed-permanent, failed-transient.');
+
+  /**
+   * The instruments of step `position` (1-based) of `pipeline`, resolved once. The outcome
+   * counters are kept apart so recording is one increment and one observation.
+   */
+  forStep(pipeline: string, position: number, label: string): { record(outcome: string, seconds: number): void } {
+    const l = { pipeline, position: String(position), step: label };
+    const seconds = this.stepSeconds.labels(l);
+    const outcomes = new Map<string, CounterChild>();
+    return {
+      record: (outcome, s) => {
+        let c = outcomes.get(outcome);
+        if (!c) outcomes.set(outcome, (c = this.stepOutcomes.labels({ ...l, outcome })));
+        c.inc();
+        seconds.observe(s);
+      },
+    };
+  }
+
   forPipeline(pipeline: string): PipelineMetrics {
     const l = { pipeline };
     return {
@@ -196,6 +219,7 @@ export class RunnerMetrics {
       dropped: this.dropped.labels(l),
       offloaded: this.offloaded.labels(l),
       processing: this.processing.labels(l),
+      step: (position, label) => this.forStep(pipeline, position, label),
     };
   }
 }

@@ -122,5 +122,8 @@ describe('crossdock run, end to end', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^crossdock_messages_in_total\{pipeline="shopify-orders"\} \d+$/m);
     expect(metrics).toMatch(/^crossdock_processing_seconds_count\{pipeline="shopify-orders"\} \d+$/m);
+    // Every step is timed and counted by the engine, without the step doing anything.
+    expect(metrics).toMatch(/^crossdock_step_outcomes_total\{outcome="passed",pipeline="shopify-orders",position="3",step="validate canonical\/sales-order\.schema\.json"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^crossdock_step_seconds_count\{pipeline="shopify-orders",position="1",step="[^"]+"\} [1-9]\d*$/m);
   });
 });
