@@ -11,6 +11,7 @@ import { benchAvailability, availabilityText } from './availability.ts';
 import { benchExpressions, expressionsText } from './expressions.ts';
 import { benchRunaway, runawayText } from './runaway.ts';
 import { benchLint, lintText } from './lint.ts';
+import { benchCluster, clusterText } from './cluster.ts';
 import { fmt, ms, table } from './stats.ts';
 
 interface Section {
@@ -74,6 +75,13 @@ const sections: Section[] = [
     async run(quick) {
       const r = await benchAvailability({ quick });
       return { data: r, text: availabilityText(r) };
+    },
+  },
+  {
+    name: 'cluster',
+    async run(quick) {
+      const r = await benchCluster({ quick });
+      return { data: r, text: clusterText(r) };
     },
   },
   {

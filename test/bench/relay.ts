@@ -25,7 +25,7 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { startNatsServer } from '../../runtime/transport/nats-server.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
-import { parseDocument } from 'yaml';
+import { parseDocument, type YAMLMap } from 'yaml';
 import { tempDir } from '../support/nats.ts';
 import { REPO, dropSteps, repoFile, tempProject } from '../support/project.ts';
 import { summarize } from './stats.ts';
@@ -62,18 +62,29 @@ function catalogSku(i: number): string {
 /** SKUs the shipped flow's orders spread over. */
 const CATALOG = 2_000;
 
-interface Env {
+export interface Env {
   nc: NatsConnection;
   js: JetStreamClient;
   close(): Promise<void>;
+  /** The NATS URL the runner under test is given. */
   url: string;
 }
 
-async function freshServer(): Promise<Env> {
+/**
+ * Where a `crossdock run` row runs: `start` brings up fresh NATS with the streams of the
+ * project in `pipelinesDir`, which declares them with `replicas` (one node: 1; the cluster
+ * section: 3 on three nodes).
+ */
+export interface Placement {
+  readonly replicas: number;
+  start(pipelinesDir: string): Promise<Env>;
+}
+
+async function freshServer(pipelinesDir = join(REPO, 'pipelines')): Promise<Env> {
   const server = await startNatsServer({ storeDir: tempDir('bench-nats') });
   const nc = await connect({ servers: server.url, noAsyncTraces: true });
   const jsm = await jetstreamManager(nc);
-  const project = loadProject(join(REPO, 'pipelines'), { only: ['shopify-orders'] });
+  const project = loadProject(pipelinesDir, { only: ['shopify-orders'] });
   await ensureStreams(jsm, project.streams);
   return {
     nc,
@@ -167,13 +178,33 @@ async function runHand(variant: HandVariant, count: number, latencyCount: number
   }
 }
 
+export const ONE_NODE: Placement = { replicas: 1, start: freshServer };
+
+/** The shipped streams, each with `replicas` replicas. */
+function streamsYaml(replicas: number): string {
+  if (replicas === 1) return repoFile('pipelines/streams.yaml');
+  const doc = parseDocument(repoFile('pipelines/streams.yaml'));
+  for (const pair of (doc.get('streams') as YAMLMap).items) (pair.value as YAMLMap).set('replicas', replicas);
+  return doc.toString();
+}
+
 /** The first flow as (b) does it: the shipped pipeline minus its availability steps. */
-function firstFlowProject(): string {
+function firstFlowProject(replicas: number): string {
   const doc = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
   // atp, reserve, the re-validation after them, and the shortage route.
   dropSteps(doc, (kind, i, kinds) => kind === 'atp' || kind === 'reserve' || kind === 'route' || (kind === 'validate' && kinds[i - 1] === 'reserve'));
   doc.deleteIn(['outputs', 'shortage']);
-  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml') }).pipelinesDir;
+  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': streamsYaml(replicas) }).pipelinesDir;
+}
+
+/** The shipped flow as it is; the repository's own pipelines unless the streams need replicas. */
+function shippedProject(replicas: number): string {
+  if (replicas === 1) return join(REPO, 'pipelines');
+  return tempProject({
+    'pipelines/shopify-orders.yaml': repoFile('pipelines/orders/shopify-orders.yaml'),
+    'pipelines/availability.yaml': repoFile('pipelines/availability.yaml'),
+    'pipelines/streams.yaml': streamsYaml(replicas),
+  }).pipelinesDir;
 }
 
 /**
@@ -189,10 +220,11 @@ async function seedStock(js: JetStreamClient): Promise<void> {
   );
 }
 
-async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCount: number, rate: number): Promise<RelayRow> {
-  const env = await freshServer();
+/** (c) or (d): `crossdock run` as a child process, by default on one fresh nats-server. */
+export async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE): Promise<RelayRow> {
+  const pipelinesDir = flow === 'first' ? firstFlowProject(where.replicas) : shippedProject(where.replicas);
+  const env = await where.start(pipelinesDir);
   const dataDir = tempDir('bench-runner');
-  const pipelinesDir = flow === 'first' ? firstFlowProject() : join(REPO, 'pipelines');
   if (flow === 'shipped') await seedStock(env.js);
   const child = spawn(process.execPath, [join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
