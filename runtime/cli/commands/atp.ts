@@ -59,7 +59,7 @@ async function lookup(args: ParsedArgs, policy: AvailabilityPolicy, data: string
 }
 
 function render(a: SkuAvailability, explain: boolean): string {
-  const out = [`${a.sku}${a.known ? '' : '  (no inventory event has mentioned this SKU)'}  — view at stream sequence ${a.seq}`, ''];
+  const out = [`${a.sku}${a.known ? '' : '  (unknown: no position, reservation, hold, inbound line or receipt has named this SKU)'}  — view at stream sequence ${a.seq}`, ''];
   const row = (cells: (string | number | null)[]): string => cells.map((c, i) => String(c ?? '-').padEnd(i === 0 ? 14 : 12)).join('').trimEnd();
   out.push(row(['channel', 'region', 'available', `promise ×${a.channels[0]?.quantity ?? 1}`, 'ships']));
   for (const c of a.channels) out.push(row([c.channel, c.region ?? '', c.available, c.promiseDate, c.shipDate]));
