@@ -55,7 +55,7 @@ describe('atp and reserve steps', () => {
   it('dead-letter an unknown SKU, an unknown channel and lines without a quantity, naming the field', async () => {
     const { pipeline } = await setup();
     const unknown = await run(pipeline, order('1003', [{ sku: 'X', quantity: 1 }, { sku: 'NOPE', quantity: 1 }]));
-    expect(unknown).toMatchObject({ kind: 'fail', failure: { permanent: true, step: 'atp', field: 'lines[1].sku', reason: "unknown SKU 'NOPE': no inventory event has mentioned it" } });
+    expect(unknown).toMatchObject({ kind: 'fail', failure: { permanent: true, step: 'atp', field: 'lines[1].sku', reason: "unknown SKU 'NOPE': no position, reservation, hold, inbound line or receipt has named it" } });
     const channel = await run(pipeline, { ...(order('1004', [{ sku: 'X', quantity: 1 }]) as object), channel: 'fax' });
     expect(channel).toMatchObject({ kind: 'fail', failure: { permanent: true, field: 'channel' } });
     const quantity = await run(pipeline, { externalId: '1005', channel: 'web', lines: [{ sku: 'X' }] });

@@ -22,7 +22,7 @@ export const atpStep: StepSpec<AtpConfig> = {
     'For every line of the order (`sku`, `quantity`), looks up what the channel may promise in the region ' +
     'and writes `{ available, promiseDate, shipDate, seq }` into the line under `field`. The figures come from the ' +
     "runner's availability view (see the availability policy); `seq` is the inventory stream sequence they reflect. " +
-    'A SKU no inventory event has mentioned is a permanent failure (dead-lettered), unless `unknownSku: zero`. ' +
+    'A SKU the view does not know (no position, reservation, hold, inbound line or receipt has named it; a reservation request alone does not) is a permanent failure (dead-lettered), unless `unknownSku: zero`. ' +
     'Needs an availability policy: `crossdock run` serves it, and fixture tests run it offline on an in-memory view that holds the inventory events the test lists.',
   configSchema: {
     type: 'object',
@@ -58,7 +58,7 @@ export const atpStep: StepSpec<AtpConfig> = {
         const lines = orderLines(ex.body, linesPath);
         const figures = lines.map((l, i) => {
           const a = s.lookup(l.sku, { channel: ch, quantity: l.quantity, ...(rg === undefined ? {} : { region: rg }) });
-          if (!a.known && failUnknown) throw new StepFailure(`unknown SKU '${l.sku}': no inventory event has mentioned it`, { permanent: true, field: `${linesPath}[${i}].sku` });
+          if (!a.known && failUnknown) throw new StepFailure(`unknown SKU '${l.sku}': no position, reservation, hold, inbound line or receipt has named it`, { permanent: true, field: `${linesPath}[${i}].sku` });
           const f = a.channels[0];
           return { available: f?.available ?? 0, promiseDate: f?.promiseDate ?? null, shipDate: f?.shipDate ?? null, seq: a.seq };
         });
