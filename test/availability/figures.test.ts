@@ -75,6 +75,10 @@ describe('physical stock per location', () => {
       a.apply(subject, body);
       expect(a.lookup(sku, { channel: 'web' }).known, what).toBe(true);
     }
+    // Once known, always known: releasing what made it known does not forget the SKU.
+    a.apply(...ev.released('r9'));
+    a.apply(...ev.holdReleased('h9'));
+    expect([a.lookup('R').known, a.lookup('H').known]).toEqual([true, true]);
   });
 
   it('counts receipts newer than the snapshot, until a snapshot counted after them arrives', () => {
