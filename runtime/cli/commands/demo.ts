@@ -22,12 +22,12 @@ export const demoCommand: CommandSpec = {
   usage: 'crossdock demo [--script FILE] [--speed MS] [--pipelines DIR] [--nats URL] [--data DIR]',
   details:
     'Orders from three channels, supplier acknowledgments and ASNs, receipts, shipments, an invoice and a few\n' +
-    'bad documents, from the fixtures and the EDI corpus. Uses the runner of a running `crossdock run` in this\n' +
+    'bad documents (runtime/demo/day/). Uses the runner of a running `crossdock run` in this\n' +
     'folder (or --nats), otherwise starts one with an embedded NATS server and a fresh data folder. A stand-in\n' +
     'ERP answers the pipelines\' REST calls on 127.0.0.1:8089 (ERP_URL). Prints documents per flow, business\n' +
     'exceptions and dead letters.',
   options: {
-    script: { type: 'string', value: 'FILE', description: 'The day to play', default: 'test/fixtures/demo/day.yaml' },
+    script: { type: 'string', value: 'FILE', description: 'The day to play', default: 'runtime/demo/day/day.yaml' },
     speed: { type: 'string', value: 'MS', description: 'Milliseconds per minute of the day', default: '15' },
     pipelines: commonOptions.pipelines,
     nats: commonOptions.nats,
