@@ -2,6 +2,7 @@
  * How a supervised worker learns its place: environment variables set by the supervisor when
  * it forks (node:cluster re-runs the same command line), read by `crossdock run`.
  */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The worker's index, 0 … N−1; a restarted worker keeps its index, and with it its view. */
@@ -28,4 +29,23 @@ export function workerViewDataDir(dataDir: string, index: number): string {
 /** Where the other workers' views live (cleared by `crossdock atp rebuild`). */
 export function workerViewsRoot(dataDir: string): string {
   return join(dataDir, 'workers');
+}
+
+/**
+ * Removes every worker's view but worker 0's; returns how many. After `crossdock atp rebuild`
+ * (which rebuilds worker 0's), a view kept by another worker could hold decisions made under
+ * an older policy; removed, it is folded again from the stream when its worker starts, and
+ * decides like the rebuilt one.
+ */
+export function discardWorkerViews(dataDir: string): number {
+  const root = workerViewsRoot(dataDir);
+  if (!existsSync(root)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(root)) {
+    const view = join(root, name, 'availability');
+    if (!/^\d+$/.test(name) || !existsSync(view)) continue;
+    rmSync(view, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
 }

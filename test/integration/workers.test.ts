@@ -203,6 +203,13 @@ it('every worker keeps its own view, and every view decides the same', { timeout
       // One unit of each SKU per accepted order.
       expect(answers[0]?.locations?.find((l) => l.location === LOCATION)?.explain?.reserved).toBe(tally.accepted);
     }
+
+    // A rebuild re-decides under today's policy: the other workers' views go, to be folded again.
+    const rebuilt = await runCli(['atp', 'rebuild', '--pipelines', pipelines, '--data', r.dataDir, '--nats', fresh.url]);
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stdout).toContain('removed the views of 1 other worker');
+    expect(existsSync(join(r.dataDir, 'workers', '1', 'availability'))).toBe(false);
+    expect(existsSync(join(r.dataDir, 'availability', 'atp.mdb'))).toBe(true);
   } finally {
     await fresh.close();
   }

@@ -13,6 +13,7 @@ import type { ChannelFigure, LocationFigure, SkuAvailability } from '../../avail
 import { atpDir } from '../../availability/lmdb-store.ts';
 import { lookupFromFiles } from '../../availability/read-only.ts';
 import { rebuildView } from '../../availability/rebuild.ts';
+import { discardWorkerViews, workerViewsRoot } from '../../runner/worker-env.ts';
 
 export const atpCommand: CommandSpec = {
   name: 'atp',
@@ -23,7 +24,10 @@ export const atpCommand: CommandSpec = {
     'writes it) with the project\'s policy: every channel and location, or one channel. --explain adds\n' +
     'each component and the stream sequence behind it.\n\n' +
     'atp rebuild empties the view and replays the inventory stream into it, with a progress bar. Stop the\n' +
-    'runner first. Without --nats it starts the embedded server on the data folder\'s store.',
+    'runner first. Without --nats it starts the embedded server on the data folder\'s store.\n\n' +
+    'With `run --workers N`, worker 0 keeps the view in the data folder (the one read here) and worker i\n' +
+    'its own in <data>/workers/i; --data <data>/workers/i reads that one. rebuild removes those, and each\n' +
+    'worker folds its own again from the stream when it starts.',
   options: {
     pipelines: commonOptions.pipelines,
     data: commonOptions.data,
@@ -127,6 +131,8 @@ async function rebuild(args: ParsedArgs, policy: AvailabilityPolicy, data: strin
       `rebuilt ${atpDir(data)} from ${policy.stream}: ${result.events} events up to sequence ${result.lastSeq}, ${result.skus} SKUs, in ${(result.ms / 1000).toFixed(1)} s` +
         `${result.invalid ? `; ${result.invalid} events skipped (not matching their schema)` : ''}\n`,
     );
+    const others = discardWorkerViews(data);
+    if (others > 0) process.stdout.write(`removed the views of ${others} other worker${others === 1 ? '' : 's'} in ${workerViewsRoot(data)}: each worker folds its own again from the stream when it starts\n`);
     return 0;
   } finally {
     await nc.drain().catch(() => undefined);
