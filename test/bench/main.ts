@@ -12,7 +12,12 @@ import { benchExpressions, expressionsText } from './expressions.ts';
 import { benchRunaway, runawayText } from './runaway.ts';
 import { benchLint, lintText } from './lint.ts';
 import { benchCluster, clusterText } from './cluster.ts';
+import { benchWorkers, workersText } from './workers.ts';
 import { fmt, ms, table } from './stats.ts';
+
+// `crossdock run` starts one worker per core by default; every other section measures one
+// runner process (the workers section passes --workers itself).
+process.env.CROSSDOCK_WORKERS ??= '1';
 
 interface Section {
   readonly name: string;
@@ -82,6 +87,13 @@ const sections: Section[] = [
     async run(quick) {
       const r = await benchCluster({ quick });
       return { data: r, text: clusterText(r) };
+    },
+  },
+  {
+    name: 'workers',
+    async run(quick) {
+      const r = await benchWorkers({ quick, cores: os.availableParallelism() });
+      return { data: r, text: workersText(r) };
     },
   },
   {
