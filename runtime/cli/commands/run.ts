@@ -11,6 +11,7 @@ import { createLogger } from '../../observability/logger.ts';
 import { parseListen } from '../../http/server.ts';
 import { NatsServerNotFound } from '../../transport/nats-server.ts';
 import { parseDuration } from '../../spec/durations.ts';
+import { INLINE_BUDGET_MS } from '../../expressions/jsonata.ts';
 
 /** Read when --workers is not given; tests and benchmarks of the single process set it to 1. */
 export const WORKERS_ENV = 'CROSSDOCK_WORKERS';
@@ -34,7 +35,7 @@ export const runCommand: CommandSpec = {
     http: { type: 'string', value: 'HOST:PORT', description: 'Serve /healthz, /readyz and /metrics here ("off" to disable)', default: '127.0.0.1:8080' },
     only: { type: 'string', multiple: true, value: 'NAME', description: 'Run only these pipelines: one value per --only; repeat --only or comma-separate (--only a,b), not --only a b' },
     grace: { type: 'string', value: 'DURATION', description: 'How long in-flight messages may take to finish on stop', default: '10s' },
-    'expression-timeout': { type: 'string', value: 'DURATION', description: 'Time limit of one JSONata evaluation (past 20 ms it runs in a worker thread); over it, the message is dead-lettered', default: '5s' },
+    'expression-timeout': { type: 'string', value: 'DURATION', description: `Time limit of one JSONata evaluation (past ${INLINE_BUDGET_MS} ms it runs in a worker thread); over it, the message is dead-lettered`, default: '5s' },
     'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error', default: 'info' },
     workers: { type: 'string', value: 'N', description: 'Worker processes, one core each (default: CROSSDOCK_WORKERS, else os.availableParallelism()); 1: one process, no supervisor' },
   },
