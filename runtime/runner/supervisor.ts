@@ -129,6 +129,8 @@ class Supervisor {
   private onGiveUp: () => void = () => undefined;
 
   private giveUp(message: string): void {
+    // Workers that end because the group is stopping have not failed.
+    if (this.stopping) return;
     this.failure ??= message;
     this.onGiveUp();
   }
@@ -208,7 +210,10 @@ class Supervisor {
     slot.started?.(why);
     slot.started = undefined;
     if (this.stopping) {
-      if (code !== 0) this.workerFailed = true;
+      // A worker still starting may die of the passed-on signal before its handlers exist: it
+      // had taken no message yet, so that is a clean stop too.
+      const stoppedWhileStarting = !becameReady && (signal === 'SIGTERM' || signal === 'SIGINT');
+      if (code !== 0 && !stoppedWhileStarting) this.workerFailed = true;
       if (this.slots.every((s) => s.worker === undefined)) this.allExited?.();
       return;
     }

@@ -96,6 +96,16 @@ it('shares a backlog between two workers, each order once, and stops the group o
   await nats.jsm.streams.purge('ERP');
 });
 
+it('SIGTERM while the second worker is still starting stops the group, exit 0', { timeout: 60_000 }, async () => {
+  const r = startRunnerProcess(fastShopifyProject().pipelinesDir, nats.url, ['--workers', '2']);
+  await waitFor('worker 0 ready', () => r.output().includes('"msg":"worker ready"'), 45_000, 5);
+  r.child.kill('SIGTERM');
+  const exit = await r.exited;
+  expect({ code: exit.code, signal: exit.signal }, r.output()).toEqual({ code: 0, signal: null });
+  expect(r.output()).toContain('"msg":"signal received"');
+  expect(r.output()).not.toContain('"msg":"runner ready"');
+});
+
 it('restarts a worker killed mid-backlog and loses no order', { timeout: 120_000 }, async () => {
   const project = fastShopifyProject();
   const r = startRunnerProcess(project.pipelinesDir, nats.url, ['--workers', '2']);
