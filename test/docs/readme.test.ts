@@ -1,17 +1,20 @@
-/** The README's component reference is generated from the registry and must match it. */
+/** The component reference (docs/components.md) is generated from the registry and must match it; the README points to it. */
 import { expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registry } from '../../runtime/components/registry.ts';
-import { BEGIN, END, componentReference } from '../../runtime/docs/reference.ts';
+import { COMPONENTS_PAGE, componentReference } from '../../runtime/docs/reference.ts';
 import { REPO } from '../support/project.ts';
 
-it('README.md carries the current component reference (run `npx crossdock docs --write`)', () => {
+it('docs/components.md is the current component reference (run `npx crossdock docs --write`), and the README names every kind it documents', () => {
+  const page = readFileSync(join(REPO, COMPONENTS_PAGE), 'utf8');
+  expect(page).toBe(componentReference(registry));
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const block = readme.slice(readme.indexOf(BEGIN), readme.indexOf(END) + END.length);
-  expect(block).toBe(componentReference(registry));
+  const pointer = readme.slice(readme.indexOf('### Component reference'), readme.indexOf('\n## ', readme.indexOf('### Component reference')));
+  expect(pointer).toContain(`[\`${COMPONENTS_PAGE}\`](${COMPONENTS_PAGE})`);
   for (const kind of [...registry.inputs.keys(), ...registry.steps.keys(), ...registry.outputs.keys()]) {
-    expect(block).toContain(`\`${kind}\``);
+    expect(page).toContain(`\`${kind}\``);
+    expect(pointer).toContain(`\`${kind}\``);
   }
 });
 

@@ -1,8 +1,9 @@
 import type { CommandSpec } from '../command.ts';
 import { flag } from '../command.ts';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { registry } from '../../components/registry.ts';
-import { BEGIN, END, componentReference } from '../../docs/reference.ts';
+import { COMPONENTS_PAGE, componentReference } from '../../docs/reference.ts';
 import { cliReference } from '../reference.ts';
 
 /** The generated command-line page; `crossdock docs --write` keeps it equal to the command specs. */
@@ -15,27 +16,24 @@ export const CLI_PAGE = 'docs/cli.md';
 export function docsCommand(commands: () => readonly CommandSpec[]): CommandSpec {
   return {
     name: 'docs',
-    summary: 'Print the component reference (Markdown), or update the generated reference pages',
+    summary: 'Print the component reference (Markdown), or rewrite the generated reference pages',
     usage: 'crossdock docs [--write]',
-    details: `Generated from the component registry and the command specs. --write replaces the component reference between the markers in README.md and rewrites ${CLI_PAGE}.`,
-    options: { write: { type: 'boolean', description: `Update README.md and ${CLI_PAGE} in place` } },
+    details: `Generated from the component registry and the command specs. --write rewrites ${COMPONENTS_PAGE} and ${CLI_PAGE} (run it from the repository root; a test fails when they drift).`,
+    options: { write: { type: 'boolean', description: `Rewrite ${COMPONENTS_PAGE} and ${CLI_PAGE}` } },
     async run(args) {
-      const text = componentReference(registry);
+      const pages: [string, string][] = [
+        [COMPONENTS_PAGE, componentReference(registry)],
+        [CLI_PAGE, cliReference(commands())],
+      ];
       if (!flag(args, 'write')) {
-        process.stdout.write(text + '\n');
+        process.stdout.write(pages[0]![1]);
         return 0;
       }
-      const readme = readFileSync('README.md', 'utf8');
-      const start = readme.indexOf(BEGIN);
-      const end = readme.indexOf(END);
-      if (start < 0 || end < 0) {
-        process.stderr.write('crossdock docs: README.md has no generated-reference markers\n');
-        return 1;
+      for (const [file, text] of pages) {
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, text);
       }
-      writeFileSync('README.md', readme.slice(0, start) + text + readme.slice(end + END.length));
-      mkdirSync('docs', { recursive: true });
-      writeFileSync(CLI_PAGE, cliReference(commands()));
-      process.stdout.write(`updated the component reference in README.md and ${CLI_PAGE}\n`);
+      process.stdout.write(`wrote ${pages.map(([f]) => f).join(' and ')}\n`);
       return 0;
     },
   };
