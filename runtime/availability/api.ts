@@ -1,7 +1,7 @@
 /**
  * The availability service as steps, the HTTP API and the CLI see it. Lookups are synchronous
  * and in-process (they read the local LMDB view); reservations go through the stream so that
- * every runner decides them the same way (see README.md, "How reservations work").
+ * every runner decides them the same way (see docs/availability.md, "How reservations work").
  */
 
 export interface LookupQuery {

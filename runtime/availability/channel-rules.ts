@@ -1,5 +1,5 @@
 /**
- * A channel's figure from its pool, stage by stage, as README.md orders them ("The figures,
+ * A channel's figure from its pool, stage by stage, as docs/availability.md orders them ("The figures,
  * and Crossdock's choices"): other channels' ring-fences come off first, then the allocation
  * share, then the cap, then the buffer. The share is of what is left after the ring-fences:
  * stock fenced for another channel can never be sold on this one, so a share of it would let

@@ -1,5 +1,5 @@
 /**
- * One location's ATP over time, exactly as README.md defines it ("The figures, and Crossdock's choices"):
+ * One location's ATP over time, exactly as docs/availability.md defines it ("The figures, and Crossdock's choices"):
  *
  *   physical  = onHand (+ receipts since the snapshot) − committed − reserved(unexpired) − holds − safety stock
  *   supply(d) = physical + Σ inbound whose ETA + receiving lead time ≤ d, within the horizon

@@ -1,5 +1,5 @@
 /**
- * Channel figures from location curves, exactly as README.md defines them ("The figures, and Crossdock's choices"):
+ * Channel figures from location curves, exactly as docs/availability.md defines them ("The figures, and Crossdock's choices"):
  *
  *   pool        = Σ ATP over the locations serving the channel and the customer's region
  *   channel ATS = pool − ring-fenced for others, then the share of that (rounded down), the

@@ -1,4 +1,4 @@
-/** The figures of the README ("The figures, and Crossdock's choices") on small hand-computed cases: pure fold and figures, no I/O. */
+/** The figures of docs/availability.md ("The figures, and Crossdock's choices") on small hand-computed cases: pure fold and figures, no I/O. */
 import { describe, expect, it } from 'vitest';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
 import { encodeFast, FastReader } from '../../runtime/availability/fast.ts';
@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { REPO } from '../support/project.ts';
 import { POLICY, T0, DAY, ev, policyOf } from './helpers.ts';
 
-/** The example policy of README.md ("Policy"), which its worked example of the channel stages uses. */
+/** The example policy of docs/availability.md ("Policy"), which its worked example of the channel stages uses. */
 const README_POLICY = ((): string => {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
-  const policy = readme.slice(readme.indexOf('### Policy'));
-  return /```yaml\n(availability:[\s\S]*?)```/.exec(policy)?.[1] ?? 'README has no policy example';
+  const page = readFileSync(join(REPO, 'docs/availability.md'), 'utf8');
+  const policy = page.slice(page.indexOf('## Policy'));
+  return /```yaml\n(availability:[\s\S]*?)```/.exec(policy)?.[1] ?? 'docs/availability.md has no policy example';
 })();
 
 function service(now = T0): { a: MemoryAvailability; clock: { now: number } } {

@@ -1,8 +1,8 @@
 /**
  * Random event sequences (duplicates, releases before reservations, snapshots out of version
  * order, requests that fit and requests that do not) give exactly the figures and decisions
- * of a plain reference fold written here from the README ("The figures, and Crossdock's
- * choices"): it keeps every event, and computes ATP by walking day by day instead of by change
+ * of a plain reference fold written here from docs/availability.md ("The figures, and
+ * Crossdock's choices"): it keeps every event, and computes ATP by walking day by day instead of by change
  * points.
  */
 import { describe, expect, it } from 'vitest';

@@ -39,8 +39,17 @@ describe('cited paths exist', () => {
     expect(citedDocuments('see domain/ATP.md and README-notes.md.')).toEqual(['domain/ATP.md', 'README-notes.md']);
   });
 
-  it('every repository path cited in README.md exists', () => {
-    const missing = citedPaths(readFileSync(join(REPO, 'README.md'), 'utf8')).filter((p) => !existsSync(join(REPO, p)));
+  it('every repository path cited in README.md and the pages of docs/ exists, and every page they link to', () => {
+    const pages = ['README.md', ...files.filter((f) => f.startsWith('docs/') && f.endsWith('.md'))];
+    expect(pages).toContain('docs/availability.md');
+    const missing = pages.flatMap((page) => {
+      const text = readFileSync(join(REPO, page), 'utf8');
+      const links = [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1] as string).filter((l) => !/^[a-z]+:/.test(l));
+      return [
+        ...citedPaths(text).filter((p) => !existsSync(join(REPO, p))),
+        ...links.filter((l) => !existsSync(join(REPO, dirname(page), l))),
+      ].map((p) => `${page}: ${p}`);
+    });
     expect(missing).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ export function availabilityFrom(services: RuntimeServices, kind: string): Avail
   throw new Error(
     `step ${kind} needs the availability service, which \`crossdock run\` starts when the project has an availability policy ` +
       '(a YAML file in pipelines/ with a top-level `availability:` key), and which fixture tests replace with an in-memory view ' +
-      'of that policy. Add the policy file (see README.md, "Availability (ATP)", "Policy"; pipelines/availability.yaml is an example).',
+      'of that policy. Add the policy file (see docs/availability.md, "Policy"; pipelines/availability.yaml is an example).',
   );
 }
 

@@ -1,7 +1,7 @@
 /**
  * `reserve`: reserves stock for every line of an order, all or nothing, idempotently by the
  * order id. The request goes through the inventory stream and is decided in stream order, so
- * runners scaled out never sell the same last unit twice (see the availability README notes).
+ * runners scaled out never sell the same last unit twice (see docs/availability.md, "How reservations work").
  */
 import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';

@@ -1,7 +1,7 @@
 /**
  * 855 Purchase Order Acknowledgment (4010): BAK, PO1 lines with their ACK and SCH segments.
  * Several ACKs under one PO1 mean the seller split the line (e.g. part now, part backordered);
- * each ACK's quantity and date is what inbound supply is built from (see README.md, "The figures, and Crossdock's choices").
+ * each ACK's quantity and date is what inbound supply is built from (see docs/availability.md, "The figures, and Crossdock's choices").
  */
 import type { Json } from '../schema.ts';
 import {
