@@ -18,6 +18,7 @@ import type { ChannelPolicy } from './policy.ts';
 import { FastReader } from './fast.ts';
 import { SUBJECTS, prepareValidators, validateEventBody } from './events.ts';
 import { decisionOf } from './decisions.ts';
+import { DecisionWaiters } from './decision-waiters.ts';
 
 export interface AvailabilityOptions {
   readonly nc: NatsConnection;
@@ -50,6 +51,7 @@ export class AvailabilityService implements Availability {
   private readonly expiry: ExpiryTimer;
   private readonly fast: FastReader;
   private sweep: DaySweep | undefined;
+  private readonly decisionWaiters = new DecisionWaiters();
   private readonly counters: { decisions(kind: string): void; applied(n: number): void };
 
   private constructor(o: AvailabilityOptions, js: JetStreamClient, db: AtpDb) {
@@ -185,11 +187,26 @@ export class AvailabilityService implements Availability {
     if (problem) throw new RangeError(`reservation ${request.id}: ${problem}`);
     const existing = this.reservation(request.id);
     if (existing) return existing;
-    const ack = await this.js.publish(SUBJECTS.reservationRequested, JSON.stringify(body), { msgID: `reserve:${request.id}`, expect: { streamName: this.policy.stream } });
-    await this.projection.waitForSeq(ack.seq, options.timeoutMs ?? 10_000);
-    const decision = this.reservation(request.id);
-    if (!decision) throw new Error(`reservation ${request.id}: the view applied sequence ${ack.seq} but holds no decision for it`);
-    return decision;
+    // Two ways to the answer, whichever comes first: the commit that decides this id (the view
+    // usually has the request as soon as the publisher has its acknowledgement, often before),
+    // or the acknowledged sequence applied and the recorded decision read (a repeated id, or a
+    // request closed before it was seen, decides nothing new in its commit).
+    const wait = this.decisionWaiters.wait(request.id);
+    const bySeq = this.js
+      .publish(SUBJECTS.reservationRequested, JSON.stringify(body), { msgID: `reserve:${request.id}`, expect: { streamName: this.policy.stream } })
+      .then(async (ack) => {
+        await this.projection.waitForSeq(ack.seq, options.timeoutMs ?? 10_000);
+        const decision = this.reservation(request.id);
+        if (!decision) throw new Error(`reservation ${request.id}: the view applied sequence ${ack.seq} but holds no decision for it`);
+        return decision;
+      });
+    try {
+      return await Promise.race([wait.decided, bySeq]);
+    } finally {
+      wait.cancel();
+      // The path that lost may still fail (a late acknowledgement timing out): nobody waits for it.
+      bySeq.catch(() => undefined);
+    }
   }
 
   async stop(): Promise<void> {
@@ -205,6 +222,7 @@ export class AvailabilityService implements Availability {
     for (const m of info.locations) this.calendars.set(m.id, calendarOf(m));
     if (info.locations.length > 0) this.fast.invalidate();
     for (const d of info.decisions) this.counters.decisions(d.status === 'active' ? 'accepted' : d.status);
+    this.decisionWaiters.settle(info.decisions);
     for (const e of info.expiries) this.expiry.add(e.at, e.sku);
     if (this.changes) for (const [sku, seq] of info.skus) this.changes.mark(sku, seq);
   }
