@@ -7,16 +7,8 @@
 import type { CompiledInput, InputSpec } from '../types.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
 import { parseSize } from './http.ts';
-
-interface FilesInputConfig {
-  readonly dir: string;
-  readonly pattern?: string;
-  readonly stableFor?: string;
-  readonly pollEvery?: string;
-  readonly maxSize?: string;
-  readonly format?: 'json' | 'text';
-  readonly reclaimAfter?: string;
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 export interface FilesInput {
   readonly dir: string;
@@ -38,6 +30,23 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
+const configSchema = {
+  type: 'object',
+  properties: {
+    dir: { type: 'string', minLength: 1, description: 'The drop folder (created if missing); usually `${EDI_INBOX}`.', examples: ['${EDI_INBOX:-.crossdock/edi/inbox}'] },
+    pattern: { type: 'string', default: '*', description: 'File name glob (`*` and `?`).', examples: ['*.edi'] },
+    stableFor: { ...durationSchema, default: '2s', description: 'How long a file must stay unchanged to count as complete.', examples: ['2s'] },
+    pollEvery: { ...durationSchema, default: '1s', description: 'How often the folder is listed.', examples: ['1s', '30s'] },
+    maxSize: { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(b|kb|kib|mb|mib)$', default: '20mb', description: 'Larger files go to failed/ unread.', examples: ['20mb'] },
+    format: { type: 'string', enum: ['json', 'text'], default: 'text', description: '`text` gives the content as a string (X12, CSV); `json` parses it (a file that is not JSON is dead-lettered and moved to failed/).', examples: ['text'] },
+    reclaimAfter: { ...durationSchema, default: '5m', description: 'A claimed file left this long (its runner died) is taken again.', examples: ['5m'] },
+  },
+  required: ['dir'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type FilesInputConfig = ConfigOf<typeof configSchema>;
+
 export const filesInput: InputSpec<FilesInputConfig, CompiledFilesInput> = {
   kind: 'files',
   footprint: (config) => ({ systems: [{ kind: 'files-in', label: `${config.dir}/${config.pattern ?? '*'}` }] }),
@@ -49,20 +58,7 @@ export const filesInput: InputSpec<FilesInputConfig, CompiledFilesInput> = {
     'dead-letter id): at once when the failure is permanent, after `errors.maxDeliver` attempts when not. A file or output too large for one NATS ' +
     'message goes by claim check (Object Store bucket `crossdock-payloads`). ' +
     'The message key is the SHA-256 of the content, so a file re-read after a crash, or re-sent under another name, is deduplicated downstream.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      dir: { type: 'string', minLength: 1, description: 'The drop folder (created if missing); usually `${EDI_INBOX}`.', examples: ['${EDI_INBOX:-.crossdock/edi/inbox}'] },
-      pattern: { type: 'string', default: '*', description: 'File name glob (`*` and `?`).', examples: ['*.edi'] },
-      stableFor: { ...durationSchema, default: '2s', description: 'How long a file must stay unchanged to count as complete.', examples: ['2s'] },
-      pollEvery: { ...durationSchema, default: '1s', description: 'How often the folder is listed.', examples: ['1s', '30s'] },
-      maxSize: { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(b|kb|kib|mb|mib)$', default: '20mb', description: 'Larger files go to failed/ unread.', examples: ['20mb'] },
-      format: { type: 'string', enum: ['json', 'text'], default: 'text', description: '`text` gives the content as a string (X12, CSV); `json` parses it (a file that is not JSON is dead-lettered and moved to failed/).', examples: ['text'] },
-      reclaimAfter: { ...durationSchema, default: '5m', description: 'A claimed file left this long (its runner died) is taken again.', examples: ['5m'] },
-    },
-    required: ['dir'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ dir: '${EDI_INBOX:-.crossdock/inbox}', pattern: '*.edi' }],
   compile(config) {
     const input: FilesInput = {

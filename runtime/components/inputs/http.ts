@@ -5,21 +5,13 @@
  * so its retries are deduplicated.
  */
 import type { CompiledInput, InputSpec } from '../types.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 export type HttpAuth =
   | { readonly hmac: { readonly header: string; readonly secret: string; readonly encoding?: 'base64' | 'hex' } }
   | { readonly apiKey: { readonly keys: string; readonly header?: string } }
   | 'none';
-
-export interface HttpInputConfig {
-  readonly path: string;
-  readonly method?: 'POST' | 'PUT';
-  readonly auth: HttpAuth;
-  readonly deliveryId?: string;
-  readonly maxBody?: string;
-  readonly format?: 'json' | 'text';
-  readonly keepHeaders?: readonly string[];
-}
 
 /** The input as the driver needs it. */
 export interface HttpInput {
@@ -48,6 +40,66 @@ export function parseSize(text: string): number {
 
 const RESERVED_PATHS = /^\/(healthz|readyz|metrics|v1)(\/|$)/;
 
+const configSchema = {
+  type: 'object',
+  properties: {
+    path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'URL path, e.g. `/webhooks/shopify`.', examples: ['/webhooks/shopify'] },
+    method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST', description: 'HTTP method the path answers; others get 405.', examples: ['POST'] },
+    auth: {
+      description: 'How requests are authenticated: an HMAC signature of the body (as Shopify signs webhooks), an API key, or `none`.',
+      oneOf: [
+        { type: 'string', enum: ['none'] },
+        {
+          type: 'object',
+          properties: {
+            hmac: {
+              type: 'object',
+              description: 'An HMAC-SHA256 signature of the raw body, in a header (as Shopify signs webhooks).',
+              examples: [{ header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' }],
+              properties: {
+                header: { type: 'string', description: 'Header carrying the signature, e.g. X-Shopify-Hmac-Sha256.', examples: ['X-Shopify-Hmac-Sha256'] },
+                secret: { type: 'string', minLength: 1, description: 'Shared secret; write it as `${ENV_VAR}`.', examples: ['${SHOPIFY_WEBHOOK_SECRET}'] },
+                encoding: { type: 'string', enum: ['base64', 'hex'], default: 'base64', description: 'How the signature is written in the header.', examples: ['base64'] },
+              },
+              required: ['header', 'secret'],
+              additionalProperties: false,
+            },
+          },
+          required: ['hmac'],
+          additionalProperties: false,
+        },
+        {
+          type: 'object',
+          properties: {
+            apiKey: {
+              type: 'object',
+              description: 'A key the partner sends with every request.',
+              examples: [{ keys: '${B2B_PORTAL_API_KEYS}' }],
+              properties: {
+                keys: { type: 'string', minLength: 1, description: 'Comma-separated valid keys; write it as `${ENV_VAR}`.', examples: ['${B2B_PORTAL_API_KEYS}'] },
+                header: { type: 'string', default: 'X-Api-Key', description: 'Header with the key; `Authorization: Bearer <key>` is accepted too.', examples: ['X-Api-Key'] },
+              },
+              required: ['keys'],
+              additionalProperties: false,
+            },
+          },
+          required: ['apiKey'],
+          additionalProperties: false,
+        },
+      ],
+      examples: ['none', { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, { apiKey: { keys: '${B2B_PORTAL_API_KEYS}' } }],
+    },
+    deliveryId: { type: 'string', description: "Header with the partner's delivery id; retries with the same id are deduplicated.", examples: ['X-Shopify-Webhook-Id'] },
+    maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).', examples: ['1mb', '256kb'] },
+    format: { type: 'string', enum: ['json', 'text'], default: 'json', description: '`json` refuses a body that is not a JSON object (400); `text` passes it on as a string.', examples: ['json'] },
+    keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).', examples: [['X-Shopify-Topic', 'X-Shopify-Shop-Domain']] },
+  },
+  required: ['path', 'auth'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type HttpInputConfig = ConfigOf<typeof configSchema>;
+
 export const httpInput: InputSpec<HttpInputConfig, CompiledHttpInput> = {
   kind: 'http',
   footprint: (config) => ({ systems: [{ kind: 'http-in', label: `${config.method ?? 'POST'} ${config.path}` }] }),
@@ -58,63 +110,7 @@ export const httpInput: InputSpec<HttpInputConfig, CompiledHttpInput> = {
     'made of (`missing header X-Shopify-Webhook-Id`; nothing is stored), 413 for one larger than `maxBody`, 422 (and a dead ' +
     'letter) for a message a step rejects, 503 while JetStream is unreachable. The `deliveryId` header (e.g. ' +
     '`X-Shopify-Webhook-Id`) makes partner retries idempotent.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      path: { type: 'string', pattern: '^/[A-Za-z0-9._~/-]*$', description: 'URL path, e.g. `/webhooks/shopify`.', examples: ['/webhooks/shopify'] },
-      method: { type: 'string', enum: ['POST', 'PUT'], default: 'POST', description: 'HTTP method the path answers; others get 405.', examples: ['POST'] },
-      auth: {
-        description: 'How requests are authenticated: an HMAC signature of the body (as Shopify signs webhooks), an API key, or `none`.',
-        oneOf: [
-          { type: 'string', enum: ['none'] },
-          {
-            type: 'object',
-            properties: {
-              hmac: {
-                type: 'object',
-                description: 'An HMAC-SHA256 signature of the raw body, in a header (as Shopify signs webhooks).',
-                examples: [{ header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' }],
-                properties: {
-                  header: { type: 'string', description: 'Header carrying the signature, e.g. X-Shopify-Hmac-Sha256.', examples: ['X-Shopify-Hmac-Sha256'] },
-                  secret: { type: 'string', minLength: 1, description: 'Shared secret; write it as `${ENV_VAR}`.', examples: ['${SHOPIFY_WEBHOOK_SECRET}'] },
-                  encoding: { type: 'string', enum: ['base64', 'hex'], default: 'base64', description: 'How the signature is written in the header.', examples: ['base64'] },
-                },
-                required: ['header', 'secret'],
-                additionalProperties: false,
-              },
-            },
-            required: ['hmac'],
-            additionalProperties: false,
-          },
-          {
-            type: 'object',
-            properties: {
-              apiKey: {
-                type: 'object',
-                description: 'A key the partner sends with every request.',
-                examples: [{ keys: '${B2B_PORTAL_API_KEYS}' }],
-                properties: {
-                  keys: { type: 'string', minLength: 1, description: 'Comma-separated valid keys; write it as `${ENV_VAR}`.', examples: ['${B2B_PORTAL_API_KEYS}'] },
-                  header: { type: 'string', default: 'X-Api-Key', description: 'Header with the key; `Authorization: Bearer <key>` is accepted too.', examples: ['X-Api-Key'] },
-                },
-                required: ['keys'],
-                additionalProperties: false,
-              },
-            },
-            required: ['apiKey'],
-            additionalProperties: false,
-          },
-        ],
-        examples: ['none', { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, { apiKey: { keys: '${B2B_PORTAL_API_KEYS}' } }],
-      },
-      deliveryId: { type: 'string', description: "Header with the partner's delivery id; retries with the same id are deduplicated.", examples: ['X-Shopify-Webhook-Id'] },
-      maxBody: { type: 'string', pattern: SIZE, default: '1mb', description: 'Largest body accepted (413 above it).', examples: ['1mb', '256kb'] },
-      format: { type: 'string', enum: ['json', 'text'], default: 'json', description: '`json` refuses a body that is not a JSON object (400); `text` passes it on as a string.', examples: ['json'] },
-      keepHeaders: { type: 'array', items: { type: 'string' }, description: 'Request headers carried onto the message (default: every X-* header except the signature).', examples: [['X-Shopify-Topic', 'X-Shopify-Shop-Domain']] },
-    },
-    required: ['path', 'auth'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ path: '/webhooks/shopify', auth: { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, deliveryId: 'X-Shopify-Webhook-Id' }],
   compile(config, ctx) {
     if (RESERVED_PATHS.test(config.path)) {

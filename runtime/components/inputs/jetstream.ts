@@ -5,20 +5,10 @@
  */
 import type { CompiledInput, DeliverPolicy, InputSpec } from '../types.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 export type { DeliverPolicy } from '../types.ts';
-
-export interface JetStreamInputConfig {
-  readonly stream: string;
-  readonly subject: string;
-  readonly durable?: string;
-  readonly deliver?: DeliverPolicy;
-  readonly batch?: number;
-  readonly maxAckPending?: number;
-  readonly ackWait?: string;
-  readonly concurrency?: number;
-  readonly format?: 'json' | 'text';
-}
 
 /** The input as the transport needs it: every default filled in. */
 export interface JetStreamInput {
@@ -41,6 +31,33 @@ export const INPUT_DEFAULTS = { batch: 256, maxAckPending: 1024, ackWait: '30s',
 const NAME = '^[A-Za-z0-9_-]+$';
 const SUBJECT = '^[^\\s]+$';
 
+const configSchema = {
+  type: 'object',
+  properties: {
+    stream: { type: 'string', pattern: NAME, description: 'The stream to consume (declared in a streams file).', examples: ['CHANNELS'] },
+    subject: { type: 'string', pattern: SUBJECT, description: 'Filter subject; wildcards `*` and `>` allowed.', examples: ['channel.shopify.orders.>'] },
+    durable: { type: 'string', pattern: NAME, description: 'Durable consumer name. Defaults to the pipeline name. Renaming it starts a new consumer from `deliver`.', examples: ['shopify-orders'] },
+    deliver: {
+      description: 'Where a new consumer starts: `all` (default), `new`, `last`, `last-per-subject`, or a start sequence or time.',
+      oneOf: [
+        { type: 'string', enum: ['all', 'new', 'last', 'last-per-subject'] },
+        { type: 'object', properties: { startSequence: { type: 'integer', minimum: 1, description: 'Stream sequence of the first message to deliver.', examples: [1500] } }, required: ['startSequence'], additionalProperties: false },
+        { type: 'object', properties: { startTime: { type: 'string', format: 'date-time', description: 'Deliver messages stored from this instant on (ISO 8601 with an offset).', examples: ['2024-01-15T00:00:00Z'] } }, required: ['startTime'], additionalProperties: false },
+      ],
+      examples: ['all', 'new', { startTime: '2024-01-15T00:00:00Z' }],
+    },
+    batch: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.batch, description: 'Most messages requested per pull (a pull never asks for more than the free concurrency).', examples: [128] },
+    maxAckPending: { type: 'integer', minimum: 1, maximum: 100000, default: INPUT_DEFAULTS.maxAckPending, description: 'Most unacknowledged messages at once for the consumer, across all runners sharing it.', examples: [1024] },
+    ackWait: { ...durationSchema, default: INPUT_DEFAULTS.ackWait, description: 'How long JetStream waits for an acknowledgement before redelivering.', examples: ['30s', '2m'] },
+    concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.concurrency, description: 'Messages one runner holds and processes at once; it never pulls more, so their ack timers only run while they are being worked on. `1` keeps stream order.', examples: [64, 1] },
+    format: { type: 'string', enum: ['json', 'text'], default: INPUT_DEFAULTS.format, description: '`json` parses the payload (a payload that is not JSON is dead-lettered); `text` gives it as a string.', examples: ['json'] },
+  },
+  required: ['stream', 'subject'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type JetStreamInputConfig = ConfigOf<typeof configSchema>;
+
 export const jetstreamInput: InputSpec<JetStreamInputConfig, CompiledJetStreamInput> = {
   kind: 'jetstream',
   summary: 'Consume a JetStream stream through a durable pull consumer.',
@@ -48,30 +65,7 @@ export const jetstreamInput: InputSpec<JetStreamInputConfig, CompiledJetStreamIn
     'Binds (creating or updating) a durable pull consumer on `stream`, filtered to `subject`, and fetches ' +
     'messages in batches. A message is acknowledged only after every output publish it caused has been ' +
     'acknowledged by JetStream. Runners that share the durable share the work.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      stream: { type: 'string', pattern: NAME, description: 'The stream to consume (declared in a streams file).', examples: ['CHANNELS'] },
-      subject: { type: 'string', pattern: SUBJECT, description: 'Filter subject; wildcards `*` and `>` allowed.', examples: ['channel.shopify.orders.>'] },
-      durable: { type: 'string', pattern: NAME, description: 'Durable consumer name. Defaults to the pipeline name. Renaming it starts a new consumer from `deliver`.', examples: ['shopify-orders'] },
-      deliver: {
-        description: 'Where a new consumer starts: `all` (default), `new`, `last`, `last-per-subject`, or a start sequence or time.',
-        oneOf: [
-          { type: 'string', enum: ['all', 'new', 'last', 'last-per-subject'] },
-          { type: 'object', properties: { startSequence: { type: 'integer', minimum: 1, description: 'Stream sequence of the first message to deliver.', examples: [1500] } }, required: ['startSequence'], additionalProperties: false },
-          { type: 'object', properties: { startTime: { type: 'string', format: 'date-time', description: 'Deliver messages stored from this instant on (ISO 8601 with an offset).', examples: ['2024-01-15T00:00:00Z'] } }, required: ['startTime'], additionalProperties: false },
-        ],
-        examples: ['all', 'new', { startTime: '2024-01-15T00:00:00Z' }],
-      },
-      batch: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.batch, description: 'Most messages requested per pull (a pull never asks for more than the free concurrency).', examples: [128] },
-      maxAckPending: { type: 'integer', minimum: 1, maximum: 100000, default: INPUT_DEFAULTS.maxAckPending, description: 'Most unacknowledged messages at once for the consumer, across all runners sharing it.', examples: [1024] },
-      ackWait: { ...durationSchema, default: INPUT_DEFAULTS.ackWait, description: 'How long JetStream waits for an acknowledgement before redelivering.', examples: ['30s', '2m'] },
-      concurrency: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.concurrency, description: 'Messages one runner holds and processes at once; it never pulls more, so their ack timers only run while they are being worked on. `1` keeps stream order.', examples: [64, 1] },
-      format: { type: 'string', enum: ['json', 'text'], default: INPUT_DEFAULTS.format, description: '`json` parses the payload (a payload that is not JSON is dead-lettered); `text` gives it as a string.', examples: ['json'] },
-    },
-    required: ['stream', 'subject'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ stream: 'CHANNELS', subject: 'channel.shopify.orders.created', durable: 'shopify-orders' }],
   compile(config, ctx) {
     const maxAckPending = config.maxAckPending ?? INPUT_DEFAULTS.maxAckPending;

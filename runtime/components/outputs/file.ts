@@ -9,14 +9,23 @@ import type { OutputSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { CORRELATION_ID } from '../header-names.ts';
-
-interface FileOutputConfig {
-  readonly dir: string;
-  readonly name: string;
-  readonly body?: string;
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
+
+const configSchema = {
+  type: 'object',
+  properties: {
+    dir: { type: 'string', minLength: 1, description: 'Outbox folder (created if missing); usually `${EDI_OUTBOX}`.', examples: ['${EDI_OUTBOX:-.crossdock/edi/outbox}'] },
+    name: { type: 'string', minLength: 1, description: 'JSONata expression giving the file name.', examples: ["'PO_' & $meta.streamSeq & '.edi'"] },
+    body: { type: 'string', description: 'JSONata expression giving the content (default: the body).', examples: ['text'] },
+  },
+  required: ['dir', 'name'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type FileOutputConfig = ConfigOf<typeof configSchema>;
 
 export const fileOutput: OutputSpec<FileOutputConfig> = {
   kind: 'file',
@@ -25,16 +34,7 @@ export const fileOutput: OutputSpec<FileOutputConfig> = {
   description:
     'Writes the body (text as it is, anything else as JSON) to `dir`/`name`, atomically (temporary name, then rename). ' +
     '`name` is a JSONata expression and must give a plain file name (letters, digits, `.`, `_`, `-`).',
-  configSchema: {
-    type: 'object',
-    properties: {
-      dir: { type: 'string', minLength: 1, description: 'Outbox folder (created if missing); usually `${EDI_OUTBOX}`.', examples: ['${EDI_OUTBOX:-.crossdock/edi/outbox}'] },
-      name: { type: 'string', minLength: 1, description: 'JSONata expression giving the file name.', examples: ["'PO_' & $meta.streamSeq & '.edi'"] },
-      body: { type: 'string', description: 'JSONata expression giving the content (default: the body).', examples: ['text'] },
-    },
-    required: ['dir', 'name'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ dir: '${EDI_OUTBOX:-.crossdock/outbox}', name: "'850_' & $meta.streamSeq & '.edi'" }],
   compile(output, config, ctx) {
     const name = ctx.expression(config.name, ['name']);

@@ -9,17 +9,42 @@ import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { CORRELATION_ID } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
-
-interface JetStreamOutputConfig {
-  readonly subject: string;
-  readonly id?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly each?: string;
-  readonly body?: string;
-  readonly duplicate?: string;
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 const VALID_SUBJECT = /^[^\s*>.]+(\.[^\s*>.]+)*$/;
+
+const configSchema = {
+  type: 'object',
+  properties: {
+    subject: { type: 'string', minLength: 1, description: 'JSONata expression giving the subject.', examples: ["'erp.salesorders.' & channel"] },
+    id: { type: 'string', minLength: 1, description: "JSONata expression giving the Nats-Msg-Id (a business key). An id that gives nothing, an empty string or only its literal text (`'shopify:' & externalId` without `externalId`) would be shared by unrelated messages: the message is dead-lettered instead.", examples: ["'shopify:' & externalId"] },
+    headers: {
+      type: 'object',
+      description: 'Extra headers for this output only: name to JSONata expression.',
+      additionalProperties: { type: 'string', minLength: 1 },
+      examples: [{ 'X-Partner': 'partner' }],
+    },
+    each: {
+      type: 'string',
+      minLength: 1,
+      description: 'JSONata expression giving a list: one message per item, with subject, id, headers and body evaluated against the item (`$parent` is the whole body). Splits an EDI file into its documents.',
+      examples: ['documents'],
+    },
+    body: { type: 'string', minLength: 1, description: 'JSONata expression giving the payload (default: the body, or the item with `each`). A string is sent as text, anything else as JSON.', examples: ['ack'] },
+    duplicate: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Redeliveries after a crash are not reported.',
+      examples: ["'exceptions.duplicate-order.' & channel"],
+    },
+  },
+  required: ['subject'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type JetStreamOutputConfig = ConfigOf<typeof configSchema>;
 
 export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
   kind: 'jetstream',
@@ -35,35 +60,7 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
     "text: `'erp.salesorders.' & channel`). Without `id`, the id is derived from the input's stream and " +
     'sequence, which still deduplicates redeliveries but not a partner sending the same document twice. ' +
     'The correlation id and the headers set by steps travel along.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      subject: { type: 'string', minLength: 1, description: 'JSONata expression giving the subject.', examples: ["'erp.salesorders.' & channel"] },
-      id: { type: 'string', minLength: 1, description: "JSONata expression giving the Nats-Msg-Id (a business key). An id that gives nothing, an empty string or only its literal text (`'shopify:' & externalId` without `externalId`) would be shared by unrelated messages: the message is dead-lettered instead.", examples: ["'shopify:' & externalId"] },
-      headers: {
-        type: 'object',
-        description: 'Extra headers for this output only: name to JSONata expression.',
-        additionalProperties: { type: 'string', minLength: 1 },
-        examples: [{ 'X-Partner': 'partner' }],
-      },
-      each: {
-        type: 'string',
-        minLength: 1,
-        description: 'JSONata expression giving a list: one message per item, with subject, id, headers and body evaluated against the item (`$parent` is the whole body). Splits an EDI file into its documents.',
-        examples: ['documents'],
-      },
-      body: { type: 'string', minLength: 1, description: 'JSONata expression giving the payload (default: the body, or the item with `each`). A string is sent as text, anything else as JSON.', examples: ['ack'] },
-      duplicate: {
-        type: 'string',
-        minLength: 1,
-        description:
-          'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Redeliveries after a crash are not reported.',
-        examples: ["'exceptions.duplicate-order.' & channel"],
-      },
-    },
-    required: ['subject'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ subject: "'erp.salesorders.' & channel", id: "'shopify:' & externalId" }],
   compile(name, config, ctx) {
     const subject = ctx.expression(config.subject, ['subject']);

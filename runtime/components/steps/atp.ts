@@ -6,14 +6,22 @@ import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
 import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString, withLineField } from './availability-support.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-interface AtpConfig {
-  readonly channel?: string;
-  readonly region?: string;
-  readonly lines?: string;
-  readonly field?: string;
-  readonly unknownSku?: 'fail' | 'zero';
-}
+const configSchema = {
+  type: 'object',
+  properties: {
+    channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel (a channel of the availability policy).', examples: ['channel'] },
+    region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region; nothing means the channel's default locations.", examples: ['shipTo.country'] },
+    lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.', examples: ['lines'] },
+    field: { type: 'string', pattern: FIELD_NAME, default: 'availability', description: 'Property added to each line.', examples: ['availability'] },
+    unknownSku: { type: 'string', enum: ['fail', 'zero'], default: 'fail', description: '`fail`: dead-letter an order with a SKU never seen; `zero`: report it as 0 available.', examples: ['fail'] },
+  },
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type AtpConfig = ConfigOf<typeof configSchema>;
 
 export const atpStep: StepSpec<AtpConfig> = {
   kind: 'atp',
@@ -24,17 +32,7 @@ export const atpStep: StepSpec<AtpConfig> = {
     "runner's availability view (see the availability policy); `seq` is the inventory stream sequence they reflect. " +
     'A SKU the view does not know (no position, reservation, hold, inbound line or receipt has named it; a reservation request alone does not) is a permanent failure (dead-lettered), unless `unknownSku: zero`. ' +
     'Needs an availability policy: `crossdock run` serves it, and fixture tests run it offline on an in-memory view that holds the inventory events the test lists.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel (a channel of the availability policy).', examples: ['channel'] },
-      region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region; nothing means the channel's default locations.", examples: ['shipTo.country'] },
-      lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.', examples: ['lines'] },
-      field: { type: 'string', pattern: FIELD_NAME, default: 'availability', description: 'Property added to each line.', examples: ['availability'] },
-      unknownSku: { type: 'string', enum: ['fail', 'zero'], default: 'fail', description: '`fail`: dead-letter an order with a SKU never seen; `zero`: report it as 0 available.', examples: ['fail'] },
-    },
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ channel: 'channel', region: 'shipTo.country' }, {}],
   compile(config, ctx) {
     const channel = ctx.expression(config.channel ?? 'channel', config.channel === undefined ? undefined : ['channel']);

@@ -3,14 +3,20 @@ import type { StepSpec } from '../types.ts';
 import { DROP } from '../types.ts';
 import { andThen, truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-export const filterStep: StepSpec<string> = {
+const configSchema = { type: 'string', minLength: 1, description: 'A JSONata predicate.' } as const satisfies JsonSchema;
+
+type FilterConfig = ConfigOf<typeof configSchema>;
+
+export const filterStep: StepSpec<FilterConfig> = {
   kind: 'filter',
   summary: 'Keep only messages for which a JSONata predicate is true.',
   description:
     'Evaluates a JSONata predicate against the body; when it is false (by JSONata\'s `$boolean` rules) the ' +
     'message is acknowledged and goes no further. Dropped messages are counted, not dead-lettered.',
-  configSchema: { type: 'string', minLength: 1, description: 'A JSONata predicate.' },
+  configSchema,
   examples: ["test = false", "financial_status in ['paid', 'authorized']"],
   compile(config, ctx) {
     const expr = ctx.expression(config);

@@ -3,23 +3,29 @@ import type { StepSpec, LocatedExpression, Exchange, StepResult } from '../types
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 const HEADER_NAME = '^[!#$%&\'*+\\-.^_`|~0-9A-Za-z]+$';
 const RESERVED = /^(nats-|crossdock-)/i;
 
-export const headersStep: StepSpec<Readonly<Record<string, string>>> = {
+const configSchema = {
+  type: 'object',
+  minProperties: 1,
+  propertyNames: { pattern: HEADER_NAME },
+  additionalProperties: { type: 'string', minLength: 1, description: 'A JSONata expression.' },
+} as const satisfies JsonSchema;
+
+type HeadersConfig = ConfigOf<typeof configSchema>;
+
+export const headersStep: StepSpec<HeadersConfig> = {
   kind: 'headers',
   summary: 'Set headers from JSONata expressions.',
   description:
     'Each entry names a header and gives a JSONata expression for its value, evaluated against the body. ' +
     'Strings are used as they are; numbers and booleans as text; objects as JSON. A value that is ' +
     'undefined leaves the header unset. Headers reach every output. `Nats-*` and `Crossdock-*` headers are reserved.',
-  configSchema: {
-    type: 'object',
-    minProperties: 1,
-    propertyNames: { pattern: HEADER_NAME },
-    additionalProperties: { type: 'string', minLength: 1, description: 'A JSONata expression.' },
-  },
+  configSchema,
   examples: [{ 'X-Channel': 'channel', 'X-Order-Number': "'SO-' & externalId" }],
   compile(config, ctx) {
     const entries: [string, LocatedExpression][] = [];

@@ -13,21 +13,30 @@ import { durationSchema, parseDuration } from '../../spec/durations.ts';
 import { redactBody, redactText } from '../../spec/redact.ts';
 import { expressionFailure } from './expression-failure.ts';
 import { RateGate } from './rate-gate.ts';
-
-interface HttpStepConfig {
-  readonly name: string;
-  readonly url: string;
-  readonly path?: string;
-  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-  readonly timeout?: string;
-  readonly rateLimit?: number;
-  readonly concurrency?: number;
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+const configSchema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string', pattern: '^[a-z][A-Za-z0-9_]*$', description: 'Binding for the response (`$erp`), and the name fixture tests stub.', examples: ['erp'] },
+    url: { type: 'string', pattern: '^https?://', description: 'Base URL, usually `${ERP_URL}`.', examples: ['${ERP_URL:-http://127.0.0.1:8089}'] },
+    path: { type: 'string', description: 'JSONata expression appended to the URL, e.g. `\'/orders/\' & orderNumber`.', examples: ["'/api/salesorders'", "'/orders/' & orderNumber"] },
+    method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], default: 'POST', description: 'HTTP method; GET and DELETE send no body.', examples: ['POST'] },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Literal request headers (after `${VAR}` substitution), e.g. an Authorization header.', examples: [{ Authorization: 'Bearer ${ERP_TOKEN}' }] },
+    body: { type: 'string', description: 'JSONata expression for the request body (default: the message body).', examples: ['{ "order": $ }'] },
+    timeout: { ...durationSchema, default: '10s', description: 'How long to wait for the response; a timeout is retried with the pipeline backoff.', examples: ['15s'] },
+    rateLimit: { type: 'number', exclusiveMinimum: 0, description: 'Most requests per second from one runner.', examples: [20] },
+    concurrency: { type: 'integer', minimum: 1, default: 8, description: 'Most requests in flight from one runner.', examples: [4] },
+  },
+  required: ['name', 'url'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type HttpStepConfig = ConfigOf<typeof configSchema>;
 
 export const httpStep: StepSpec<HttpStepConfig> = {
   kind: 'http',
@@ -38,22 +47,7 @@ export const httpStep: StepSpec<HttpStepConfig> = {
     '`{status, headers, body}` for the steps and outputs after it (e.g. the ERP document number). 429 and 5xx responses, ' +
     'timeouts and network errors are retried with the pipeline backoff, never sooner than the Retry-After the service ' +
     'sent; any other 4xx is dead-lettered with the response body. Write secrets in `headers` as `${ENV_VAR}`.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      name: { type: 'string', pattern: '^[a-z][A-Za-z0-9_]*$', description: 'Binding for the response (`$erp`), and the name fixture tests stub.', examples: ['erp'] },
-      url: { type: 'string', pattern: '^https?://', description: 'Base URL, usually `${ERP_URL}`.', examples: ['${ERP_URL:-http://127.0.0.1:8089}'] },
-      path: { type: 'string', description: 'JSONata expression appended to the URL, e.g. `\'/orders/\' & orderNumber`.', examples: ["'/api/salesorders'", "'/orders/' & orderNumber"] },
-      method: { type: 'string', enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], default: 'POST', description: 'HTTP method; GET and DELETE send no body.', examples: ['POST'] },
-      headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'Literal request headers (after `${VAR}` substitution), e.g. an Authorization header.', examples: [{ Authorization: 'Bearer ${ERP_TOKEN}' }] },
-      body: { type: 'string', description: 'JSONata expression for the request body (default: the message body).', examples: ['{ "order": $ }'] },
-      timeout: { ...durationSchema, default: '10s', description: 'How long to wait for the response; a timeout is retried with the pipeline backoff.', examples: ['15s'] },
-      rateLimit: { type: 'number', exclusiveMinimum: 0, description: 'Most requests per second from one runner.', examples: [20] },
-      concurrency: { type: 'integer', minimum: 1, default: 8, description: 'Most requests in flight from one runner.', examples: [4] },
-    },
-    required: ['name', 'url'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ name: 'erp', url: '${ERP_URL}', path: "'/api/salesorders'", headers: { Authorization: 'Bearer ${ERP_TOKEN}' }, rateLimit: 20, concurrency: 4 }],
   compile(config, ctx) {
     const path = config.path === undefined ? undefined : ctx.expression(config.path, ['path']);

@@ -6,8 +6,28 @@ import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { andThen } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-type MapConfig = string | { readonly file: string } | { readonly expr: string };
+const configSchema = {
+  oneOf: [
+    { type: 'string', minLength: 1, description: 'A mapping file under mappings/ (ends in .jsonata), or an inline JSONata expression.' },
+    {
+      type: 'object',
+      properties: { file: { type: 'string', pattern: '\\.jsonata$', description: 'A mapping file under mappings/.', examples: ['shopify/order-to-sales-order.jsonata'] } },
+      required: ['file'],
+      additionalProperties: false,
+    },
+    {
+      type: 'object',
+      properties: { expr: { type: 'string', minLength: 1, description: 'An inline JSONata expression.', examples: ['$merge([$, {"channel": "shopify"}])'] } },
+      required: ['expr'],
+      additionalProperties: false,
+    },
+  ],
+} as const satisfies JsonSchema;
+
+type MapConfig = ConfigOf<typeof configSchema>;
 
 export const mapStep: StepSpec<MapConfig> = {
   kind: 'map',
@@ -18,23 +38,7 @@ export const mapStep: StepSpec<MapConfig> = {
     'Write a path ending in `.jsonata` to use a file under `mappings/`, or an inline expression. ' +
     'Variables: `$headers` (message headers), `$subject`, `$meta` (stream, sequence, delivery count). ' +
     'A mapping that yields nothing is a permanent error (the message is dead-lettered).',
-  configSchema: {
-    oneOf: [
-      { type: 'string', minLength: 1, description: 'A mapping file under mappings/ (ends in .jsonata), or an inline JSONata expression.' },
-      {
-        type: 'object',
-        properties: { file: { type: 'string', pattern: '\\.jsonata$', description: 'A mapping file under mappings/.', examples: ['shopify/order-to-sales-order.jsonata'] } },
-        required: ['file'],
-        additionalProperties: false,
-      },
-      {
-        type: 'object',
-        properties: { expr: { type: 'string', minLength: 1, description: 'An inline JSONata expression.', examples: ['$merge([$, {"channel": "shopify"}])'] } },
-        required: ['expr'],
-        additionalProperties: false,
-      },
-    ],
-  },
+  configSchema,
   examples: ['shopify/order-to-sales-order.jsonata', { expr: '$merge([$, {"channel": "shopify"}])' }],
   compile(config, ctx) {
     let expr: LocatedExpression | undefined;

@@ -8,25 +8,26 @@ import { StepFailure } from '../types.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-interface RejectConfig {
-  readonly when: string;
-  readonly reason: string;
-}
+const configSchema = {
+  type: 'object',
+  properties: {
+    when: { type: 'string', minLength: 1, description: 'JSONata condition.', examples: ['$count(documents) = 0'] },
+    reason: { type: 'string', minLength: 1, description: 'JSONata expression giving the reason text.', examples: ["'no document could be read: ' & errors[0].message"] },
+  },
+  required: ['when', 'reason'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type RejectConfig = ConfigOf<typeof configSchema>;
 
 export const rejectStep: StepSpec<RejectConfig> = {
   kind: 'reject',
   summary: 'Dead-letter the message when a condition holds.',
   description: 'When the JSONata condition `when` is true, the message fails permanently with the text of `reason` (a JSONata expression) and goes to the dead-letter subject.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      when: { type: 'string', minLength: 1, description: 'JSONata condition.', examples: ['$count(documents) = 0'] },
-      reason: { type: 'string', minLength: 1, description: 'JSONata expression giving the reason text.', examples: ["'no document could be read: ' & errors[0].message"] },
-    },
-    required: ['when', 'reason'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ when: '$count(documents) = 0', reason: "'no document could be read: ' & errors[0].message" }],
   compile(config, ctx) {
     const when = ctx.expression(config.when, ['when']);

@@ -8,16 +8,24 @@ import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
 import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from './availability-support.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-interface ReserveConfig {
-  readonly id?: string;
-  readonly channel?: string;
-  readonly region?: string;
-  readonly lines?: string;
-  readonly expiresIn?: string;
-  readonly field?: string;
-  readonly timeout?: string;
-}
+const configSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', minLength: 1, default: "channel & ':' & externalId", description: 'JSONata expression giving the reservation id (the order id).', examples: ["channel & ':' & externalId"] },
+    channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel.', examples: ['channel'] },
+    region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region.", examples: ['shipTo.country'] },
+    lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.', examples: ['lines'] },
+    expiresIn: { ...durationSchema, description: 'The reservation stops counting this long after the message arrived (unset: until released or consumed).', examples: ['30m'] },
+    field: { type: 'string', pattern: FIELD_NAME, default: 'reservation', description: 'Property of the body the decision is written to.', examples: ['reservation'] },
+    timeout: { ...durationSchema, default: '10s', description: 'How long to wait for the decision before retrying the message.', examples: ['10s'] },
+  },
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type ReserveConfig = ConfigOf<typeof configSchema>;
 
 export const reserveStep: StepSpec<ReserveConfig> = {
   kind: 'reserve',
@@ -28,19 +36,7 @@ export const reserveStep: StepSpec<ReserveConfig> = {
     '`{ id, status: accepted | rejected, lines, shortages }`, with the shortage per SKU when rejected. Route on ' +
     '`reservation.status` to send shortages to an exceptions output. The same id always gets the first decision, so ' +
     'redeliveries and retries never reserve twice. Needs `crossdock run` with an availability policy.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      id: { type: 'string', minLength: 1, default: "channel & ':' & externalId", description: 'JSONata expression giving the reservation id (the order id).', examples: ["channel & ':' & externalId"] },
-      channel: { type: 'string', minLength: 1, default: 'channel', description: 'JSONata expression giving the channel.', examples: ['channel'] },
-      region: { type: 'string', minLength: 1, default: 'region', description: "JSONata expression giving the customer's region.", examples: ['shipTo.country'] },
-      lines: { type: 'string', pattern: PROPERTY_PATH, default: 'lines', description: 'Property path of the order lines in the body.', examples: ['lines'] },
-      expiresIn: { ...durationSchema, description: 'The reservation stops counting this long after the message arrived (unset: until released or consumed).', examples: ['30m'] },
-      field: { type: 'string', pattern: FIELD_NAME, default: 'reservation', description: 'Property of the body the decision is written to.', examples: ['reservation'] },
-      timeout: { ...durationSchema, default: '10s', description: 'How long to wait for the decision before retrying the message.', examples: ['10s'] },
-    },
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ id: "channel & ':' & externalId", expiresIn: '30m' }, {}],
   compile(config, ctx) {
     const id = ctx.expression(config.id ?? "channel & ':' & externalId", config.id === undefined ? undefined : ['id']);

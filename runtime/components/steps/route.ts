@@ -8,44 +8,45 @@ import { StepFailure } from '../types.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
-
-interface RouteRule {
-  readonly when?: string;
-  readonly to: string | readonly string[];
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 interface CompiledRule {
   readonly when: LocatedExpression | undefined;
   readonly to: readonly string[];
 }
 
-export const routeStep: StepSpec<readonly RouteRule[]> = {
+const configSchema = {
+  type: 'array',
+  minItems: 1,
+  items: {
+    type: 'object',
+    properties: {
+      when: { type: 'string', minLength: 1, description: 'A JSONata condition; omit it for the catch-all rule.', examples: ['totals.total > 10000'] },
+      to: {
+        description: 'The output name, or several to fan out.',
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+        ],
+        examples: ['erp', ['erp', 'review']],
+      },
+    },
+    required: ['to'],
+    additionalProperties: false,
+  },
+} as const satisfies JsonSchema;
+
+type RouteConfig = ConfigOf<typeof configSchema>;
+
+export const routeStep: StepSpec<RouteConfig> = {
   kind: 'route',
   summary: 'Choose outputs by JSONata conditions, first match wins.',
   description:
     'A list of rules, tried in order. The first rule whose `when` condition is true sends the message to the ' +
     'output(s) named in `to`; a rule without `when` always matches. When no rule matches, the message is ' +
     'dead-lettered. Without a route step, a message goes to every output.',
-  configSchema: {
-    type: 'array',
-    minItems: 1,
-    items: {
-      type: 'object',
-      properties: {
-        when: { type: 'string', minLength: 1, description: 'A JSONata condition; omit it for the catch-all rule.', examples: ['totals.total > 10000'] },
-        to: {
-          description: 'The output name, or several to fan out.',
-          oneOf: [
-            { type: 'string', minLength: 1 },
-            { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
-          ],
-          examples: ['erp', ['erp', 'review']],
-        },
-      },
-      required: ['to'],
-      additionalProperties: false,
-    },
-  },
+  configSchema,
   examples: [[{ when: 'total > 10000', to: 'review' }, { to: 'erp' }]],
   compile(config, ctx) {
     const rules: CompiledRule[] = [];

@@ -7,8 +7,26 @@ import { StepFailure } from '../types.ts';
 import { formatProblems, type SchemaValidator, type ValidationProblem } from '../schema-validator.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { expressionFailure } from './expression-failure.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-type ValidateConfig = string | { readonly schema: string; readonly select?: string; readonly each?: string };
+const configSchema = {
+  oneOf: [
+    { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.' },
+    {
+      type: 'object',
+      properties: {
+        schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.', examples: ['canonical/sales-order.schema.json'] },
+        select: { type: 'string', minLength: 1, description: 'JSONata giving the part of the body to validate.', examples: ['order'] },
+        each: { type: 'string', minLength: 1, description: 'JSONata giving a list; every item is validated.', examples: ['inventory'] },
+      },
+      required: ['schema'],
+      additionalProperties: false,
+    },
+  ],
+} as const satisfies JsonSchema;
+
+type ValidateConfig = ConfigOf<typeof configSchema>;
 
 export const validateStep: StepSpec<ValidateConfig> = {
   kind: 'validate',
@@ -17,21 +35,7 @@ export const validateStep: StepSpec<ValidateConfig> = {
     'Validates against a JSON Schema file under `schemas/` (draft-07 or 2020-12; relative `$ref`s between files resolve). ' +
     'By default the whole body; `select` (JSONata) validates one part of it, `each` (JSONata giving a list) every item, ' +
     'e.g. the documents a mapping prepared for several outputs. A message that does not match is dead-lettered with every failing field named.',
-  configSchema: {
-    oneOf: [
-      { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.' },
-      {
-        type: 'object',
-        properties: {
-          schema: { type: 'string', pattern: '\\.json$', description: 'A schema file under schemas/.', examples: ['canonical/sales-order.schema.json'] },
-          select: { type: 'string', minLength: 1, description: 'JSONata giving the part of the body to validate.', examples: ['order'] },
-          each: { type: 'string', minLength: 1, description: 'JSONata giving a list; every item is validated.', examples: ['inventory'] },
-        },
-        required: ['schema'],
-        additionalProperties: false,
-      },
-    ],
-  },
+  configSchema,
   examples: ['canonical/sales-order.schema.json', { schema: 'canonical/inventory-event.schema.json', each: 'inventory' }],
   compile(config, ctx) {
     const file = typeof config === 'string' ? config : config.schema;

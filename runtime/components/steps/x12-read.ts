@@ -11,11 +11,19 @@ import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { functionalAck, readInterchanges, writeFunctionalAck, type X12Error } from '../../edi/x12/index.ts';
 import { controlNumbersFrom } from './x12-control.ts';
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
-interface X12ReadConfig {
-  readonly ack?: boolean;
-  readonly source?: string;
-}
+const configSchema = {
+  type: 'object',
+  properties: {
+    ack: { type: 'boolean', default: true, description: 'Produce 997 acknowledgments in `acks`.', examples: [true] },
+    source: { type: 'string', description: 'JSONata naming the file in messages (default: the X-File-Name header).', examples: ["$headers.'X-File-Name'"] },
+  },
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type X12ReadConfig = ConfigOf<typeof configSchema>;
 
 export const x12ReadStep: StepSpec<X12ReadConfig> = {
   kind: 'x12-read',
@@ -28,14 +36,7 @@ export const x12ReadStep: StepSpec<X12ReadConfig> = {
     'typed `document`; each ack `{partner, respondsTo, text}`. Envelope errors (bad ISA, ' +
     'count or control-number mismatch) name the file and segment and produce a 997/TA1 rejection in `acks`. ' +
     'The 997 control numbers derive from the input message, so a redelivery writes the same acknowledgment.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      ack: { type: 'boolean', default: true, description: 'Produce 997 acknowledgments in `acks`.', examples: [true] },
-      source: { type: 'string', description: 'JSONata naming the file in messages (default: the X-File-Name header).', examples: ["$headers.'X-File-Name'"] },
-    },
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{}],
   compile(config, ctx) {
     const sourceExpr = config.source === undefined ? undefined : ctx.expression(config.source, ['source']);

@@ -10,13 +10,8 @@ import { X12WriteError, writeInterchange, type WritableDocument } from '../../ed
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { expressionFailure } from './expression-failure.ts';
 import { controlNumbersFrom } from './x12-control.ts';
-
-interface X12WriteConfig {
-  readonly sender: { readonly qualifier?: string; readonly id: string };
-  readonly receiver: { readonly qualifier?: string; readonly id: string };
-  readonly usage?: 'production' | 'test';
-  readonly controlNumber?: string;
-}
+import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { ConfigOf } from '../config-type.ts';
 
 const ID = {
   type: 'object',
@@ -28,6 +23,20 @@ const ID = {
   additionalProperties: false,
 } as const;
 
+const configSchema = {
+  type: 'object',
+  properties: {
+    sender: { ...ID, description: 'Our interchange id (literal).', examples: [{ qualifier: 'ZZ', id: '${EDI_SENDER_ID}' }] },
+    receiver: { ...ID, description: 'The partner: `id` is a JSONata expression over the body.', examples: [{ qualifier: 'ZZ', id: 'supplier.partnerId' }] },
+    usage: { type: 'string', enum: ['production', 'test'], default: 'production', description: 'ISA15: `production` (P) or `test` (T); partners keep test interchanges apart.', examples: ['production'] },
+    controlNumber: { type: 'string', description: 'JSONata giving a number for the control numbers (default `$meta.streamSeq`).', examples: ['$meta.streamSeq'] },
+  },
+  required: ['sender', 'receiver'],
+  additionalProperties: false,
+} as const satisfies JsonSchema;
+
+type X12WriteConfig = ConfigOf<typeof configSchema>;
+
 export const x12WriteStep: StepSpec<X12WriteConfig> = {
   kind: 'x12-write',
   transformsBody: true,
@@ -37,17 +46,7 @@ export const x12WriteStep: StepSpec<X12WriteConfig> = {
     '`sender.id` is a literal (your ISA id, usually `${EDI_SENDER_ID}`); `receiver.id` is a JSONata expression over the ' +
     'body (the partner). Control numbers derive from `controlNumber` (JSONata, default the input stream sequence), so a ' +
     'redelivered message writes an identical envelope.',
-  configSchema: {
-    type: 'object',
-    properties: {
-      sender: { ...ID, description: 'Our interchange id (literal).', examples: [{ qualifier: 'ZZ', id: '${EDI_SENDER_ID}' }] },
-      receiver: { ...ID, description: 'The partner: `id` is a JSONata expression over the body.', examples: [{ qualifier: 'ZZ', id: 'supplier.partnerId' }] },
-      usage: { type: 'string', enum: ['production', 'test'], default: 'production', description: 'ISA15: `production` (P) or `test` (T); partners keep test interchanges apart.', examples: ['production'] },
-      controlNumber: { type: 'string', description: 'JSONata giving a number for the control numbers (default `$meta.streamSeq`).', examples: ['$meta.streamSeq'] },
-    },
-    required: ['sender', 'receiver'],
-    additionalProperties: false,
-  },
+  configSchema,
   examples: [{ sender: { qualifier: 'ZZ', id: '${EDI_SENDER_ID}' }, receiver: { qualifier: 'ZZ', id: 'supplier.ediId' } }],
   compile(config, ctx) {
     const receiverId = ctx.expression(config.receiver.id, ['receiver', 'id']);
