@@ -63,16 +63,16 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
 
   const ctxAt = (base: Path): CompileContext => makeContext(source, resources, diags, doc.pipeline, base, outputNames, expressions);
 
-  const input = compileSlot(source, diags, doc.input, ['input'], reg.inputs, 'input', (spec, cfg, path) => spec.compile(cfg as never, ctxAt(path)));
+  const input = compileSlot(source, diags, doc.input, ['input'], reg.inputs, 'input', (spec, cfg, path) => spec.compile(cfg, ctxAt(path)));
   const steps: CompiledStep[] = [];
   (doc.steps ?? []).forEach((step, i) => {
-    const compiled = compileSlot(source, diags, step, ['steps', i], reg.steps, 'step', (spec, cfg, path) => spec.compile(cfg as never, ctxAt(path)));
+    const compiled = compileSlot(source, diags, step, ['steps', i], reg.steps, 'step', (spec, cfg, path) => spec.compile(cfg, ctxAt(path)));
     if (compiled) steps.push(compiled);
   });
   const outputs: CompiledOutput[] = [];
   for (const name of outputNames) {
     const slot = doc.outputs[name] as Record<string, unknown>;
-    const compiled = compileSlot(source, diags, slot, ['outputs', name], reg.outputs, 'output', (spec, cfg, path) => spec.compile(name, cfg as never, ctxAt(path)));
+    const compiled = compileSlot(source, diags, slot, ['outputs', name], reg.outputs, 'output', (spec, cfg, path) => spec.compile(name, cfg, ctxAt(path)));
     if (compiled) outputs.push(compiled);
   }
   const errors: ErrorPolicy = {
@@ -92,7 +92,7 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
     description: doc.description,
     owner: doc.owner,
     // Each spec compiles its own kind, so `kind` tells which case of the union this is.
-    input: input as KnownInput,
+    input,
     steps,
     outputs,
     errors,

@@ -200,6 +200,12 @@ export interface SystemTouch {
   readonly name?: string;
 }
 
+/*
+ * `C` is the kind's configuration type, derived from `configSchema` (see config-type.ts). The
+ * functions taking it are properties, not methods: TypeScript checks method parameters both
+ * ways, which would let a spec for one configuration pass for a spec of any other unnoticed.
+ * The registry forgets `C` in one place, on purpose (registry.ts).
+ */
 interface ComponentSpecBase<C> {
   readonly kind: string;
   /** One line for listings. */
@@ -213,22 +219,20 @@ interface ComponentSpecBase<C> {
    * references). `name` is the output's name for outputs. No footprint: it touches nothing
    * beyond the message.
    */
-  footprint?(config: C, name: string): Footprint;
-  /** Type guard documentation only: configuration has been validated against configSchema. */
-  readonly _config?: C;
+  readonly footprint?: (config: C, name: string) => Footprint;
 }
 
 export interface StepSpec<C = unknown> extends ComponentSpecBase<C> {
   /** True when the step replaces the body with a new document (a mapping, an EDI reader or writer), so a later schema failure is its doing. */
   readonly transformsBody?: boolean;
-  compile(config: C, ctx: CompileContext): CompiledStep | undefined;
+  readonly compile: (config: C, ctx: CompileContext) => CompiledStep | undefined;
 }
 
 /** `I` is what the kind compiles to, so the registry can name the union of every kind's input. */
 export interface InputSpec<C = unknown, I extends CompiledInput = CompiledInput> extends ComponentSpecBase<C> {
-  compile(config: C, ctx: CompileContext): I | undefined;
+  readonly compile: (config: C, ctx: CompileContext) => I | undefined;
 }
 
 export interface OutputSpec<C = unknown> extends ComponentSpecBase<C> {
-  compile(name: string, config: C, ctx: CompileContext): CompiledOutput | undefined;
+  readonly compile: (name: string, config: C, ctx: CompileContext) => CompiledOutput | undefined;
 }
