@@ -9,6 +9,9 @@ import type { SchemaValidator } from './schema-validator.ts';
 import type { Path } from '../spec/yaml-source.ts';
 import type { JsonSchema } from '../spec/json-schema.ts';
 import type { RuntimeServices } from './services.ts';
+import type { DeliverPolicy } from './deliver-policy.ts';
+
+export type { DeliverPolicy } from './deliver-policy.ts';
 
 /** What a component may ask of the compiler: resolved resources, with errors reported at the right place. */
 export interface CompileContext {
@@ -169,15 +172,6 @@ export interface StreamRead {
   readonly durable: string;
   readonly deliver: DeliverPolicy;
 }
-
-/** Where a new durable consumer starts in its stream. */
-export type DeliverPolicy =
-  | 'all'
-  | 'new'
-  | 'last'
-  | 'last-per-subject'
-  | { readonly startSequence: number }
-  | { readonly startTime: string };
 
 /**
  * What a component touches beyond the body it works on, read from its configuration as

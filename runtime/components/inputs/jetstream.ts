@@ -4,6 +4,7 @@
  * backlog. Several runners with the same pipeline share the durable consumer and the work.
  */
 import type { CompiledInput, DeliverPolicy, InputSpec } from '../types.ts';
+import { deliverSchema } from '../deliver-policy.ts';
 import { durationSchema, parseDuration } from '../../spec/durations.ts';
 import type { JsonSchema } from '../../spec/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -37,15 +38,7 @@ const configSchema = {
     stream: { type: 'string', pattern: NAME, description: 'The stream to consume (declared in a streams file).', examples: ['CHANNELS'] },
     subject: { type: 'string', pattern: SUBJECT, description: 'Filter subject; wildcards `*` and `>` allowed.', examples: ['channel.shopify.orders.>'] },
     durable: { type: 'string', pattern: NAME, description: 'Durable consumer name. Defaults to the pipeline name. Renaming it starts a new consumer from `deliver`.', examples: ['shopify-orders'] },
-    deliver: {
-      description: 'Where a new consumer starts: `all` (default), `new`, `last`, `last-per-subject`, or a start sequence or time.',
-      oneOf: [
-        { type: 'string', enum: ['all', 'new', 'last', 'last-per-subject'] },
-        { type: 'object', properties: { startSequence: { type: 'integer', minimum: 1, description: 'Stream sequence of the first message to deliver.', examples: [1500] } }, required: ['startSequence'], additionalProperties: false },
-        { type: 'object', properties: { startTime: { type: 'string', format: 'date-time', description: 'Deliver messages stored from this instant on (ISO 8601 with an offset).', examples: ['2024-01-15T00:00:00Z'] } }, required: ['startTime'], additionalProperties: false },
-      ],
-      examples: ['all', 'new', { startTime: '2024-01-15T00:00:00Z' }],
-    },
+    deliver: deliverSchema,
     batch: { type: 'integer', minimum: 1, maximum: 10000, default: INPUT_DEFAULTS.batch, description: 'Most messages requested per pull (a pull never asks for more than the free concurrency).', examples: [128] },
     maxAckPending: { type: 'integer', minimum: 1, maximum: 100000, default: INPUT_DEFAULTS.maxAckPending, description: 'Most unacknowledged messages at once for the consumer, across all runners sharing it.', examples: [1024] },
     ackWait: { ...durationSchema, default: INPUT_DEFAULTS.ackWait, description: 'How long JetStream waits for an acknowledgement before redelivering.', examples: ['30s', '2m'] },
