@@ -8,6 +8,7 @@ import { benchRelay } from './relay.ts';
 import { benchIngress } from './edges.ts';
 import { benchEdi, ediText } from './edi.ts';
 import { benchAvailability, availabilityText } from './availability.ts';
+import { benchReservations, reservationsText } from './availability-reserve.ts';
 import { benchExpressions, expressionsText } from './expressions.ts';
 import { benchRunaway, runawayText } from './runaway.ts';
 import { benchLint, lintText } from './lint.ts';
@@ -33,7 +34,7 @@ const sections: Section[] = [
       const text = [
         `Runner core: ${fmt(r.rows[0]?.messages ?? 0)} Shopify orders (${r.rows[1]?.expressionEngine ?? '?'} JSONata), latency at ${r.latencyRate} msg/s`,
         table(['variant', 'messages', 'msg/s', 'p50', 'p99'], rows),
-        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}`,
+        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}   d/c = ${r.ratios.dOverC.toFixed(2)}`,
       ].join('\n');
       return { data: r, text };
     },
@@ -80,6 +81,13 @@ const sections: Section[] = [
     async run(quick) {
       const r = await benchAvailability({ quick });
       return { data: r, text: availabilityText(r) };
+    },
+  },
+  {
+    name: 'reservations',
+    async run(quick) {
+      const r = await benchReservations({ quick });
+      return { data: r, text: reservationsText(r) };
     },
   },
   {
