@@ -3,7 +3,9 @@
  * the one place a shape is written. These are type checks: `npm run typecheck` (tsc over test/)
  * fails when the derived type stops being the one a spec's compile function may rely on.
  */
-import { describe, expectTypeOf, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { ConfigOf } from '../../runtime/components/config-type.ts';
 import type { JsonSchema } from '../../runtime/spec/json-schema.ts';
 
@@ -49,5 +51,17 @@ describe('ConfigOf', () => {
       ],
     } as const satisfies JsonSchema;
     expectTypeOf<ConfigOf<typeof auth>>().toEqualTypeOf<'none' | { readonly apiKey: string }>();
+  });
+});
+
+describe('json-schema-to-ts', () => {
+  it('is imported by runtime/ as types only, so it is a development dependency that never runs', () => {
+    const root = join(import.meta.dirname, '../../runtime');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    const imports = files.flatMap((f) =>
+      [...readFileSync(join(root, f), 'utf8').matchAll(/^(?:import|export)\b[^;]*?from\s+'json-schema-to-ts'/gm)].map((m) => ({ file: f, statement: m[0] })),
+    );
+    expect(imports.map((i) => i.file)).toContain(join('components', 'config-type.ts'));
+    expect(imports.filter((i) => !/^(import|export) type\b/.test(i.statement))).toEqual([]);
   });
 });
