@@ -149,12 +149,12 @@ function outputProducers(p: CompiledPipeline, doc: Doc, runs: readonly FixtureRu
  */
 function footprints(doc: Doc): { path: Path; name?: string; footprint: Footprint }[] {
   const out: { path: Path; name?: string; footprint: Footprint }[] = [];
-  const add = (specs: ReadonlyMap<string, { footprint?(config: never, name: string): Footprint }>, slot: unknown, path: Path, name?: string): void => {
+  const add = (specs: ReadonlyMap<string, { readonly footprint?: ((config: unknown, name: string) => Footprint) | undefined }>, slot: unknown, path: Path, name?: string): void => {
     if (typeof slot !== 'object' || slot === null || Array.isArray(slot)) return;
     const [kind, config] = Object.entries(slot)[0] ?? [];
     const spec = kind === undefined ? undefined : specs.get(kind);
     if (!spec?.footprint || config === undefined) return;
-    out.push({ path: [...path, kind as string], ...(name === undefined ? {} : { name }), footprint: spec.footprint(config as never, name ?? '') });
+    out.push({ path: [...path, kind as string], ...(name === undefined ? {} : { name }), footprint: spec.footprint(config, name ?? '') });
   };
   add(registry.inputs, doc.input, ['input']);
   (doc.steps ?? []).forEach((step, i) => add(registry.steps, step, ['steps', i]));
