@@ -27,6 +27,16 @@ export interface WorkersRow {
   /** Best of the rounds. */
   readonly msgPerSec: number;
   readonly rounds: readonly number[];
+  /** CPU the runner's processes (supervisor and workers) spent per 1,000 orders, in that best round. */
+  readonly runnerCpuMsPer1k: number;
+  /** CPU nats-server spent per 1,000 orders, in that best round. */
+  readonly natsCpuMsPer1k: number;
+}
+
+interface Round {
+  readonly msgPerSec: number;
+  readonly runnerCpuMsPer1k: number;
+  readonly natsCpuMsPer1k: number;
 }
 
 export interface WorkersBench {
@@ -73,8 +83,28 @@ async function erpCount(jsm: JetStreamManager): Promise<number> {
   return (await jsm.streams.info('ERP')).state.messages;
 }
 
+/** CPU time (user + system, every thread) of a process, ms, from /proc; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** A process and its children (the supervisor's workers). */
+function processTree(pid: number): number[] {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return [pid, ...children];
+  } catch {
+    return [pid];
+  }
+}
+
 /** One drained backlog; orders per second after every worker was up. */
-async function once(flow: 'c' | 'd', workers: number, count: number): Promise<number> {
+async function once(flow: 'c' | 'd', workers: number, count: number): Promise<Round> {
   const server = await startNatsServer({ storeDir: tempDir('bench-workers-nats') });
   const nc = await connect({ servers: server.url, noAsyncTraces: true });
   const pipelinesDir = flow === 'c' ? withoutReservations() : join(REPO, 'pipelines');
@@ -107,12 +137,19 @@ async function once(flow: 'c' | 'd', workers: number, count: number): Promise<nu
       });
       const start = performance.now();
       const atStart = await erpCount(jsm);
+      // CPU as well as time: on a machine others share, CPU per order is the steadier figure.
+      const runner = processTree(child.pid as number);
+      const runnerCpu0 = runner.reduce((t, p) => t + cpuMs(p), 0);
+      const natsCpu0 = cpuMs(server.pid);
       for (;;) {
         const n = await erpCount(jsm);
         if (n >= count) {
           const seconds = (performance.now() - start) / 1000;
+          const runnerCpu = runner.reduce((t, p) => t + cpuMs(p), 0) - runnerCpu0;
+          const natsCpu = cpuMs(server.pid) - natsCpu0;
           if (flow === 'd' && (await jsm.streams.info('EXCEPTIONS')).state.messages > 0) throw new Error('orders were not reserved in full: the stock seed did not take');
-          return (count - atStart) / seconds;
+          const thousands = (count - atStart) / 1000;
+          return { msgPerSec: (count - atStart) / seconds, runnerCpuMsPer1k: runnerCpu / thousands, natsCpuMsPer1k: natsCpu / thousands };
         }
         await new Promise((r) => setTimeout(r, 20));
       }
@@ -135,7 +172,7 @@ export async function benchWorkers(options: { quick: boolean; cores: number }): 
     ['d', 1],
     ['d', 2],
   ];
-  const results = new Map<string, number[]>();
+  const results = new Map<string, Round[]>();
   // Rounds alternate the variants, so a busy minute on the machine does not land on one of them.
   for (let round = 0; round < rounds; round++) {
     for (const [flow, workers] of variants) {
@@ -147,7 +184,8 @@ export async function benchWorkers(options: { quick: boolean; cores: number }): 
     cores: options.cores,
     rows: variants.map(([flow, workers]) => {
       const all = results.get(`${flow}${workers}`) ?? [];
-      return { flow, workers, messages: count, msgPerSec: Math.max(...all), rounds: all };
+      const best = all.reduce((a, b) => (b.msgPerSec > a.msgPerSec ? b : a));
+      return { flow, workers, messages: count, msgPerSec: best.msgPerSec, rounds: all.map((x) => x.msgPerSec), runnerCpuMsPer1k: best.runnerCpuMsPer1k, natsCpuMsPer1k: best.natsCpuMsPer1k };
     }),
   };
 }
@@ -158,8 +196,8 @@ export function workersText(r: WorkersBench): string {
   return [
     `Workers: crossdock run --workers 1 vs 2, ${fmt(r.rows[0]?.messages ?? 0)} orders drained, best of ${r.rows[0]?.rounds.length ?? 0}; ${r.cores} cores shared with nats-server and the load generator`,
     table(
-      ['flow', '--workers', 'orders/s', 'rounds', 'vs 1 worker'],
-      r.rows.map((x) => [label(x.flow), String(x.workers), fmt(x.msgPerSec), x.rounds.map((v) => fmt(v)).join(' / '), (x.msgPerSec / rate(x.flow, 1)).toFixed(2)]),
+      ['flow', '--workers', 'orders/s', 'rounds', 'vs 1 worker', 'runner CPU ms/1k orders', 'nats-server CPU ms/1k'],
+      r.rows.map((x) => [label(x.flow), String(x.workers), fmt(x.msgPerSec), x.rounds.map((v) => fmt(v)).join(' / '), (x.msgPerSec / rate(x.flow, 1)).toFixed(2), fmt(x.runnerCpuMsPer1k), fmt(x.natsCpuMsPer1k)]),
     ),
   ].join('\n');
 }
