@@ -4,7 +4,7 @@
  *    and a full rebuild of the view from it;
  *  - in-process lookups (the atp step's path) with every SKU-location loaded;
  *  - freshness at 5,000 events/s: event published → figure visible to lookups, and → change
- *    event received;
+ *    event received; then visible again with change events off, what they cost it;
  *  - HTTP single lookups on `crossdock run`, next to a bare node:http server answering a
  *    constant (the ceiling): throughput at saturation, and latency at 50% of it;
  *  - reservation decisions on three hot SKUs (availability-hot.ts): the last 20,000 of
@@ -66,6 +66,8 @@ export interface AvailabilityBench {
   readonly lookup: { readonly samples: number; readonly p50Us: number; readonly p99Us: number; readonly p999Us: number; readonly perSec: number };
   /** Distinct SKUs per event, so each latency is that of one event. */
   readonly freshness: { readonly ratePerSec: number; readonly events: number; readonly visible: { readonly p50Ms: number; readonly p99Ms: number }; readonly receivedToVisible: { readonly p50Ms: number; readonly p99Ms: number }; readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number }; readonly changeEvent: { readonly p50Ms: number; readonly p99Ms: number; readonly count: number } };
+  /** The same measure with change events off (the figures' own path only). */
+  readonly freshnessWithoutChanges: Pick<AvailabilityBench['freshness'], 'visible' | 'receivedToVisible' | 'eventLoopDelayMs'>;
   readonly http: { readonly runner: Served; readonly bare: Served; readonly throughputRatio: number };
   readonly hot: HotSkuBench;
 }
@@ -135,7 +137,11 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
     // Freshness, with change events on, the way a runner runs.
     const commits: { watch?: (skus: Iterable<string>, firstReceivedAt: number) => void } = {};
     service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
-    const freshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5);
+    const freshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 0, true);
+    await service.stop();
+    // The same without change events: what they cost the figures' freshness on these cores.
+    service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, changes: false, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
+    const quietFreshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 1_000_000, false);
     await service.stop();
 
     const http = await measureHttp(project, dataDir, server.url, skus, options.quick ? 2 : 5, children);
@@ -150,6 +156,7 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
       rebuild: { events: rebuilt.events, seconds: rebuildSeconds, eventsPerSec: rebuilt.events / rebuildSeconds },
       lookup,
       freshness,
+      freshnessWithoutChanges: { visible: quietFreshness.visible, receivedToVisible: quietFreshness.receivedToVisible, eventLoopDelayMs: quietFreshness.eventLoopDelayMs },
       http,
       hot,
     };
@@ -187,7 +194,7 @@ function lookups(service: AvailabilityService, skus: number, samples: number): A
 const PUBLISHER = `
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-const [url, rate, seconds, skus] = process.argv.slice(1).map((v, i) => (i === 0 ? v : Number(v)));
+const [url, rate, seconds, skus, base, awaitChanges] = process.argv.slice(1).map((v, i) => (i === 0 ? v : Number(v)));
 const nc = await connect({ servers: url, noAsyncTraces: true });
 const js = jetstream(nc);
 const enc = new TextEncoder();
@@ -209,13 +216,13 @@ while (i < total) {
     const n = (i * 104729) % skus;
     const sku = 'SKU-' + String(n).padStart(7, '0');
     sent[sku] = now();
-    pending.push(js.publish('inventory.position.D1', enc.encode(JSON.stringify({ schemaVersion: 1, sku, location: 'D1', onHand: 1000 + i, version: 10 + i, asOf: '2026-01-01T00:00:00Z' }))));
+    pending.push(js.publish('inventory.position.D1', enc.encode(JSON.stringify({ schemaVersion: 1, sku, location: 'D1', onHand: 1000 + base + i, version: 10 + base + i, asOf: '2026-01-01T00:00:00Z' }))));
   }
   await new Promise((r) => setTimeout(r, 1));
 }
 await Promise.all(pending);
 const deadline = Date.now() + 15000;
-while (received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+while (awaitChanges && received < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 await nc.drain();
 process.stdout.write(JSON.stringify({ sent, changed }));
 `;
@@ -224,7 +231,7 @@ process.stdout.write(JSON.stringify({ sent, changed }));
  * `commits.watch` is called with the SKUs of each commit: from then on lookups see them. The
  * publisher child also receives the change events, so this process runs only the service.
  */
-async function measureFreshness(url: string, commits: { watch?: (skus: Iterable<string>, firstReceivedAt: number) => void }, skus: number, seconds: number): Promise<AvailabilityBench['freshness']> {
+async function measureFreshness(url: string, commits: { watch?: (skus: Iterable<string>, firstReceivedAt: number) => void }, skus: number, seconds: number, versionBase: number, changes: boolean): Promise<AvailabilityBench['freshness']> {
   const rate = 5000;
   const epoch = (): number => performance.timeOrigin + performance.now();
   const visibleAt = new Map<string, number>();
@@ -242,7 +249,7 @@ async function measureFreshness(url: string, commits: { watch?: (skus: Iterable<
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(process.execPath, ['--input-type=module', '-e', PUBLISHER, url, String(rate), String(seconds), String(skus)], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    const p = spawn(process.execPath, ['--input-type=module', '-e', PUBLISHER, url, String(rate), String(seconds), String(skus), String(versionBase), changes ? '1' : '0'], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
     let text = '';
     p.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));
     p.once('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`publisher exited ${code}`))));
@@ -333,6 +340,8 @@ export function availabilityText(r: AvailabilityBench): string {
       [`freshness: published → visible, p50 / p99 at ${fmt(r.freshness.ratePerSec)}/s`, `${ms(r.freshness.visible.p50Ms)} / ${ms(r.freshness.visible.p99Ms)}`, 'p99 ≤ 20 ms'],
       ['  of which in the view: received → visible, p50 / p99', `${ms(r.freshness.receivedToVisible.p50Ms)} / ${ms(r.freshness.receivedToVisible.p99Ms)}`, ''],
       ['  event-loop delay of the view meanwhile, p50 / p99', `${ms(r.freshness.eventLoopDelayMs.p50)} / ${ms(r.freshness.eventLoopDelayMs.p99)}`, ''],
+      ['freshness with change events off: published → visible, p50 / p99', `${ms(r.freshnessWithoutChanges.visible.p50Ms)} / ${ms(r.freshnessWithoutChanges.visible.p99Ms)}`, 'p99 ≤ 20 ms'],
+      ['  event-loop delay of the view meanwhile, p50 / p99', `${ms(r.freshnessWithoutChanges.eventLoopDelayMs.p50)} / ${ms(r.freshnessWithoutChanges.eventLoopDelayMs.p99)}`, ''],
       [`freshness: published → change event, p50 / p99 (${fmt(r.freshness.changeEvent.count)} events)`, `${ms(r.freshness.changeEvent.p50Ms)} / ${ms(r.freshness.changeEvent.p99Ms)}`, 'p99 ≤ 20 ms'],
       [`projection: ${fmt(r.projection.events)} events applied`, `${fmt(r.projection.eventsPerSec)} events/s (${r.projection.seconds.toFixed(1)} s)`, ''],
       [`rebuild from the stream: ${fmt(r.rebuild.events)} events`, `${r.rebuild.seconds.toFixed(1)} s (${fmt(r.rebuild.eventsPerSec)} events/s)`, ''],
