@@ -172,6 +172,8 @@ class Supervisor {
       if (isWorkerMessage(m)) this.onMessage(slot, worker, m);
     });
     worker.once('exit', (code, signal) => this.onExit(slot, worker, code, signal));
+    // A send to a worker that has just died fails (EPIPE); its exit is what counts, above.
+    worker.on('error', (err) => this.log.debug({ worker: slot.index, err: err.message }, 'ipc to a worker failed'));
     return new Promise((resolve) => (slot.started = resolve));
   }
 
@@ -249,7 +251,7 @@ class Supervisor {
       const timer = setTimeout(finish, REPORT_TIMEOUT_MS);
       this.collectors.set(id, { expect: live.length, got, finish });
       const ask: SupervisorMessage = { t: 'report', id, what };
-      for (const s of live) s.worker?.send(ask);
+      for (const s of live) if (s.worker) sendTo(s.worker, ask);
       if (live.length === 0) finish();
     });
   }
@@ -265,7 +267,7 @@ class Supervisor {
       const parts = [...got.entries()].sort(([a], [b]) => a - b).map(([worker, m]) => ({ worker, text: m.metrics ?? '' }));
       reply = { t: 'answer', id, ready: true, body: null, metrics: mergeWorkerMetrics(parts, this.metrics.render()) };
     }
-    if (asker.isConnected()) asker.send(reply);
+    sendTo(asker, reply);
   }
 
   /**
@@ -293,5 +295,18 @@ class Supervisor {
     if (this.running) removeRuntimeInfo(this.o.dataDir, process.pid);
     clearTimeout(watchdog);
     this.log.info({ workers: this.slots.length }, 'stopped');
+  }
+}
+
+/**
+ * A message to a worker that may be dying: a killed worker's channel can break between the
+ * isConnected() check and the write, and an error without a callback would end the supervisor.
+ */
+function sendTo(worker: Worker, message: SupervisorMessage): void {
+  if (!worker.isConnected()) return;
+  try {
+    worker.send(message, undefined, () => undefined);
+  } catch {
+    // The channel closed under us; the worker's exit is handled by onExit.
   }
 }

@@ -132,6 +132,28 @@ it('restarts a worker killed mid-backlog and loses no order', { timeout: 120_000
   await nats.jsm.streams.purge('ERP');
 });
 
+it('a worker that keeps failing stops the group with exit 1 instead of restarting it forever', { timeout: 90_000 }, async () => {
+  const r = startRunnerProcess(fastShopifyProject().pipelinesDir, nats.url, ['--workers', '2']);
+  await r.ready;
+  const killed = new Set<number>();
+  let exit: { code: number | null } | undefined;
+  void r.exited.then((e) => (exit = e));
+  // Each new worker 1 is killed as soon as the supervisor reports it.
+  await waitFor('the supervisor to give up', async () => {
+    if (exit) return true;
+    const pid = await readyz(r).then((x) => x.body.workers[1]?.pid, () => undefined);
+    if (pid && !killed.has(pid)) {
+      killed.add(pid);
+      process.kill(pid, 'SIGKILL');
+    }
+    return exit !== undefined;
+  }, 80_000, 20);
+  expect(exit?.code).toBe(1);
+  expect(killed.size, r.output()).toBe(5);
+  expect(r.output()).toContain('crossdock run: worker 1 failed 5 times in a row');
+  expect(r.output()).not.toMatch(/\n\s+at /);
+});
+
 it('a project that cannot start fails once, with a clean message, not once per worker', { timeout: 60_000 }, async () => {
   const broken = tempProject({
     'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'),
