@@ -2,7 +2,7 @@
  * One worker process of `crossdock run --workers N`: a runner like a single one, joined to the
  * supervisor's NATS URL, with its own availability view, answering the supervisor's questions
  * over IPC. It stops on SIGTERM/SIGINT like a single runner (the supervisor passes them on),
- * and ends at once if the supervisor is gone.
+ * and ends at once if the supervisor is gone (node:cluster's own rule for a lost primary).
  */
 import type { Logger } from 'pino';
 import type { Project } from '../compile/project.ts';
@@ -26,14 +26,8 @@ export interface WorkerOptions {
 export async function runWorker(o: WorkerOptions): Promise<number> {
   const link = new WorkerLink(o.index);
   const logger = o.logger.child({ worker: o.index });
-  let stopped = false;
-  // Without the supervisor nobody restarts, stops or answers for this worker; a supervisor that
-  // was killed took the embedded NATS server with it too.
-  process.once('disconnect', () => {
-    if (stopped) return;
-    process.stderr.write(`crossdock run: worker ${o.index}: the supervisor is gone; exiting\n`);
-    process.exit(1);
-  });
+  // A supervisor that is gone (killed) disconnects the IPC channel, and node:cluster ends the
+  // worker at once: nobody would restart, stop or answer for it, and an embedded server went too.
   const signalled = untilSignal(logger, o.graceMs + STOP_MARGIN_MS);
   let running: RunningRunner;
   try {
@@ -55,7 +49,6 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
       },
     });
   } catch (err) {
-    stopped = true;
     // The supervisor prints it, once for the group.
     await link.failed(`cannot start: ${(err as Error).message}`);
     return 1;
@@ -63,6 +56,5 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   link.ready(running.http ? `${running.http.host}:${running.http.port}` : undefined);
   await signalled;
   await running.stop();
-  stopped = true;
   return 0;
 }

@@ -154,6 +154,15 @@ it('a worker that keeps failing stops the group with exit 1 instead of restartin
   expect(r.output()).not.toMatch(/\n\s+at /);
 });
 
+it('workers end at once when their supervisor is killed', { timeout: 60_000 }, async () => {
+  const r = startRunnerProcess(fastShopifyProject().pipelinesDir, nats.url, ['--workers', '2']);
+  await r.ready;
+  const pids = (await readyz(r)).body.workers.map((w) => w.pid as number);
+  r.child.kill('SIGKILL');
+  await r.exited;
+  await waitFor('both workers gone', () => pids.every((pid) => !alive(pid)), 10_000, 20);
+});
+
 it('a project that cannot start fails once, with a clean message, not once per worker', { timeout: 60_000 }, async () => {
   const broken = tempProject({
     'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'),
