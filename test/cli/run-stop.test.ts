@@ -197,10 +197,18 @@ async function publishSalesOrder(s: Spawned): Promise<void> {
   await nc.close();
 }
 
-it('Ctrl-C with a message in flight: finishes it on the embedded NATS, then exits 0 at once; a duplicate signal does not cut it short', { timeout: 90_000 }, async () => {
+// One runner process, and a supervisor with two workers (the default on a two-core machine): the
+// supervisor passes the signals on, and its workers follow the same rules.
+const GROUPS: readonly { readonly name: string; readonly args: readonly string[] }[] = [
+  { name: 'one process', args: ['--workers', '1'] },
+  { name: '--workers 2', args: ['--workers', '2'] },
+];
+
+for (const group of GROUPS) {
+it(`${group.name}: Ctrl-C with a message in flight: finishes it on the embedded NATS, then exits 0 at once; a duplicate signal does not cut it short`, { timeout: 90_000 }, async () => {
   const erp = await heldErp();
   try {
-    const s = startRunner([], 'node', { ERP_URL: erp.url });
+    const s = startRunner(group.args, 'node', { ERP_URL: erp.url });
     await ready(s);
     await publishSalesOrder(s);
     await erp.arrived;
@@ -223,10 +231,10 @@ it('Ctrl-C with a message in flight: finishes it on the embedded NATS, then exit
   }
 });
 
-it('a second signal a moment later exits at once, without waiting for the grace period', { timeout: 90_000 }, async () => {
+it(`${group.name}: a second signal a moment later exits at once, without waiting for the grace period`, { timeout: 90_000 }, async () => {
   const erp = await heldErp();
   try {
-    const s = startRunner(['--grace', '30s'], 'node', { ERP_URL: erp.url });
+    const s = startRunner(['--grace', '30s', ...group.args], 'node', { ERP_URL: erp.url });
     await ready(s);
     await publishSalesOrder(s);
     await erp.arrived;
@@ -241,6 +249,7 @@ it('a second signal a moment later exits at once, without waiting for the grace 
     await erp.close();
   }
 });
+}
 
 /** A raw connection to the runner's HTTP port, for requests sent a piece at a time. */
 async function rawHttp(s: Spawned): Promise<Socket> {
