@@ -5,7 +5,7 @@ import { loadOrReport } from '../project-loading.ts';
 import { startRunner } from '../../runner/runner.ts';
 import { runSupervisor, GroupFailed } from '../../runner/supervisor.ts';
 import { runWorker } from '../../runner/worker.ts';
-import { workerIndex, WORKER_NATS_ENV } from '../../runner/worker-env.ts';
+import { defaultWorkers, workerIndex, WORKER_NATS_ENV } from '../../runner/worker-env.ts';
 import { LINGER_MS, STOP_MARGIN_MS, exitIfStillRunning, untilSignal } from '../../runner/stop-signals.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { parseListen } from '../../http/server.ts';
@@ -26,10 +26,10 @@ export const runCommand: CommandSpec = {
     'messages in flight (up to --grace), and exit 0. A second signal exits at once (130/143).\n\n' +
     'Without --nats (or NATS_URL) an embedded `nats-server -js` is started with its store under the\n' +
     'data folder. Several runners on the same NATS share the pipelines\' durable consumers.\n\n' +
-    'One process uses one core. --workers N (default: the cores Node may use, os.availableParallelism(),\n' +
-    'or CROSSDOCK_WORKERS) runs a supervisor that starts the embedded server once and N worker\n' +
-    'processes sharing the durables and the HTTP port; it restarts a worker that ends, with backoff,\n' +
-    'and passes SIGTERM/SIGINT on. --workers 1 is a single process without a supervisor.',
+    'One process uses one core. --workers N (default: CROSSDOCK_WORKERS, else the cores Node may use,\n' +
+    'os.availableParallelism(), less one for the embedded nats-server when there is one) runs a\n' +
+    'supervisor that starts the embedded server once and N worker processes sharing the durables\n' +
+    'and the HTTP port; it restarts a worker that ends, with backoff, and passes SIGTERM/SIGINT on. --workers 1 is a single process without a supervisor.',
   options: {
     ...commonOptions,
     http: { type: 'string', value: 'HOST:PORT', description: 'Serve /healthz, /readyz and /metrics here ("off" to disable)', default: '127.0.0.1:8080' },
@@ -37,7 +37,7 @@ export const runCommand: CommandSpec = {
     grace: { type: 'string', value: 'DURATION', description: 'How long in-flight messages may take to finish on stop', default: '10s' },
     'expression-timeout': { type: 'string', value: 'DURATION', description: `Time limit of one JSONata evaluation (past ${INLINE_BUDGET_MS} ms it runs in a worker thread); over it, the message is dead-lettered`, default: '5s' },
     'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error', default: 'info' },
-    workers: { type: 'string', value: 'N', description: 'Worker processes, one core each (default: CROSSDOCK_WORKERS, else os.availableParallelism()); 1: one process, no supervisor' },
+    workers: { type: 'string', value: 'N', description: 'Worker processes, one core each (default: CROSSDOCK_WORKERS, else os.availableParallelism(), less one with the embedded nats-server); 1: one process, no supervisor' },
   },
   async run(args) {
     const dataDir = str(args, 'data') as string;
@@ -49,7 +49,7 @@ export const runCommand: CommandSpec = {
       throw new CommandError(`--expression-timeout: ${(err as Error).message}`, 2);
     }
     try {
-      workers = parseWorkers(args);
+      workers = parseWorkers(args, !(str(args, 'nats') ?? process.env.NATS_URL));
     } catch (err) {
       throw new CommandError((err as Error).message, 2);
     }
@@ -105,12 +105,12 @@ export const runCommand: CommandSpec = {
   },
 };
 
-/** --workers, else CROSSDOCK_WORKERS, else every core Node may use. */
-function parseWorkers(args: ParsedArgs): number {
+/** --workers, else CROSSDOCK_WORKERS, else every core Node may use (less one for an embedded nats-server). */
+function parseWorkers(args: ParsedArgs, embeddedNats: boolean): number {
   const given = str(args, 'workers');
   const fromEnv = process.env[WORKERS_ENV];
   const text = given ?? (fromEnv ? fromEnv : undefined);
-  if (text === undefined) return availableParallelism();
+  if (text === undefined) return defaultWorkers(availableParallelism(), embeddedNats);
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < 1) {
     throw new Error(`${given !== undefined ? '--workers' : WORKERS_ENV}: expected a whole number of processes, 1 or more, not '${text}'`);
