@@ -53,8 +53,8 @@ export function discardWorkerViews(dataDir: string): number {
 /**
  * How many workers `crossdock run` starts when neither --workers nor CROSSDOCK_WORKERS says:
  * one per core Node may use, less one for the embedded nats-server when the runner starts it
- * (a second worker beside nats-server on two cores drained less than one did; see the README's
- * Performance section), and never fewer than one.
+ * (a second worker beside nats-server on two cores drained less than one did; see
+ * docs/performance.md), and never fewer than one.
  */
 export function defaultWorkers(cores: number, embeddedNats: boolean): number {
   return Math.max(1, embeddedNats ? cores - 1 : cores);
