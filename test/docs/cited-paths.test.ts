@@ -65,3 +65,15 @@ describe('cited paths exist', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the README contents line', () => {
+  it('links every section of the README and every page of docs/', () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const contents = readme.slice(readme.indexOf('**Contents:**'), readme.indexOf('\n## '));
+    // GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens.
+    const anchors = [...readme.matchAll(/^## (.+)$/gm)].map((m) => '#' + (m[1] as string).toLowerCase().replace(/[^\w\s-]/g, '').replace(/\s+/g, '-'));
+    for (const a of anchors) expect(contents, a).toContain(`](${a})`);
+    const pages = readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md'));
+    for (const page of pages) expect(contents, page).toContain(`](docs/${page})`);
+  });
+});
