@@ -12,7 +12,7 @@
  * point. Lookups run on the clock, later than the last sweep: they take off the lines that
  * expired in between (a range read of that location's lines, usually empty).
  */
-import type { LocState } from './state.ts';
+import type { LocState } from './location-state.ts';
 
 /** One reservation's units at one SKU-location. */
 export interface LedgerLine {
