@@ -3,7 +3,7 @@
  * non-zero; stack traces are kept for bugs.
  */
 import { CommandError, UsageError, helpText, parse, type CommandSpec } from './command.ts';
-import { redactText } from '../spec/redact.ts';
+import { redactText } from '../config/redact.ts';
 import { runCommand } from './commands/run.ts';
 import { lintCommand } from './commands/lint.ts';
 import { testCommand } from './commands/test.ts';

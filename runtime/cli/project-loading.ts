@@ -1,6 +1,6 @@
 /** Loading the project for a command, and printing its diagnostics the same way everywhere. */
 import { loadProject, type Project, type LoadOptions } from '../compile/project.ts';
-import { formatDiagnostic } from '../spec/diagnostics.ts';
+import { formatDiagnostic } from '../config/diagnostics.ts';
 
 /** Loads the project; prints every diagnostic to stderr. Returns undefined when there are errors. */
 export function loadOrReport(pipelinesDir: string, options: LoadOptions = {}, out: NodeJS.WritableStream = process.stderr): Project | undefined {

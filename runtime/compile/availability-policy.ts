@@ -2,11 +2,11 @@
  * The availability policy file: parsed from YAML, checked with file:line:col messages, and
  * compiled into the lookup-ready tables of availability/policy.ts; and the streams it needs.
  */
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { YamlSource } from '../spec/yaml-source.ts';
-import { parseDuration } from '../spec/durations.ts';
-import { subjectMatches } from '../spec/subjects.ts';
-import { suggest } from '../spec/suggest.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import type { YamlSource } from '../config/yaml-source.ts';
+import { parseDuration } from '../config/durations.ts';
+import { subjectMatches } from '../config/subjects.ts';
+import { suggest } from '../config/suggest.ts';
 import type { AvailabilityPolicy, ChannelPolicy, FenceOverlap, LocationPolicy, PoolPlan, QuantityRule } from '../availability/policy.ts';
 import { checkShape } from './shape.ts';
 import type { StreamDeclaration } from './streams.ts';

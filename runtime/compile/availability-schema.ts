@@ -3,8 +3,8 @@
  * `availability:` key). The loader checks the file against it with file:line:col messages and
  * `crossdock schema --write` writes it to schemas/crossdock/ for editors.
  */
-import type { JsonSchema } from '../spec/json-schema.ts';
-import { durationSchema } from '../spec/durations.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
+import { durationSchema } from '../config/durations.ts';
 
 const SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
 export const LOCATION_ID = '^[A-Za-z0-9][A-Za-z0-9_-]*$';

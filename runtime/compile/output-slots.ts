@@ -9,8 +9,8 @@
  * two messages name neither the mistake nor the fix. This check recognises the shape first and
  * says it in user terms; the schema's own messages about these paths are then left out.
  */
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { YamlSource } from '../spec/yaml-source.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import type { YamlSource } from '../config/yaml-source.ts';
 
 /** Reports misplaced or missing output kinds; returns the dotted paths it has explained. */
 export function checkOutputSlots(source: YamlSource, outputKinds: readonly string[], diags: Diagnostics): Set<string> {

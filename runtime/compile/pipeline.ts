@@ -4,17 +4,17 @@
  * reported with its position.
  */
 import { compileExpression, ExpressionError } from '../expressions/jsonata.ts';
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { Path, YamlSource } from '../spec/yaml-source.ts';
-import { parseDuration } from '../spec/durations.ts';
-import { suggest } from '../spec/suggest.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import type { Path, YamlSource } from '../config/yaml-source.ts';
+import { parseDuration } from '../config/durations.ts';
+import { suggest } from '../config/suggest.ts';
 import { registry, type KnownInput, type Registry } from '../components/registry.ts';
 import type { CompileContext, CompiledOutput, CompiledStep, LocatedExpression } from '../components/types.ts';
 import { checkShape } from './shape.ts';
 import { checkOutputSlots } from './output-slots.ts';
 import { pipelineSchema } from './spec-schemas.ts';
 import { errorOffset, locatedBy, type ProjectResources } from './resources.ts';
-import { redactExpressionError } from '../spec/redact.ts';
+import { redactExpressionError } from '../config/redact.ts';
 import { conflictDiagnostic, headerSpellings } from './header-spellings.ts';
 
 export interface ErrorPolicy {
@@ -103,7 +103,7 @@ export function compilePipeline(source: YamlSource, resources: ProjectResources,
 
 interface KindSpec {
   readonly kind: string;
-  readonly configSchema: import('../spec/json-schema.ts').JsonSchema;
+  readonly configSchema: import('../config/json-schema.ts').JsonSchema;
 }
 
 /** A `kind: config` slot: the kind must be registered and the config must match its schema. */

@@ -4,10 +4,10 @@
  */
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Diagnostics } from '../spec/diagnostics.ts';
-import { parseYamlSource, type YamlSource } from '../spec/yaml-source.ts';
-import { processEnv, type EnvLookup } from '../spec/env.ts';
-import { subjectsOverlap } from '../spec/subjects.ts';
+import { Diagnostics } from '../config/diagnostics.ts';
+import { parseYamlSource, type YamlSource } from '../config/yaml-source.ts';
+import { processEnv, type EnvLookup } from '../config/env.ts';
+import { subjectsOverlap } from '../config/subjects.ts';
 import type { CompileOptions } from '../expressions/jsonata.ts';
 import { compilePipeline, type CompiledPipeline } from './pipeline.ts';
 import { compileStreams, checkStreamSet, type StreamDeclaration } from './streams.ts';

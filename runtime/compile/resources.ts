@@ -6,11 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative } from 'node:path';
 import { compileExpression, ExpressionError, type CompileOptions, type Expression } from '../expressions/jsonata.ts';
-import { positionAt, type Diagnostics, type SourcePosition } from '../spec/diagnostics.ts';
+import { positionAt, type Diagnostics, type SourcePosition } from '../config/diagnostics.ts';
 import type { LocatedExpression } from '../components/types.ts';
 import { SchemaCatalog } from './schemas.ts';
 import type { SchemaValidator } from '../components/schema-validator.ts';
-import { suggest } from '../spec/suggest.ts';
+import { suggest } from '../config/suggest.ts';
 
 export interface ProjectLayout {
   /** Folder of pipeline YAML files. */

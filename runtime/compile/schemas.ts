@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { positionAt, type SourcePosition } from '../spec/diagnostics.ts';
+import { positionAt, type SourcePosition } from '../config/diagnostics.ts';
 import type { SchemaValidator, ValidationProblem } from '../components/schema-validator.ts';
 
 // ajv-formats ships CommonJS with a default export that TypeScript under NodeNext sees as a namespace.

@@ -5,10 +5,10 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { JsonSchema } from '../spec/json-schema.ts';
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import { pointer, type Path, type YamlSource } from '../spec/yaml-source.ts';
-import { suggest } from '../spec/suggest.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import { pointer, type Path, type YamlSource } from '../config/yaml-source.ts';
+import { suggest } from '../config/suggest.ts';
 import { pickErrors } from './schemas.ts';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;

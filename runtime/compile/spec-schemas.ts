@@ -4,8 +4,8 @@
  * description and examples, so editors complete and document exactly what the runner accepts.
  */
 import type { Registry } from '../components/registry.ts';
-import type { JsonSchema } from '../spec/json-schema.ts';
-import { durationSchema } from '../spec/durations.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
+import { durationSchema } from '../config/durations.ts';
 
 export const SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
 

@@ -1,8 +1,8 @@
 /** Stream declarations (streams YAML) → the settings the transport creates or updates. */
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { YamlSource } from '../spec/yaml-source.ts';
-import { parseDuration } from '../spec/durations.ts';
-import { subjectsOverlap } from '../spec/subjects.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import type { YamlSource } from '../config/yaml-source.ts';
+import { parseDuration } from '../config/durations.ts';
+import { subjectsOverlap } from '../config/subjects.ts';
 import { checkShape } from './shape.ts';
 import { streamsSchema } from './spec-schemas.ts';
 

@@ -3,7 +3,7 @@
  * input, which the compiled input, lint and plan carry on. Its own module so the contract
  * (types.ts) can name the type without importing an input kind.
  */
-import type { JsonSchema } from '../spec/json-schema.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
 import type { ConfigOf } from './config-type.ts';
 
 export const deliverSchema = {

@@ -6,8 +6,8 @@
  */
 import type { Expression } from '../expressions/jsonata.ts';
 import type { SchemaValidator } from './schema-validator.ts';
-import type { Path } from '../spec/yaml-source.ts';
-import type { JsonSchema } from '../spec/json-schema.ts';
+import type { Path } from '../config/yaml-source.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
 import type { RuntimeServices } from './services.ts';
 import type { DeliverPolicy } from './deliver-policy.ts';
 

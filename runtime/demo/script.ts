@@ -4,11 +4,11 @@
  * naming a payload file. Validated like every other Crossdock YAML file.
  */
 import { readFileSync } from 'node:fs';
-import { Diagnostics } from '../spec/diagnostics.ts';
-import { parseYamlSource } from '../spec/yaml-source.ts';
-import { processEnv } from '../spec/env.ts';
+import { Diagnostics } from '../config/diagnostics.ts';
+import { parseYamlSource } from '../config/yaml-source.ts';
+import { processEnv } from '../config/env.ts';
 import { checkShape } from '../compile/shape.ts';
-import type { JsonSchema } from '../spec/json-schema.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
 
 export type DemoAction =
   | { readonly webhook: { readonly path: string; readonly topic?: string; readonly body: string; readonly set?: Record<string, unknown>; readonly id?: string; readonly apiKey?: string } }

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { Registry } from '../components/registry.ts';
-import type { JsonSchema } from '../spec/json-schema.ts';
+import type { JsonSchema } from '../config/json-schema.ts';
 
 interface Spec {
   readonly kind: string;

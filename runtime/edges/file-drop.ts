@@ -43,8 +43,10 @@ export class FileDrop implements InputDriver {
   private readonly retryAt = new Map<string, number>();
 
   constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
+    const input = pipeline.input;
+    if (input.kind !== 'files') throw new Error(`pipeline ${pipeline.name}: input ${input.kind} is not run by the drop-folder driver`);
     this.pipeline = pipeline;
-    this.input = pipeline.input.config as FilesInput;
+    this.input = input.config;
     this.deps = deps;
     this.publisher = new Publisher(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name, dir: this.input.dir });

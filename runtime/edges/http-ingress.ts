@@ -31,8 +31,10 @@ export class HttpIngress implements InputDriver {
   private idle: (() => void) | undefined;
 
   constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
+    const input = pipeline.input;
+    if (input.kind !== 'http') throw new Error(`pipeline ${pipeline.name}: input ${input.kind} is not run by the HTTP ingress`);
     this.pipeline = pipeline;
-    this.input = pipeline.input.config as HttpInput;
+    this.input = input.config;
     this.deps = deps;
     this.publisher = new Publisher(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name });

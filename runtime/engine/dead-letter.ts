@@ -5,7 +5,7 @@
 import type { MessageMeta } from '../components/types.ts';
 import { CORRELATION_ID, DLQ, DLQ_HEADER_NAMES, MSG_ID, REPLAYED_FROM } from '../components/header-names.ts';
 import type { Failure } from './process.ts';
-import { redactText } from '../spec/redact.ts';
+import { redactText } from '../config/redact.ts';
 
 export type FailureKind = 'permanent' | 'exhausted';
 

@@ -48,9 +48,10 @@ export class JetStreamDriver implements InputDriver {
   private bound = false;
 
   constructor(pipeline: CompiledPipeline, deps: DriverDeps) {
-    if (pipeline.input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${pipeline.input.kind} is not run by the JetStream driver`);
+    const input = pipeline.input;
+    if (input.kind !== 'jetstream') throw new Error(`pipeline ${pipeline.name}: input ${input.kind} is not run by the JetStream driver`);
     this.pipeline = pipeline;
-    this.input = pipeline.input.config as JetStreamInput;
+    this.input = input.config;
     this.deps = deps;
     this.js = jetstream(deps.nc, { timeout: 5000 });
     this.publisher = new Publisher(this.js);

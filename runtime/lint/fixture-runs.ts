@@ -9,10 +9,10 @@
  */
 import type { Project } from '../compile/project.ts';
 import type { DegenerateId } from '../components/types.ts';
-import { fixtureFiles, runFixtureFile, type FixtureOutcome, type FixtureTest } from '../testing/fixture-run.ts';
+import { fixtureFiles, runFixtureFile, type FixtureOutcome, type FixtureTest } from '../fixture-tests/fixture-run.ts';
 
 // The document types and file helpers are the fixture runner's; lint rules read them from here too.
-export { fixtureDir, fixtureFiles, type FixtureDoc, type FixtureFile, type FixtureTest } from '../testing/fixture-run.ts';
+export { fixtureDir, fixtureFiles, type FixtureDoc, type FixtureFile, type FixtureTest } from '../fixture-tests/fixture-run.ts';
 
 export interface EmissionSummary {
   readonly output: string;

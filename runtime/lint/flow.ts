@@ -11,8 +11,8 @@ import { compileExternals, type ExternalSubject } from '../compile/streams.ts';
 import type { DeliverPolicy, Footprint, SystemTouch } from '../components/types.ts';
 import { registry } from '../components/registry.ts';
 import { parse } from 'yaml';
-import type { Path } from '../spec/yaml-source.ts';
-import { subjectContains, subjectsOverlap } from '../spec/subjects.ts';
+import type { Path } from '../config/yaml-source.ts';
+import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
 import { staticSubjects } from './static-subjects.ts';
 import type { FixtureRun } from './fixture-runs.ts';
 

@@ -4,7 +4,7 @@
  * rule below adds what it finds. Every mistake is a diagnostic with file, line and column.
  */
 import { loadProject, type LoadOptions, type Project } from '../compile/project.ts';
-import type { Diagnostic } from '../spec/diagnostics.ts';
+import type { Diagnostic } from '../config/diagnostics.ts';
 import { runFixtures, type FixtureRun } from './fixture-runs.ts';
 import { buildFlow, type Flow } from './flow.ts';
 import type { LintRule } from './rule.ts';

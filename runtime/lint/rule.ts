@@ -1,6 +1,6 @@
 /** What a lint rule sees and how it reports: the compiled project, its flow, the fixture runs. */
 import type { Project } from '../compile/project.ts';
-import type { Diagnostics } from '../spec/diagnostics.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
 import type { FixtureRun } from './fixture-runs.ts';
 import type { Flow } from './flow.ts';
 

@@ -6,7 +6,7 @@
  * and not only the ones a fixture happens to reach.
  */
 import { parseAst, type AstNode } from '../expressions/ast.ts';
-import { subjectContains } from '../spec/subjects.ts';
+import { subjectContains } from '../config/subjects.ts';
 
 export interface StaticSubjects {
   /** Patterns the expression can produce; a value computed from the message is one `*` token. */

@@ -5,7 +5,7 @@
  * can quote a URL, a response body or a value resolved from `${VAR}`.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { redactText } from '../spec/redact.ts';
+import { redactText } from '../config/redact.ts';
 
 export type { Logger };
 

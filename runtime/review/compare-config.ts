@@ -3,7 +3,7 @@
  * what happens to durable consumers, streams and the subjects between pipelines when the
  * new revision is deployed. Pure: snapshots in, sections and findings out.
  */
-import { subjectContains } from '../spec/subjects.ts';
+import { subjectContains } from '../config/subjects.ts';
 import type { StreamDeclaration } from '../compile/streams.ts';
 import { consumersOf, distinctSubjects, type Producer } from '../lint/flow.ts';
 import { fieldChanges, sameJson } from './json-diff.ts';

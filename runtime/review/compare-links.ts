@@ -5,7 +5,7 @@
  * from getting its input. Here a link is producer → consuming pipeline, and a link the change
  * cuts is breaking whatever the external entries say. Pure: snapshots in, findings out.
  */
-import { subjectContains, subjectsOverlap } from '../spec/subjects.ts';
+import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
 import { consumersOf, distinctSubjects, type Consumer, type Producer } from '../lint/flow.ts';
 import type { ExternalSubject } from '../compile/streams.ts';
 import type { Snapshot } from './snapshot.ts';

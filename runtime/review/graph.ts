@@ -4,7 +4,7 @@
  * availability view. Built from the same flow lint checks, so the picture and the checks
  * agree. Pure; drawing is in graph-mermaid.ts and graph-svg.ts.
  */
-import { subjectContains, subjectsOverlap } from '../spec/subjects.ts';
+import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
 import type { StreamDeclaration } from '../compile/streams.ts';
 import { distinctSubjects, type Flow } from '../lint/flow.ts';
 

@@ -5,7 +5,7 @@
  * JSON file for the input.
  */
 import { compileExpression, ExpressionError, isPromiseLike, toExpressionError, type Engine } from '../expressions/jsonata.ts';
-import { positionAt } from '../spec/diagnostics.ts';
+import { positionAt } from '../config/diagnostics.ts';
 import { errorOffset } from '../compile/resources.ts';
 import { formatProblems, type SchemaValidator } from '../components/schema-validator.ts';
 import { parseJson } from './json-position.ts';

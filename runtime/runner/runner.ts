@@ -54,7 +54,7 @@ export interface WorkerRole {
 export interface RunningRunner {
   readonly natsUrl: string;
   readonly http?: { readonly host: string; readonly port: number };
-  readonly runners: readonly InputDriver[];
+  readonly drivers: readonly InputDriver[];
   readonly metrics: RunnerMetrics;
   stop(): Promise<void>;
 }
@@ -70,7 +70,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   }
   let nc: NatsConnection | undefined;
   const http = options.http ? new HttpServer(logger) : undefined;
-  const runners: InputDriver[] = [];
+  const drivers: InputDriver[] = [];
   const metrics = new RunnerMetrics();
   let availability: AvailabilityService | undefined;
   try {
@@ -84,7 +84,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     const connection = ConnectionState.of(conn);
     let listening: { host: string; port: number } | undefined;
     const health: HealthSource = {
-      readiness: () => runners.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
+      readiness: () => drivers.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
       natsConnected: () => !conn.isClosed() && conn.info !== undefined,
       metricsText: () => metrics.registry.render(),
     };
@@ -101,7 +101,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     for (const p of project.pipelines) {
       const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, ...(http ? { http } : {}) });
       await r.start();
-      runners.push(r);
+      drivers.push(r);
     }
     // Listen last: every driver and service has registered its routes by now.
     if (http && options.http) {
@@ -118,23 +118,23 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
         startedAt: new Date().toISOString(),
       });
     }
-    logger.info({ pipelines: runners.map((r) => r.pipeline.name) }, options.worker ? 'worker ready' : 'runner ready');
+    logger.info({ pipelines: drivers.map((r) => r.pipeline.name) }, options.worker ? 'worker ready' : 'runner ready');
     // The expression worker loads now, at low priority, not when the first runaway needs it.
-    if (runners.length > 0) sharedSandbox().warm();
+    if (drivers.length > 0) sharedSandbox().warm();
     let stopping: Promise<void> | undefined;
     const url = natsUrl;
     return {
       natsUrl: url,
       ...(listening ? { http: listening } : {}),
-      runners,
+      drivers,
       metrics,
       stop() {
-        stopping ??= shutdown(runners, conn, connection, http, embedded, options, logger, availability);
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability);
         return stopping;
       },
     };
   } catch (err) {
-    await Promise.allSettled(runners.map((r) => r.stop(0)));
+    await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
@@ -151,7 +151,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
 export const CLOSE_STEP_MS = 2000;
 
 async function shutdown(
-  runners: readonly InputDriver[],
+  drivers: readonly InputDriver[],
   nc: NatsConnection,
   connection: ConnectionState,
   http: HttpServer | undefined,
@@ -162,7 +162,7 @@ async function shutdown(
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
-  const results = await Promise.all(runners.map((r) => r.stop(graceMs)));
+  const results = await Promise.all(drivers.map((r) => r.stop(graceMs)));
   const unfinished = results.reduce((n, r) => n + r.unfinished, 0);
   // Its last change events go out while the connection is still up.
   if (availability) {

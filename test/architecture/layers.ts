@@ -4,7 +4,7 @@
  * README's "Project layout" repeats it (checked by the same test).
  */
 export const LAYERS: readonly string[] = [
-  'spec',
+  'config',
   'observability',
   'http',
   'expressions',
@@ -15,7 +15,7 @@ export const LAYERS: readonly string[] = [
   'transport',
   'engine',
   'edges',
-  'testing',
+  'fixture-tests',
   'runner',
   'lint',
   'review',

@@ -1,6 +1,6 @@
 /** Policies from YAML text and inventory event bodies, for the availability tests. */
-import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
-import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
+import { Diagnostics, formatDiagnostic } from '../../runtime/config/diagnostics.ts';
+import { parseYamlSource } from '../../runtime/config/yaml-source.ts';
 import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
 import { compileAvailabilityPolicy } from '../../runtime/compile/availability-policy.ts';
 

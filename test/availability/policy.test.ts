@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { REPO, tempProject } from '../support/project.ts';
 import { POLICY, policyErrors, policyOf } from './helpers.ts';
 

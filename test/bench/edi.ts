@@ -13,7 +13,7 @@ import { parseDocument } from 'yaml';
 import { loadProject } from '../../runtime/compile/project.ts';
 import type { CompiledPipeline } from '../../runtime/compile/pipeline.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../../runtime/engine/process.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { isPromiseLike } from '../../runtime/expressions/jsonata.ts';
 import { readInterchanges } from '../../runtime/edi/x12/index.ts';
 import { dropSteps, repoFile, tempProject } from '../support/project.ts';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { tempDir } from '../support/nats.ts';
 import { BASE, CASES } from './broken-cases.ts';
 import { HINT_CASES } from './broken-cases-hints.ts';

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { tempDir } from '../support/nats.ts';
 import { REPO } from '../support/project.ts';
 import { BASE } from './broken-cases.ts';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { ConfigOf } from '../../runtime/components/config-type.ts';
-import type { JsonSchema } from '../../runtime/spec/json-schema.ts';
+import type { JsonSchema } from '../../runtime/config/json-schema.ts';
 
 const call = {
   type: 'object',

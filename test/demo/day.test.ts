@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { demoCommand } from '../../runtime/cli/commands/demo.ts';
 import { loadDemoScript } from '../../runtime/demo/script.ts';
-import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { Diagnostics, formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { REPO } from '../support/project.ts';
 
 describe('the demo day', () => {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
-import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
-import { runFixtureFile } from '../../runtime/testing/fixtures.ts';
+import { Diagnostics, formatDiagnostic } from '../../runtime/config/diagnostics.ts';
+import { parseYamlSource } from '../../runtime/config/yaml-source.ts';
+import { runFixtureFile } from '../../runtime/fixture-tests/fixtures.ts';
 import { REPO } from '../support/project.ts';
 
 const readme = readFileSync(join(REPO, 'README.md'), 'utf8');

@@ -8,7 +8,7 @@ import { parse, stringify } from 'yaml';
 import { registry } from '../../runtime/components/registry.ts';
 import { componentReference } from '../../runtime/docs/reference.ts';
 import { lintProject } from '../../runtime/lint/lint.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { removeProjects, writeProject } from '../lint/helpers.ts';
 import { REPO, repoFile } from '../support/project.ts';
 import { cpSync } from 'node:fs';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deadLetter, replayOf } from '../../runtime/engine/dead-letter.ts';
-import { forgetSecrets, rememberSecret } from '../../runtime/spec/redact.ts';
+import { forgetSecrets, rememberSecret } from '../../runtime/config/redact.ts';
 
 const meta = { pipeline: 'p', subject: 'channel.x', stream: 'CHANNELS', streamSeq: 9, deliveryCount: 3, receivedAt: 0, key: 'CHANNELS:9' };
 

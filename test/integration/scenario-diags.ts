@@ -1,4 +1,4 @@
-import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { Diagnostics, formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 
 /** Diagnostics for a scenario script, as text when it fails to load. */
 export class DiagnosticsForTests {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { staticSubjects } from '../../runtime/lint/static-subjects.ts';
 import { locateField } from '../../runtime/lint/mapping-locate.ts';
 import { withFrozenClock } from '../../runtime/expressions/clock.ts';
-import { FIXTURE_TIME as FIXTURE_INSTANT } from '../../runtime/testing/fixtures.ts';
+import { FIXTURE_TIME as FIXTURE_INSTANT } from '../../runtime/fixture-tests/fixtures.ts';
 import { compileExpression } from '../../runtime/expressions/jsonata.ts';
 
 describe('static subjects', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintProject, type LintReport } from '../../runtime/lint/lint.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 
 const roots: string[] = [];
 

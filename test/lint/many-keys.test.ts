@@ -4,7 +4,7 @@
  * check, made this quadratic (26 s at 20,000 keys); the timing is in the lint benchmark.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { lintAt, removeProjects, writeProject } from './helpers.ts';
 
 const KEYS = 20_000;

@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import { createLogger } from '../../runtime/observability/logger.ts';
-import { forgetSecrets, rememberSecret } from '../../runtime/spec/redact.ts';
+import { forgetSecrets, rememberSecret } from '../../runtime/config/redact.ts';
 
 afterEach(() => forgetSecrets());
 

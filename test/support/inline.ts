@@ -1,7 +1,7 @@
 /** Compiles a pipeline written inline in a test, in a throwaway project with its own files. */
 import { loadProject } from '../../runtime/compile/project.ts';
 import type { CompiledPipeline } from '../../runtime/compile/pipeline.ts';
-import { formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
 import { createExchange, isFailure, processExchange, type Outcome } from '../../runtime/engine/process.ts';
 import { tempProject } from './project.ts';
 

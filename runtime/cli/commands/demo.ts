@@ -5,7 +5,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { CommandSpec } from '../command.ts';
 import { CommandError, commonOptions, str } from '../command.ts';
-import { Diagnostics, formatDiagnostic } from '../../spec/diagnostics.ts';
+import { Diagnostics, formatDiagnostic } from '../../config/diagnostics.ts';
 import { readRuntimeInfo } from '../../runner/runtime-file.ts';
 import { startRunner, type RunningRunner } from '../../runner/runner.ts';
 import { loadOrReport } from '../project-loading.ts';

@@ -9,7 +9,7 @@ import { streamFor, withClient, type Client } from '../client.ts';
 import { headerObject, renderMessage } from '../render.ts';
 import { DLQ } from '../../components/header-names.ts';
 import { replayOf } from '../../engine/dead-letter.ts';
-import { redactText } from '../../spec/redact.ts';
+import { redactText } from '../../config/redact.ts';
 import { CLAIM_CHECK, ClaimCheck, claimReference, type ClaimReference } from '../../transport/claim-check.ts';
 import { Progress } from '../progress.ts';
 

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { CommandSpec } from '../command.ts';
 import { CommandError, commonOptions, list, str } from '../command.ts';
 import { loadProject } from '../../compile/project.ts';
-import { formatDiagnostic } from '../../spec/diagnostics.ts';
+import { formatDiagnostic } from '../../config/diagnostics.ts';
 import { runFixtures } from '../../lint/fixture-runs.ts';
 import { buildFlow } from '../../lint/flow.ts';
 import { buildGraph } from '../../review/graph.ts';

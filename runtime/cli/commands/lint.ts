@@ -1,8 +1,8 @@
 import type { CommandSpec } from '../command.ts';
 import { UsageError, commonOptions, flag, str } from '../command.ts';
 import { RULES, lintProject } from '../../lint/lint.ts';
-import { formatDiagnostic } from '../../spec/diagnostics.ts';
-import { redactText } from '../../spec/redact.ts';
+import { formatDiagnostic } from '../../config/diagnostics.ts';
+import { redactText } from '../../config/redact.ts';
 
 export const lintCommand: CommandSpec = {
   name: 'lint',

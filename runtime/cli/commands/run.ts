@@ -10,7 +10,7 @@ import { LINGER_MS, STOP_MARGIN_MS, exitIfStillRunning, untilSignal } from '../.
 import { createLogger } from '../../observability/logger.ts';
 import { parseListen } from '../../http/server.ts';
 import { NatsServerNotFound } from '../../transport/nats-server.ts';
-import { parseDuration } from '../../spec/durations.ts';
+import { parseDuration } from '../../config/durations.ts';
 import { INLINE_BUDGET_MS } from '../../expressions/jsonata.ts';
 
 /** Read when --workers is not given; tests and benchmarks of the single process set it to 1. */

@@ -4,7 +4,7 @@ import { UsageError, commonOptions, flag, str } from '../command.ts';
 import { clientNatsUrl } from '../nats-url.ts';
 import { streamFor, withClient } from '../client.ts';
 import { headerObject, jsonLine, renderMessage } from '../render.ts';
-import { parseDuration } from '../../spec/durations.ts';
+import { parseDuration } from '../../config/durations.ts';
 
 export const tailCommand: CommandSpec = {
   name: 'tail',

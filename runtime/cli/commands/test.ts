@@ -1,9 +1,9 @@
 import type { CommandSpec } from '../command.ts';
 import { commonOptions, str } from '../command.ts';
 import { loadProject } from '../../compile/project.ts';
-import { formatDiagnostic } from '../../spec/diagnostics.ts';
-import { redactText } from '../../spec/redact.ts';
-import { runFixtureFile, type FixtureResult } from '../../testing/fixtures.ts';
+import { formatDiagnostic } from '../../config/diagnostics.ts';
+import { redactText } from '../../config/redact.ts';
+import { runFixtureFile, type FixtureResult } from '../../fixture-tests/fixtures.ts';
 
 export const testCommand: CommandSpec = {
   name: 'test',

@@ -5,9 +5,9 @@
  * moved to `failed/` with the reason beside it.
  */
 import type { CompiledInput, InputSpec } from '../types.ts';
-import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import { durationSchema, parseDuration } from '../../config/durations.ts';
 import { parseSize } from './http.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 export interface FilesInput {

@@ -5,7 +5,7 @@
  * so its retries are deduplicated.
  */
 import type { CompiledInput, InputSpec } from '../types.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 export type HttpAuth =

@@ -5,8 +5,8 @@
  */
 import type { CompiledInput, DeliverPolicy, InputSpec } from '../types.ts';
 import { deliverSchema } from '../deliver-policy.ts';
-import { durationSchema, parseDuration } from '../../spec/durations.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import { durationSchema, parseDuration } from '../../config/durations.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 export type { DeliverPolicy } from '../types.ts';

@@ -9,7 +9,7 @@ import type { OutputSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { CORRELATION_ID } from '../header-names.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const SAFE_NAME = /^[A-Za-z0-9._-]+$/;

@@ -9,7 +9,7 @@ import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { CORRELATION_ID } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const VALID_SUBJECT = /^[^\s*>.]+(\.[^\s*>.]+)*$/;

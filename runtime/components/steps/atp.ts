@@ -6,7 +6,7 @@ import type { StepSpec, LocatedExpression } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
 import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString, withLineField } from './availability-support.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const configSchema = {

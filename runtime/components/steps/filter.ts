@@ -3,7 +3,7 @@ import type { StepSpec } from '../types.ts';
 import { DROP } from '../types.ts';
 import { andThen, truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const configSchema = { type: 'string', minLength: 1, description: 'A JSONata predicate.' } as const satisfies JsonSchema;

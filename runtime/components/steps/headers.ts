@@ -3,7 +3,7 @@ import type { StepSpec, LocatedExpression, Exchange, StepResult } from '../types
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const HEADER_NAME = '^[!#$%&\'*+\\-.^_`|~0-9A-Za-z]+$';

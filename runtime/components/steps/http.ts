@@ -9,11 +9,11 @@ import type { HttpClient, HttpResponse } from '../services.ts';
 import type { Exchange, LocatedExpression, StepSpec, StepResult } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
-import { durationSchema, parseDuration } from '../../spec/durations.ts';
-import { redactBody, redactText } from '../../spec/redact.ts';
+import { durationSchema, parseDuration } from '../../config/durations.ts';
+import { redactBody, redactText } from '../../config/redact.ts';
 import { expressionFailure } from './expression-failure.ts';
 import { RateGate } from './rate-gate.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const encoder = new TextEncoder();

@@ -8,7 +8,7 @@ import { StepFailure } from '../types.ts';
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { truthy } from '../values.ts';
 import { expressionFailure } from './expression-failure.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const configSchema = {

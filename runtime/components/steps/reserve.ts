@@ -6,9 +6,9 @@
 import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import type { Availability } from '../../availability/api.ts';
-import { durationSchema, parseDuration } from '../../spec/durations.ts';
+import { durationSchema, parseDuration } from '../../config/durations.ts';
 import { FIELD_NAME, PROPERTY_PATH, availabilityFrom, optionalString, orderLines, requiredString } from './availability-support.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const configSchema = {

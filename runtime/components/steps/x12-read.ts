@@ -11,7 +11,7 @@ import type { StepSpec } from '../types.ts';
 import { StepFailure } from '../types.ts';
 import { functionalAck, readInterchanges, writeFunctionalAck, type X12Error } from '../../edi/x12/index.ts';
 import { controlNumbersFrom } from './x12-control.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const configSchema = {

@@ -10,7 +10,7 @@ import { X12WriteError, writeInterchange, type WritableDocument } from '../../ed
 import { isPromiseLike } from '../../expressions/jsonata.ts';
 import { expressionFailure } from './expression-failure.ts';
 import { controlNumbersFrom } from './x12-control.ts';
-import type { JsonSchema } from '../../spec/json-schema.ts';
+import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
 
 const ID = {

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative, sep, normalize } from 'node:path';
 import { compileExpression, ExpressionError } from '../../expressions/jsonata.ts';
-import { positionAt } from '../../spec/diagnostics.ts';
+import { positionAt } from '../../config/diagnostics.ts';
 import { displayPath, errorOffset } from '../../compile/resources.ts';
 import { allPipelinesCompiled, type LintRule } from '../rule.ts';
 

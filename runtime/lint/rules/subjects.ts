@@ -5,7 +5,7 @@
  * the messages pile up in their stream unread. So is a pipeline input that nothing produces.
  * Subjects come from the expressions where they are literal-ish, and from the fixture runs.
  */
-import { subjectContains, subjectsOverlap } from '../../spec/subjects.ts';
+import { subjectContains, subjectsOverlap } from '../../config/subjects.ts';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { consumersOf, distinctSubjects, producersOf, type Producer } from '../flow.ts';
 import { unquotedPath } from '../static-subjects.ts';

@@ -9,9 +9,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { positionAt, type SourcePosition } from '../../spec/diagnostics.ts';
+import { positionAt, type SourcePosition } from '../../config/diagnostics.ts';
 import { displayPath } from '../../compile/resources.ts';
-import type { YamlSource } from '../../spec/yaml-source.ts';
+import type { YamlSource } from '../../config/yaml-source.ts';
 import { expectsFailure, type FixtureRun } from '../fixture-runs.ts';
 import { registry } from '../../components/registry.ts';
 import { locateField } from '../mapping-locate.ts';

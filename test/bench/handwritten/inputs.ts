@@ -12,8 +12,8 @@ import type { Exchange } from '../../../runtime/components/types.ts';
 import { startSteps } from '../../../runtime/engine/drivers.ts';
 import { createExchange, isFailure } from '../../../runtime/engine/process.ts';
 import { compileExpression, isPromiseLike } from '../../../runtime/expressions/jsonata.ts';
-import { FIXTURE_TIME } from '../../../runtime/testing/fixtures.ts';
-import { OfflineServices, type OfflineTest } from '../../../runtime/testing/offline-services.ts';
+import { FIXTURE_TIME } from '../../../runtime/fixture-tests/fixtures.ts';
+import { OfflineServices, type OfflineTest } from '../../../runtime/fixture-tests/offline-services.ts';
 
 export interface MappingInput {
   /** Where the input came from: `<pipeline> / <fixture test name>`. */

@@ -4,8 +4,8 @@
  * first and left the secret's first part, which no longer matched, in plain text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { exactDiff, subsetDiff } from '../../runtime/testing/match.ts';
-import { forgetSecrets, rememberSecret } from '../../runtime/spec/redact.ts';
+import { exactDiff, subsetDiff } from '../../runtime/fixture-tests/match.ts';
+import { forgetSecrets, rememberSecret } from '../../runtime/config/redact.ts';
 
 const SECRET = 'canary-5f1e2d3c4b5a69788796a5b4c3d2e1f0-canary';
 

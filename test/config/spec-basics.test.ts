@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { substituteEnv } from '../../runtime/spec/env.ts';
-import { formatDuration, parseDuration } from '../../runtime/spec/durations.ts';
-import { subjectContains, subjectMatches, subjectsOverlap } from '../../runtime/spec/subjects.ts';
-import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
-import { Diagnostics, positionAt } from '../../runtime/spec/diagnostics.ts';
+import { substituteEnv } from '../../runtime/config/env.ts';
+import { formatDuration, parseDuration } from '../../runtime/config/durations.ts';
+import { subjectContains, subjectMatches, subjectsOverlap } from '../../runtime/config/subjects.ts';
+import { parseYamlSource } from '../../runtime/config/yaml-source.ts';
+import { Diagnostics, positionAt } from '../../runtime/config/diagnostics.ts';
 
 describe('${VAR} references', () => {
   const env = (k: string): string | undefined => ({ HOST: 'erp.example.com', EMPTY: '' })[k];

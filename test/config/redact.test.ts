@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { forgetSecrets, redactBody, redactExpressionError, redactSecrets, redactText, redactUrl, rememberSecret } from '../../runtime/spec/redact.ts';
-import { substituteEnv } from '../../runtime/spec/env.ts';
-import { Diagnostics } from '../../runtime/spec/diagnostics.ts';
+import { forgetSecrets, redactBody, redactExpressionError, redactSecrets, redactText, redactUrl, rememberSecret } from '../../runtime/config/redact.ts';
+import { substituteEnv } from '../../runtime/config/env.ts';
+import { Diagnostics } from '../../runtime/config/diagnostics.ts';
 
 afterEach(() => forgetSecrets());
 

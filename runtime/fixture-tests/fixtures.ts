@@ -7,8 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Project } from '../compile/project.ts';
-import type { Diagnostics } from '../spec/diagnostics.ts';
-import type { YamlSource } from '../spec/yaml-source.ts';
+import type { Diagnostics } from '../config/diagnostics.ts';
+import type { YamlSource } from '../config/yaml-source.ts';
 import type { Outcome } from '../engine/process.ts';
 import { exactDiff, subsetDiff } from './match.ts';
 import { failureText } from '../engine/failure-text.ts';

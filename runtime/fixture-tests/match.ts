@@ -3,7 +3,7 @@
  * test must be there with that value; arrays must have the same length), `bodyFile` is exact.
  * Differences come back as readable `path: expected …, got …` lines.
  */
-import { redactBody } from '../spec/redact.ts';
+import { redactBody } from '../config/redact.ts';
 
 export function subsetDiff(expected: unknown, actual: unknown, path = '', out: string[] = []): string[] {
   if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {

@@ -1,7 +1,7 @@
 /** Parsing a YAML source: aliases within reason become values, an alias bomb a diagnostic. */
 import { describe, expect, it } from 'vitest';
-import { Diagnostics, formatDiagnostic } from '../../runtime/spec/diagnostics.ts';
-import { parseYamlSource } from '../../runtime/spec/yaml-source.ts';
+import { Diagnostics, formatDiagnostic } from '../../runtime/config/diagnostics.ts';
+import { parseYamlSource } from '../../runtime/config/yaml-source.ts';
 
 function parse(text: string): { value: unknown; diagnostics: string[] } {
   const diags = new Diagnostics();
