@@ -10,7 +10,7 @@
  * deduplicate. Attempts are counted in `.claimed/.<name>.attempts` and follow the pipeline's
  * `errors` (delivery-policy.ts), as a JetStream message does: a permanent failure goes to
  * `failed/` at once, a transient one after `maxDeliver` attempts. A body too large for one
- * NATS message (the file in a dead letter, a big document) goes by claim check (publisher.ts).
+ * NATS message (the file in a dead letter, a big document) goes by claim check (deliverer.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -24,7 +24,7 @@ import type { DriverDeps, InputDriver } from '../engine/drivers.ts';
 import { createExchange, isFailure, processExchange, type Failure, type Outcome } from '../engine/process.ts';
 import { deadLetter, type FailureKind } from '../engine/dead-letter.ts';
 import { backoffDelay, decideDelivery, publishFailure } from '../engine/delivery-policy.ts';
-import { Publisher } from '../engine/publisher.ts';
+import { Deliverer } from '../engine/deliverer.ts';
 
 const CLAIMED = '.claimed';
 
@@ -32,7 +32,7 @@ export class FileDrop implements InputDriver {
   readonly pipeline: CompiledPipeline;
   private readonly input: FilesInput;
   private readonly deps: DriverDeps;
-  private readonly publisher: Publisher;
+  private readonly deliverer: Deliverer;
   private readonly log: Logger;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
@@ -48,7 +48,7 @@ export class FileDrop implements InputDriver {
     this.pipeline = pipeline;
     this.input = input.config;
     this.deps = deps;
-    this.publisher = new Publisher(jetstream(deps.nc, { timeout: 5000 }));
+    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name, dir: this.input.dir });
   }
 
@@ -191,7 +191,7 @@ export class FileDrop implements InputDriver {
       return { failure: undefined, correlationId: ex.correlationId };
     }
     try {
-      await this.publisher.publishAll(outcome.emissions);
+      await this.deliverer.deliverAll(outcome.emissions);
     } catch (err) {
       return { failure: publishFailure(err, this.pipeline.steps.length + 1), correlationId: ex.correlationId };
     }
@@ -208,7 +208,7 @@ export class FileDrop implements InputDriver {
     const dl = { ...letter, msgId: `${letter.msgId}:${claim}` };
     let where: DeadLetterPlace;
     try {
-      const ack = await this.publisher.deadLetter(dl);
+      const ack = await this.deliverer.deadLetter(dl);
       where = { subject: dl.subject, stream: ack.stream, id: ack.seq };
       this.deps.metrics.deadLettered.inc();
     } catch (err) {

@@ -15,7 +15,7 @@ import { createExchange, isFailure, processExchange, type Failure, type Outcome 
 import { deadLetter } from '../engine/dead-letter.ts';
 import { decideFailure, SENDER_RETRIES } from '../engine/delivery-policy.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
-import { Publisher } from '../engine/publisher.ts';
+import { Deliverer } from '../engine/deliverer.ts';
 import { sendJson } from '../http/server.ts';
 import { ConnectionState } from '../transport/connection-state.ts';
 
@@ -23,7 +23,7 @@ export class HttpIngress implements InputDriver {
   readonly pipeline: CompiledPipeline;
   private readonly input: HttpInput;
   private readonly deps: DriverDeps;
-  private readonly publisher: Publisher;
+  private readonly deliverer: Deliverer;
   private readonly log: Logger;
   private readonly connection: ConnectionState;
   private accepting = false;
@@ -36,7 +36,7 @@ export class HttpIngress implements InputDriver {
     this.pipeline = pipeline;
     this.input = input.config;
     this.deps = deps;
-    this.publisher = new Publisher(jetstream(deps.nc, { timeout: 5000 }));
+    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name });
     this.connection = ConnectionState.of(deps.nc);
   }
@@ -120,7 +120,7 @@ export class HttpIngress implements InputDriver {
     if (outcome.kind === 'fail' && outcome.failure.degenerateId) return this.refuseId(res, ex.correlationId, outcome.failure.degenerateId, outcome.failure.reason);
     if (outcome.kind === 'fail') return this.reject(res, meta, body, headers, ex.correlationId, outcome.failure);
     try {
-      await this.publisher.publishAll(outcome.emissions);
+      await this.deliverer.deliverAll(outcome.emissions);
     } catch (err) {
       this.log.warn({ err: (err as Error).message, correlationId: ex.correlationId }, 'publish failed; asking the sender to retry');
       return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
@@ -138,7 +138,7 @@ export class HttpIngress implements InputDriver {
     if (decision.action === 'retry') return sendJson(res, 503, { error: failure.reason }, { 'retry-after': '5' });
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: body, headers }, correlationId, failure, decision.kind);
     try {
-      await this.publisher.deadLetter(dl);
+      await this.deliverer.deadLetter(dl);
     } catch {
       return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
     }

@@ -26,7 +26,7 @@ import { deadLetter, type FailureKind } from './dead-letter.ts';
 import { backoffDelay, claimCheckFailure, decideFailure, publishFailure } from './delivery-policy.ts';
 import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
-import { Publisher } from './publisher.ts';
+import { Deliverer } from './deliverer.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
 
 export class JetStreamDriver implements InputDriver {
@@ -34,7 +34,7 @@ export class JetStreamDriver implements InputDriver {
   private readonly input: JetStreamInput;
   private readonly deps: DriverDeps;
   private readonly js: ReturnType<typeof jetstream>;
-  private readonly publisher: Publisher;
+  private readonly deliverer: Deliverer;
   private readonly log: Logger;
   private source: PullSource | undefined;
   private subscription: Subscription | undefined;
@@ -54,7 +54,7 @@ export class JetStreamDriver implements InputDriver {
     this.input = input.config;
     this.deps = deps;
     this.js = jetstream(deps.nc, { timeout: 5000 });
-    this.publisher = new Publisher(this.js);
+    this.deliverer = new Deliverer(this.js);
     this.log = deps.logger.child({ pipeline: pipeline.name });
   }
 
@@ -217,7 +217,7 @@ export class JetStreamDriver implements InputDriver {
           break;
         case 'emit':
           try {
-            await this.publisher.publishAll(outcome.emissions);
+            await this.deliverer.deliverAll(outcome.emissions);
           } catch (err) {
             // Too large for the server even by claim check is permanent; anything else may pass later.
             await this.fail(m, meta, headers, ex.correlationId, publishFailure(err, this.pipeline.steps.length + 1));
@@ -254,7 +254,7 @@ export class JetStreamDriver implements InputDriver {
   private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<void> {
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: m.data, headers }, correlationId, failure, kind);
     try {
-      await this.publisher.deadLetter(dl);
+      await this.deliverer.deadLetter(dl);
     } catch (err) {
       // The dead letter did not land: keep the message (redelivered later), never drop it.
       this.log.error({ err: (err as Error).message, correlationId, seq: meta.streamSeq, deadLetter: dl.subject }, 'dead-letter publish failed; message left for redelivery');

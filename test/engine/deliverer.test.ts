@@ -1,5 +1,5 @@
 /**
- * The Publisher against a real nats-server: bodies over max_payload (an EDI file, the JSON read
+ * The Deliverer against a real nats-server: bodies over max_payload (an EDI file, the JSON read
  * from it) go by claim check, for emissions and dead letters alike, instead of failing with
  * `max_payload size exceeded`; a dead letter of a claim-checked message keeps its reference.
  */
@@ -8,12 +8,12 @@ import { createHash } from 'node:crypto';
 import { jetstream } from '@nats-io/jetstream';
 import type { Emission, MessageMeta } from '../../runtime/components/types.ts';
 import { deadLetter } from '../../runtime/engine/dead-letter.ts';
-import { Publisher } from '../../runtime/engine/publisher.ts';
+import { Deliverer } from '../../runtime/engine/deliverer.ts';
 import { CLAIM_CHECK, resolveClaimCheck } from '../../runtime/transport/claim-check.ts';
 import { readStream, startTestNats, type TestNats } from '../support/nats.ts';
 
 let nats: TestNats;
-let publisher: Publisher;
+let deliverer: Deliverer;
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const big = new TextEncoder().encode('ISA*00*'.padEnd(3 * 1024 * 1024, 'PO1*1*1*EA*1.00**VN*X~'));
 const meta: MessageMeta = { pipeline: 'p', subject: 'file:big.edi', stream: 'files', streamSeq: 0, deliveryCount: 1, receivedAt: 0, key: 'file:abc' };
@@ -29,18 +29,18 @@ beforeAll(async () => {
   nats = await startTestNats();
   await nats.jsm.streams.add({ name: 'OUT', subjects: ['out.>'] });
   await nats.jsm.streams.add({ name: 'DLQ', subjects: ['dlq.>'] });
-  publisher = new Publisher(jetstream(nats.nc, { timeout: 5000 }));
+  deliverer = new Deliverer(jetstream(nats.nc, { timeout: 5000 }));
 });
 
 afterAll(async () => {
   await nats.close();
 });
 
-describe('publisher', () => {
+describe('Deliverer', () => {
   it('sends an emission over max_payload by claim check, and a small one as it is', async () => {
     const large: Emission = { output: 'o', subject: 'out.large', msgId: 'large-1', headers: { 'X-Partner': 'acme' }, body: undefined, data: big };
     const small: Emission = { output: 'o', subject: 'out.small', msgId: 'small-1', headers: { 'X-Partner': 'acme' }, body: { ok: true } };
-    await publisher.publishAll([large, small]);
+    await deliverer.deliverAll([large, small]);
     const l = await body('OUT', 'out.large');
     expect(l.headers[CLAIM_CHECK.ref]).toBe(`crossdock-payloads/${sha(big)}`);
     expect(l.headers[CLAIM_CHECK.size]).toBe(String(big.length));
@@ -53,7 +53,7 @@ describe('publisher', () => {
 
   it('dead-letters a body over max_payload (a multi-MB file) by claim check', async () => {
     const dl = deadLetter('dlq.p', 'p', meta, { data: big, headers: { 'X-File-Name': 'big.edi' } }, 'corr', failure, 'permanent');
-    const ack = await publisher.deadLetter(dl);
+    const ack = await deliverer.deadLetter(dl);
     expect(ack.stream).toBe('DLQ');
     const d = await body('DLQ', 'dlq.p');
     expect(d.headers['Crossdock-Reason']).toBe('no');
@@ -64,11 +64,11 @@ describe('publisher', () => {
   it('keeps the reference of a claim-checked message it dead-letters, and drops an inherited one from an output', async () => {
     const ref = { [CLAIM_CHECK.ref]: `crossdock-payloads/${sha(big)}`, [CLAIM_CHECK.size]: String(big.length), [CLAIM_CHECK.sha256]: sha(big) };
     const dl = deadLetter('dlq.q', 'q', { ...meta, key: 'EDI:7' }, { data: new Uint8Array(0), headers: ref }, 'corr', failure, 'exhausted');
-    await publisher.deadLetter(dl);
+    await deliverer.deadLetter(dl);
     const [stored] = await readStream(nats.jsm, 'DLQ', 'dlq.q');
     expect(stored!.body).toBe('');
     expect(stored!.headers[CLAIM_CHECK.ref]).toBe(ref[CLAIM_CHECK.ref]);
-    await publisher.publish({ output: 'o', subject: 'out.derived', msgId: 'd-1', headers: { ...ref, 'X-Partner': 'acme' }, body: 'derived' });
+    await deliverer.deliver({ output: 'o', subject: 'out.derived', msgId: 'd-1', headers: { ...ref, 'X-Partner': 'acme' }, body: 'derived' });
     const [derived] = await readStream(nats.jsm, 'OUT', 'out.derived');
     expect(derived!.body).toBe('derived');
     expect(derived!.headers[CLAIM_CHECK.ref]).toBeUndefined();

@@ -1,6 +1,8 @@
 /**
- * Publishing emissions and dead letters to JetStream, with headers; shared by every input driver.
- * A body larger than the server takes in one message goes by claim check (see claim-check.ts).
+ * Delivering what a pipeline decided, wherever it goes: emissions to their JetStream subject
+ * (with headers) or to an outbox file (the `file` output, written atomically), and dead
+ * letters to JetStream; shared by every input driver. A body larger than the server takes in
+ * one message goes by claim check (see claim-check.ts).
  */
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
@@ -24,7 +26,7 @@ function natsHeaderSet(record: Readonly<Record<string, string>>): MsgHdrs {
   return h;
 }
 
-export class Publisher {
+export class Deliverer {
   private readonly js: JetStreamClient;
   private readonly claimCheck: ClaimCheck;
   private readonly encoder = new TextEncoder();
@@ -34,7 +36,7 @@ export class Publisher {
     this.claimCheck = claimCheck;
   }
 
-  publish(e: Emission): Promise<unknown> {
+  deliver(e: Emission): Promise<unknown> {
     if (e.target?.kind === 'file') return writeAtomically(e.target.path, this.payload(e));
     const stored = this.send(e.subject, e.headers, this.payload(e), e.msgId);
     const dup = e.onDuplicate;
@@ -58,9 +60,9 @@ export class Publisher {
   }
 
   /** Resolves when JetStream has stored every emission; rejects if any publish failed. */
-  publishAll(emissions: readonly Emission[]): Promise<unknown> {
-    if (emissions.length === 1) return this.publish(emissions[0]!);
-    return Promise.all(emissions.map((e) => this.publish(e)));
+  deliverAll(emissions: readonly Emission[]): Promise<unknown> {
+    if (emissions.length === 1) return this.deliver(emissions[0]!);
+    return Promise.all(emissions.map((e) => this.deliver(e)));
   }
 
   /**
