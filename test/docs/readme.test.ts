@@ -6,7 +6,7 @@ import { registry } from '../../runtime/components/registry.ts';
 import { COMPONENTS_PAGE, componentReference } from '../../runtime/docs/reference.ts';
 import { REPO } from '../support/project.ts';
 
-it('docs/components.md is the current component reference (run `npx crossdock docs --write`), and the README names every kind it documents', () => {
+it('docs/components.md is the current component reference (run `npx crossdock docs --write`), and the README links it', () => {
   const page = readFileSync(join(REPO, COMPONENTS_PAGE), 'utf8');
   expect(page).toBe(componentReference(registry));
   const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -14,7 +14,6 @@ it('docs/components.md is the current component reference (run `npx crossdock do
   expect(pointer).toContain(`[\`${COMPONENTS_PAGE}\`](${COMPONENTS_PAGE})`);
   for (const kind of [...registry.inputs.keys(), ...registry.steps.keys(), ...registry.outputs.keys()]) {
     expect(page).toContain(`\`${kind}\``);
-    expect(pointer).toContain(`\`${kind}\``);
   }
 });
 
