@@ -25,6 +25,11 @@ interface Section {
   run(quick: boolean): Promise<{ data: unknown; text: string }>;
 }
 
+/** A section whose figures print through one text function. */
+function tabled<R>(name: string, bench: (quick: boolean) => Promise<R>, text: (r: R) => string): Section {
+  return { name, run: async (quick) => { const r = await bench(quick); return { data: r, text: text(r) }; } };
+}
+
 const sections: Section[] = [
   {
     name: 'runner',
@@ -39,13 +44,7 @@ const sections: Section[] = [
       return { data: r, text };
     },
   },
-  {
-    name: 'runaway',
-    async run(quick) {
-      const r = await benchRunaway({ quick });
-      return { data: r, text: runawayText(r) };
-    },
-  },
+  tabled('runaway', (quick) => benchRunaway({ quick }), runawayText),
   {
     name: 'ingress',
     async run(quick) {
@@ -69,41 +68,11 @@ const sections: Section[] = [
       return { data: rows, text: ediText(rows) };
     },
   },
-  {
-    name: 'expressions',
-    async run(quick) {
-      const r = await benchExpressions({ quick });
-      return { data: r, text: expressionsText(r) };
-    },
-  },
-  {
-    name: 'availability',
-    async run(quick) {
-      const r = await benchAvailability({ quick });
-      return { data: r, text: availabilityText(r) };
-    },
-  },
-  {
-    name: 'reservations',
-    async run(quick) {
-      const r = await benchReservations({ quick });
-      return { data: r, text: reservationsText(r) };
-    },
-  },
-  {
-    name: 'cluster',
-    async run(quick) {
-      const r = await benchCluster({ quick });
-      return { data: r, text: clusterText(r) };
-    },
-  },
-  {
-    name: 'workers',
-    async run(quick) {
-      const r = await benchWorkers({ quick, cores: os.availableParallelism() });
-      return { data: r, text: workersText(r) };
-    },
-  },
+  tabled('expressions', (quick) => benchExpressions({ quick }), expressionsText),
+  tabled('availability', (quick) => benchAvailability({ quick }), availabilityText),
+  tabled('reservations', (quick) => benchReservations({ quick }), reservationsText),
+  tabled('cluster', (quick) => benchCluster({ quick }), clusterText),
+  tabled('workers', (quick) => benchWorkers({ quick, cores: os.availableParallelism() }), workersText),
   {
     name: 'lint',
     async run(quick) {
