@@ -6,16 +6,10 @@
  * last. With a per-change cost independent of the open reservations the ratio stays near 1.
  */
 import { join } from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import { startNatsServer } from '../../runtime/transport/nats-server.ts';
-import { loadProject } from '../../runtime/compile/project.ts';
-import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { AvailabilityService } from '../../runtime/availability/service.ts';
-import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
-import { tempDir } from '../support/nats.ts';
+import { startBenchView } from './view-setup.ts';
 
 export interface HotSkuBench {
   readonly orders: number;
@@ -26,19 +20,6 @@ export interface HotSkuBench {
   /** lastPerSec / firstPerSec (target ≥ 0.9). */
   readonly ratio: number;
 }
-
-const FILES = {
-  'streams.yaml': `streams:
-  INVENTORY: { subjects: [inventory.>], duplicateWindow: 10m }
-  AVAILABILITY: { subjects: [availability.>], maxAge: 1h }
-`,
-  'availability.yaml': `availability:
-  locations: { D1: {}, D2: {} }
-  channels:
-    web: { locations: [D1, D2] }
-  changes: { enabled: false }
-`,
-};
 
 const HOT = ['HOT-1', 'HOT-2', 'HOT-3'];
 const enc = new TextEncoder();
@@ -56,16 +37,9 @@ async function publishMany(js: JetStreamClient, count: number, body: (i: number)
 }
 
 export async function benchHotSkus(options: { orders: number; window: number }): Promise<HotSkuBench> {
-  const root = tempDir('bench-atp-hot');
-  const dir = join(root, 'project', 'pipelines');
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  const project = loadProject(dir);
-  const policy = project.availability as AvailabilityPolicy;
-  const server = await startNatsServer({ storeDir: join(root, 'nats') });
-  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const view = await startBenchView('bench-atp-hot', '{ enabled: false }');
+  const { root, policy, nc } = view;
   try {
-    await ensureStreams(await jetstreamManager(nc), project.streams);
     const js = jetstream(nc, { timeout: 30_000 });
     const stock = options.orders * 10;
     await publishMany(js, HOT.length * 2, (i) => [`inventory.position.D${(i % 2) + 1}`, { schemaVersion: 1, sku: HOT[i >> 1], location: `D${(i % 2) + 1}`, onHand: stock, version: 1, asOf: '2026-01-01T00:00:00Z' }]);
@@ -93,9 +67,7 @@ export async function benchHotSkus(options: { orders: number; window: number }):
       await service.stop();
     }
   } finally {
-    await nc.close().catch(() => undefined);
-    await server.stop();
-    rmSync(root, { recursive: true, force: true });
+    await view.close();
   }
 }
 

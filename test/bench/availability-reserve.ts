@@ -7,16 +7,10 @@
  * the event loop), → the call resumed.
  */
 import { join } from 'node:path';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { connect } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { startNatsServer } from '../../runtime/transport/nats-server.ts';
-import { loadProject } from '../../runtime/compile/project.ts';
-import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { jetstream } from '@nats-io/jetstream';
 import { AvailabilityService } from '../../runtime/availability/service.ts';
-import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
-import { tempDir } from '../support/nats.ts';
+import { startBenchView } from './view-setup.ts';
 import { summarize, table, fmt, ms } from './stats.ts';
 
 interface Pct {
@@ -38,19 +32,6 @@ export interface ReserveLatencyBench {
   readonly wake: Pct;
 }
 
-const FILES = {
-  'streams.yaml': `streams:
-  INVENTORY: { subjects: [inventory.>], duplicateWindow: 10m }
-  AVAILABILITY: { subjects: [availability.>], maxAge: 1h }
-`,
-  'availability.yaml': `availability:
-  locations: { D1: {}, D2: {} }
-  channels:
-    web: { locations: [D1, D2] }
-  changes: { debounce: 5ms }
-`,
-};
-
 const SKUS = 2_000;
 const sku = (i: number): string => `SKU-${String(i % SKUS).padStart(5, '0')}`;
 
@@ -61,16 +42,9 @@ const pct = (xs: number[]): Pct => {
 
 export async function benchReserveLatency(options: { orders: number; rate?: number }): Promise<ReserveLatencyBench> {
   const rate = options.rate ?? 1_000;
-  const root = tempDir('bench-atp-reserve');
-  const dir = join(root, 'project', 'pipelines');
-  mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-  const project = loadProject(dir);
-  const policy = project.availability as AvailabilityPolicy;
-  const server = await startNatsServer({ storeDir: join(root, 'nats') });
-  const nc = await connect({ servers: server.url, noAsyncTraces: true });
+  const view = await startBenchView('bench-atp-reserve', '{ debounce: 5ms }');
+  const { root, policy, nc } = view;
   try {
-    await ensureStreams(await jetstreamManager(nc), project.streams);
     const js = jetstream(nc);
     const enc = new TextEncoder();
     await Promise.all(
@@ -122,9 +96,7 @@ export async function benchReserveLatency(options: { orders: number; rate?: numb
     }
     return { ratePerSec: rate, orders: options.orders, accepted, decision: pct(decision), toView: pct(toView), inView: pct(inView), wake: pct(wake) };
   } finally {
-    await nc.close().catch(() => undefined);
-    await server.stop();
-    rmSync(root, { recursive: true, force: true });
+    await view.close();
   }
 }
 
