@@ -84,6 +84,15 @@ tests:
     expect(help.stdout).toContain('--nats URL');
   });
 
+  it('run refuses a worker count that is not a whole number of processes, naming where it came from', async () => {
+    const zero = await runCli(['run', '--workers', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe("crossdock run: --workers: expected a whole number of processes, 1 or more, not '0'\n");
+    const env = await runCli(['run'], { env: { CROSSDOCK_WORKERS: 'two' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toBe("crossdock run: CROSSDOCK_WORKERS: expected a whole number of processes, 1 or more, not 'two'\n");
+  });
+
   it('client commands without a NATS URL say where one comes from', async () => {
     const r = await runCli(['dlq', 'list', '--data', '/tmp/crossdock-no-runner'], { env: { NATS_URL: '' } });
     expect(r.code).toBe(1);
