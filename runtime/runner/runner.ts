@@ -93,7 +93,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     if (project.availability) {
       // Caught up with the stream before any step or request can read it.
       const viewDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
-      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry });
+      // In a group every worker folds the same log, so one of them announces the changes:
+      // the others' copies would be dropped by the stream's duplicate window after costing
+      // a publish each. A restarted worker 0 announces what it missed as it catches up.
+      const announce = options.worker === undefined || options.worker.index === 0;
+      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, ...(announce ? {} : { changes: false }) });
       if (http) registerAvailabilityRoutes(http, availability, { keys: apiKeysFromEnv(), rate: project.availability.api, logger, metrics: metrics.registry });
     }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };

@@ -227,6 +227,11 @@ it('every worker keeps its own view, and every view decides the same', { timeout
     expect(tally.accepted).toBeLessThanOrEqual(STOCK - SAFETY_STOCK);
     const reserved = await perWorker(r, 'crossdock_atp_reservations_total');
     expect([...reserved.keys()].sort()).toEqual(['0', '1']);
+    // Each change is announced by the group once: worker 0 publishes change events, the other
+    // workers fold the same log without publishing them again (the stream would drop the copies).
+    const announced = await perWorker(r, 'crossdock_atp_change_events_total');
+    expect(announced.get('0')).toBeGreaterThan(0);
+    expect(announced.get('1')).toBe(0);
     r.child.kill('SIGTERM');
     expect((await r.exited).code).toBe(0);
 
