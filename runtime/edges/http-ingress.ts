@@ -131,11 +131,12 @@ export class HttpIngress implements InputDriver {
 
   /**
    * A failed request, as the delivery policy decides it: a retry is the sender's to make (503,
-   * with the same Retry-After as this edge's other 503s); a dead letter is kept and answered 422.
+   * with the policy's delay as Retry-After: this edge's 5 s, or longer when the failing service
+   * asked for longer); a dead letter is kept and answered 422.
    */
   private async reject(res: ServerResponse, meta: MessageMeta, body: Uint8Array, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
     const decision = decideFailure(failure, meta.deliveryCount, SENDER_RETRIES);
-    if (decision.action === 'retry') return sendJson(res, 503, { error: failure.reason }, { 'retry-after': '5' });
+    if (decision.action === 'retry') return sendJson(res, 503, { error: failure.reason }, { 'retry-after': String(Math.ceil(decision.delayMs / 1000)) });
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: body, headers }, correlationId, failure, decision.kind);
     try {
       await this.deliverer.deadLetter(dl);

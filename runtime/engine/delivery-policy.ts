@@ -26,7 +26,8 @@ const ACK: DeliveryDecision = { action: 'ack' };
 /**
  * The policy of an edge whose sender does the retrying (an HTTP caller): every request is a
  * first delivery, and the sender's later attempts cannot be counted here, so a transient
- * failure is never given up on; the sender is asked to come back instead.
+ * failure is never given up on; the sender is asked to come back after the delay (5 s, or
+ * what the failing service asked for, when longer).
  */
 export const SENDER_RETRIES: DeliveryPolicy = { maxDeliver: Number.POSITIVE_INFINITY, backoffMs: [5000] };
 

@@ -108,7 +108,7 @@ export const httpInput: InputSpec<HttpInputConfig, CompiledHttpInput> = {
     'Serves `path` on the runner. A request is answered 202 only after every output publish is acknowledged by JetStream; ' +
     '401 for a bad signature or key, 400 for a body that is not a JSON object or a request lacking what an output\'s `id` is ' +
     'made of (`missing header X-Shopify-Webhook-Id`; nothing is stored), 413 for one larger than `maxBody`, 422 (and a dead ' +
-    'letter) for a message a step rejects, 503 while JetStream is unreachable. The `deliveryId` header (e.g. ' +
+    'letter) for a message a step rejects, 503 while JetStream is unreachable or a service a step calls fails for now (`Retry-After` 5 s, or longer when that service asked for longer). The `deliveryId` header (e.g. ' +
     '`X-Shopify-Webhook-Id`) makes partner retries idempotent.',
   configSchema,
   examples: [{ path: '/webhooks/shopify', auth: { hmac: { header: 'X-Shopify-Hmac-Sha256', secret: '${SHOPIFY_WEBHOOK_SECRET}' } }, deliveryId: 'X-Shopify-Webhook-Id' }],
