@@ -19,5 +19,13 @@ export const DLQ = {
 
 export const REPLAYED_FROM = 'Crossdock-Replayed-From';
 
+/**
+ * On outputs that report business duplicates: the inbound message this one was made from
+ * (`STREAM:SEQ`, or the partner's delivery id). When the stream already holds the output's
+ * id, the stored copy's source tells our own earlier attempt (same source: a redelivery,
+ * whatever its delivery count says after a failover) from a second copy of the document.
+ */
+export const SOURCE_KEY = 'Crossdock-Source-Key';
+
 /** Headers that describe a failure, removed when a dead letter is replayed. */
 export const DLQ_HEADER_NAMES: readonly string[] = Object.values(DLQ);

@@ -5,8 +5,9 @@
  * one message goes by claim check (see claim-check.ts).
  */
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
-import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
+import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
 import type { Emission } from '../components/types.ts';
+import { SOURCE_KEY } from '../components/header-names.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import { CLAIM_CHECK, ClaimCheck } from '../transport/claim-check.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -30,6 +31,7 @@ export class Deliverer {
   private readonly js: JetStreamClient;
   private readonly claimCheck: ClaimCheck;
   private readonly encoder = new TextEncoder();
+  private jsm: Promise<JetStreamManager> | undefined;
 
   constructor(js: JetStreamClient, claimCheck: ClaimCheck = new ClaimCheck(js)) {
     this.js = js;
@@ -41,11 +43,24 @@ export class Deliverer {
     const stored = this.send(e.subject, e.headers, this.payload(e), e.msgId);
     const dup = e.onDuplicate;
     if (!dup) return stored;
-    return stored.then((ack) => {
-      if (!ack.duplicate) return ack;
+    return stored.then(async (ack) => {
+      if (!ack.duplicate || (await this.storedFromSameSource(ack, e))) return ack;
       const headers = { ...e.headers, 'Crossdock-Duplicate-Of': `${ack.stream}:${ack.seq}` };
       return this.send(dup.subject, headers, this.encoder.encode(JSON.stringify(dup.body)), dup.msgId);
     });
+  }
+
+  /**
+   * Whether the copy the stream already holds was made from the same inbound message: then it
+   * is our own earlier attempt (a redelivery after a failover can come with a delivery count
+   * of 1 again), not a second copy of the document. Only asked on the duplicate path.
+   */
+  private async storedFromSameSource(ack: PubAck, e: Emission): Promise<boolean> {
+    const source = e.headers[SOURCE_KEY];
+    if (source === undefined) return false;
+    this.jsm ??= this.js.jetstreamManager(false);
+    const held = await (await this.jsm).streams.getMessage(ack.stream, { seq: ack.seq }).catch(() => null);
+    return held?.header?.get(SOURCE_KEY) === source;
   }
 
   /** One message, or a claim check when the body is too large; inherited claim-check headers are never passed on. */

@@ -9,6 +9,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { Emission, MessageMeta } from '../../runtime/components/types.ts';
 import { deadLetter } from '../../runtime/engine/dead-letter.ts';
 import { Deliverer } from '../../runtime/engine/deliverer.ts';
+import { SOURCE_KEY } from '../../runtime/components/header-names.ts';
 import { CLAIM_CHECK, resolveClaimCheck } from '../../runtime/transport/claim-check.ts';
 import { readStream, startTestNats, type TestNats } from '../support/nats.ts';
 
@@ -29,6 +30,7 @@ beforeAll(async () => {
   nats = await startTestNats();
   await nats.jsm.streams.add({ name: 'OUT', subjects: ['out.>'] });
   await nats.jsm.streams.add({ name: 'DLQ', subjects: ['dlq.>'] });
+  await nats.jsm.streams.add({ name: 'EXCEPTIONS', subjects: ['exceptions.>'] });
   deliverer = new Deliverer(jetstream(nats.nc, { timeout: 5000 }));
 });
 
@@ -73,5 +75,29 @@ describe('Deliverer', () => {
     expect(derived!.body).toBe('derived');
     expect(derived!.headers[CLAIM_CHECK.ref]).toBeUndefined();
     expect(derived!.headers['X-Partner']).toBe('acme');
+  });
+
+  describe('an output id the stream already holds', () => {
+    const posting = (source: string): Emission => ({
+      output: 'erp',
+      subject: 'out.orders',
+      msgId: 'shopify:1001',
+      headers: { [SOURCE_KEY]: source },
+      body: { externalId: '1001' },
+      onDuplicate: { subject: 'exceptions.duplicate-order.shopify', msgId: `duplicate:shopify:1001:${source}`, body: { type: 'duplicate' } },
+    });
+
+    it('is our own earlier attempt when the stored copy came from the same inbound message: no exception', async () => {
+      await deliverer.deliver(posting('CHANNELS:1'));
+      // After a failover a redelivery can arrive with a delivery count of 1 again.
+      await deliverer.deliver(posting('CHANNELS:1'));
+      expect(await readStream(nats.jsm, 'EXCEPTIONS')).toEqual([]);
+    });
+
+    it('is a second copy of the document when it came from another inbound message: one exception', async () => {
+      await deliverer.deliver(posting('CHANNELS:2'));
+      const exceptions = await readStream(nats.jsm, 'EXCEPTIONS');
+      expect(exceptions.map((m) => [m.subject, m.headers['Crossdock-Duplicate-Of']])).toEqual([['exceptions.duplicate-order.shopify', expect.stringMatching(/^OUT:\d+$/)]]);
+    });
   });
 });

@@ -7,7 +7,7 @@ import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } 
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
-import { CORRELATION_ID } from '../header-names.ts';
+import { CORRELATION_ID, SOURCE_KEY } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -36,7 +36,7 @@ const configSchema = {
       type: 'string',
       minLength: 1,
       description:
-        'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Redeliveries after a crash are not reported.',
+        'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Our own repeats are not reported: a redelivery after a crash or a failover, or a partner retrying the same delivery id, finds the stored copy made from the same inbound message (its `Crossdock-Source-Key` header).',
       examples: ["'exceptions.duplicate-order.' & channel"],
     },
   },
@@ -180,6 +180,7 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
     if (s !== undefined) headers[h] = s;
   }
   headers[CORRELATION_ID] = ex.correlationId;
+  if (plan.duplicate !== undefined) headers[SOURCE_KEY] = ex.meta.key;
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
 }
