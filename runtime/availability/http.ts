@@ -4,14 +4,13 @@
  *   GET  /v1/atp/{sku}?channel=&region=&qty=&explain=   one SKU
  *   POST /v1/atp/query                                   up to 1,000 SKUs
  *
- * Every request needs an API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`) from the
- * CROSSDOCK_API_KEYS environment variable: 401 without a known one. Each key has a token
- * bucket: 429 with Retry-After when it is empty. Bad input is a 400 naming the field. Keys
- * are kept and compared as SHA-256 digests and never logged.
+ * Every request needs an API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`) of any role
+ * from CROSSDOCK_API_KEYS (see http/access.ts): 401 without a known one. Each key has a token
+ * bucket: 429 with Retry-After when it is empty. Bad input is a 400 naming the field.
  */
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Access } from '../http/access.ts';
 import { clientAborted, sendJson, sendJsonText, type HttpServer } from '../http/server.ts';
 import type { MetricsRegistry, CounterChild } from '../observability/metrics.ts';
 import type { Availability, ChannelFigure, LookupQuery, SkuAvailability } from './api.ts';
@@ -23,18 +22,13 @@ const SKU_TEXT = /^[^\u0000-\u001f\u007f]{1,128}$/;
 const REGION_TEXT = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface ApiOptions {
-  /** Accepted API keys; none: every request is refused with 401. */
-  readonly keys: readonly string[];
+  /** The runner's API keys; none: every request is refused with 401. */
+  readonly access: Access;
   readonly rate: { readonly requestsPerSecond: number; readonly burst: number };
   readonly logger: Logger;
   readonly metrics?: MetricsRegistry;
   /** Monotonic milliseconds, for the rate limiter (tests inject one). */
   readonly clock?: () => number;
-}
-
-/** CROSSDOCK_API_KEYS: comma-separated keys. */
-export function apiKeysFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.CROSSDOCK_API_KEYS ?? '').split(',').map((k) => k.trim()).filter((k) => k.length > 0);
 }
 
 class BadInput extends Error {
@@ -47,11 +41,8 @@ class BadInput extends Error {
 
 class BodyTooLarge extends Error {}
 
-const digest = (key: string): string => createHash('sha256').update(key).digest('hex');
-
 export function registerAvailabilityRoutes(http: HttpServer, service: Availability, options: ApiOptions): void {
-  const keys = new Set(options.keys.map(digest));
-  if (keys.size === 0) options.logger.warn('CROSSDOCK_API_KEYS is empty: the availability HTTP API refuses every request (401)');
+  if (options.access.size === 0) options.logger.warn('CROSSDOCK_API_KEYS is empty: the availability HTTP API refuses every request (401)');
   const limiter = new RateLimiter(options.rate.requestsPerSecond, options.rate.burst, options.clock);
   const counter = options.metrics?.counter('crossdock_atp_http_requests_total', 'Availability API requests, by route and status.');
   const counted = new Map<string, CounterChild[]>();
@@ -66,22 +57,11 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
     sendJson(res, status, body, headers);
   };
 
-  // Keys already proven valid, by their text: a map hit instead of a hash per request.
-  const proven = new Map<string, string>();
   /** The key's digest when the request carries a known key; otherwise answers 401. */
   const authenticate = (req: IncomingMessage, res: ServerResponse, route: string): string | undefined => {
-    const auth = req.headers.authorization;
-    const given = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);
-    if (given) {
-      const known = proven.get(given);
-      if (known) return known;
-    }
-    const d = given ? digest(given) : undefined;
-    if (d && keys.has(d)) {
-      proven.set(given as string, d);
-      return d;
-    }
-    reply(res, route, 401, { error: given ? 'unknown API key' : 'missing API key: send Authorization: Bearer KEY or X-API-Key: KEY' }, { 'www-authenticate': 'Bearer' });
+    const v = options.access.check(req);
+    if (v.ok) return v.principal.keyDigest;
+    reply(res, route, 401, { error: v.error }, { 'www-authenticate': 'Bearer' });
     return undefined;
   };
 

@@ -21,7 +21,8 @@ import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { AvailabilityService } from '../availability/service.ts';
 import { sharedSandbox } from '../expressions/sandbox.ts';
-import { apiKeysFromEnv, registerAvailabilityRoutes } from '../availability/http.ts';
+import { registerAvailabilityRoutes } from '../availability/http.ts';
+import { Access, apiKeysFromEnv } from '../http/access.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -73,6 +74,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const drivers: InputDriver[] = [];
   const metrics = new RunnerMetrics();
   let availability: AvailabilityService | undefined;
+  // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
+  const access = new Access(apiKeysFromEnv());
   try {
     nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
     const jsm: JetStreamManager = await jetstreamManager(nc);
@@ -98,7 +101,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // a publish each. A restarted worker 0 announces what it missed as it catches up.
       const announce = options.worker === undefined || options.worker.index === 0;
       availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, ...(announce ? {} : { changes: false }) });
-      if (http) registerAvailabilityRoutes(http, availability, { keys: apiKeysFromEnv(), rate: project.availability.api, logger, metrics: metrics.registry });
+      if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);

@@ -15,6 +15,7 @@ export const LAYERS: readonly string[] = [
   'transport',
   'engine',
   'edges',
+  'operations',
   'fixture-tests',
   'runner',
   'lint',

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { HttpServer } from '../../runtime/http/server.ts';
 import { registerAvailabilityRoutes } from '../../runtime/availability/http.ts';
+import { Access, parseApiKeys } from '../../runtime/http/access.ts';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
 import { abortMidBody } from '../support/http-abort.ts';
 import { POLICY, T0, ev, policyOf } from './helpers.ts';
@@ -26,7 +27,7 @@ let base = '';
 beforeAll(async () => {
   const service = new MemoryAvailability(policyOf(POLICY), () => T0);
   service.apply(...ev.position('X', 'A', 21, 1));
-  registerAvailabilityRoutes(http, service, { keys: [KEY], rate: { requestsPerSecond: 1000, burst: 1000 }, logger: pino({ level: 'debug' }, sink) });
+  registerAvailabilityRoutes(http, service, { access: new Access(parseApiKeys(KEY)), rate: { requestsPerSecond: 1000, burst: 1000 }, logger: pino({ level: 'debug' }, sink) });
   const { port } = await http.listen('127.0.0.1', 0);
   base = `http://127.0.0.1:${port}`;
 });
