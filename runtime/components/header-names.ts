@@ -29,3 +29,19 @@ export const SOURCE_KEY = 'Crossdock-Source-Key';
 
 /** Headers that describe a failure, removed when a dead letter is replayed. */
 export const DLQ_HEADER_NAMES: readonly string[] = Object.values(DLQ);
+
+/**
+ * On business exceptions (`exceptions.<type>.<partner>`): what the workbench filters by and
+ * shows. The subject already names type and partner; these carry the rest. Keys is a JSON
+ * object of the document's business keys (e.g. {"poNumber":"4500012345"}).
+ */
+export const EXCEPTION = {
+  channel: 'Crossdock-Channel',
+  warehouse: 'Crossdock-Warehouse',
+  documentType: 'Crossdock-Document-Type',
+  keys: 'Crossdock-Keys',
+  /** ISO time by which the expected document should have arrived (expectations). */
+  deadline: 'Crossdock-Deadline',
+  /** What raised it: `expectation:<name>` or `pipeline:<name>`. */
+  raisedBy: 'Crossdock-Raised-By',
+} as const;
