@@ -177,6 +177,8 @@ export const streamsSchema: JsonSchema = {
           duplicateWindow: { ...durationSchema, default: '2m', description: 'How long message ids are remembered for deduplication.', examples: ['10m', '24h'] },
           replicas: { type: 'integer', minimum: 1, maximum: 5, default: 1, description: 'Copies in a cluster; use 3 in production clusters.', examples: [3] },
           discard: { type: 'string', enum: ['old', 'new'], default: 'old', description: 'At a limit, drop the oldest messages or refuse new ones.', examples: ['old'] },
+          denyDelete: { type: 'boolean', default: false, description: 'Refuse deleting single messages (an append-only log, e.g. the audit stream).', examples: [true] },
+          denyPurge: { type: 'boolean', default: false, description: 'Refuse purging the stream (an append-only log, e.g. the audit stream).', examples: [true] },
         },
         required: ['subjects'],
         additionalProperties: false,

@@ -20,6 +20,9 @@ export interface StreamDeclaration {
   readonly duplicateWindowMs: number;
   readonly replicas: number;
   readonly discard: 'old' | 'new';
+  /** Append-only: the server refuses deleting messages / purging (the audit log). */
+  readonly denyDelete: boolean;
+  readonly denyPurge: boolean;
 }
 
 interface StreamDoc {
@@ -34,6 +37,8 @@ interface StreamDoc {
   duplicateWindow?: string;
   replicas?: number;
   discard?: 'old' | 'new';
+  denyDelete?: boolean;
+  denyPurge?: boolean;
 }
 
 export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDeclaration[] {
@@ -53,6 +58,8 @@ export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDe
     duplicateWindowMs: parseDuration(s.duplicateWindow ?? '2m'),
     replicas: s.replicas ?? 1,
     discard: s.discard ?? 'old',
+    denyDelete: s.denyDelete ?? false,
+    denyPurge: s.denyPurge ?? false,
   }));
 }
 

@@ -37,10 +37,12 @@ export function streamConfig(d: StreamDeclaration): Partial<StreamConfig> & { na
     duplicate_window: nanos(d.duplicateWindowMs),
     num_replicas: d.replicas,
     discard: d.discard === 'new' ? DiscardPolicy.New : DiscardPolicy.Old,
+    deny_delete: d.denyDelete,
+    deny_purge: d.denyPurge,
   };
 }
 
-const COMPARED = ['subjects', 'storage', 'retention', 'max_age', 'max_bytes', 'max_msgs', 'max_msg_size', 'duplicate_window', 'num_replicas', 'discard', 'description'] as const;
+const COMPARED = ['subjects', 'storage', 'retention', 'max_age', 'max_bytes', 'max_msgs', 'max_msg_size', 'duplicate_window', 'num_replicas', 'discard', 'description', 'deny_delete', 'deny_purge'] as const;
 
 function differences(want: Partial<StreamConfig>, have: StreamConfig): string[] {
   const out: string[] = [];

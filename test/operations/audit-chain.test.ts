@@ -1,0 +1,147 @@
+/**
+ * The audit chain on a real nats-server: concurrent writers make one chain, an operator action
+ * is recorded with its actor, the stream refuses deletes and purges, and verify names the first
+ * entry that was altered, removed or forged.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { startTestNats, type TestNats } from '../support/nats.ts';
+import { ensureStreams } from '../../runtime/transport/streams.ts';
+import type { StreamDeclaration } from '../../runtime/compile/streams.ts';
+import { AuditChain, loadHead } from '../../runtime/operations/audit/chain.ts';
+import { recordOperatorAction } from '../../runtime/operations/audit/operator-actions.ts';
+import { verifyChain } from '../../runtime/operations/audit/verify.ts';
+import { decodeEntry, encodeEntry, entryHash, type AuditEntry } from '../../runtime/operations/audit/entry.ts';
+
+const audit = (name: string, deny: boolean): StreamDeclaration => ({
+  name,
+  file: 'test',
+  subjects: [name === 'AUDIT' ? 'audit.>' : `${name.toLowerCase()}.>`],
+  storage: 'file',
+  retention: 'limits',
+  duplicateWindowMs: 60_000,
+  replicas: 1,
+  discard: 'old',
+  denyDelete: deny,
+  denyPurge: deny,
+});
+
+let nats: TestNats;
+const extra: NatsConnection[] = [];
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  await ensureStreams(nats.jsm, [audit('AUDIT', true)]);
+});
+afterAll(async () => {
+  for (const c of extra) await c.close().catch(() => undefined);
+  await nats?.close();
+});
+
+async function entries(stream: string): Promise<AuditEntry[]> {
+  const info = await nats.jsm.streams.info(stream);
+  const out: AuditEntry[] = [];
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    const m = await nats.jsm.streams.getMessage(stream, { seq }).catch(() => null);
+    const e = m ? decodeEntry(m.data) : 'gone';
+    if (typeof e !== 'string') out.push(e);
+  }
+  return out;
+}
+
+describe('audit chain', () => {
+  it('three writers on their own connections, appending at once, make one unbroken chain with every entry once', async () => {
+    const writers = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const nc = await connect({ servers: nats.url });
+        extra.push(nc);
+        return new AuditChain(jetstream(nc), await jetstreamManager(nc));
+      }),
+    );
+    await Promise.all(
+      writers.map((w, i) =>
+        Promise.all(
+          Array.from({ length: 40 }, (_, n) =>
+            w.append(() => ({ record: { kind: 'partner-transaction', direction: 'in', partner: `p${i}`, keys: [`K-${i}-${n}`], time: new Date().toISOString(), actor: 'crossdock' }, msgId: `t:${i}:${n}` })),
+          ),
+        ),
+      ),
+    );
+    const all = await entries('AUDIT');
+    expect(all).toHaveLength(120);
+    expect(new Set(all.map((e) => e.keys[0])).size).toBe(120);
+    all.forEach((e, i) => {
+      expect(e.seq).toBe(i + 1);
+      if (i > 0) expect(e.prev).toBe(all[i - 1]!.hash);
+    });
+    // The writers really collided: without the expected-sequence check this chain would fork.
+    expect(writers.reduce((n, w) => n + w.stats.conflicts, 0)).toBeGreaterThan(0);
+    const v = await verifyChain(nats.js, nats.jsm);
+    expect(v).toMatchObject({ ok: true, entries: 120, headSeq: 120, headHash: all[119]!.hash });
+  });
+
+  it('records who did an operator action, and a source cursor moves only with its stream', async () => {
+    const chain = new AuditChain(nats.js, nats.jsm);
+    const src = await chain.append(() => ({ record: { kind: 'financial-posting', direction: 'out', partner: 'acme', keys: ['INV-1'], time: new Date().toISOString(), actor: 'crossdock' }, msgId: 'audit:ERP:7', source: { stream: 'ERP', seq: 7 } }));
+    expect(src.status).toBe('appended');
+    const e = await recordOperatorAction(nats.nc, { actor: 'alice', action: 'dlq.replay', target: 'DLQ:42', note: 'fixed the SKU map', keys: ['SO-1'] });
+    expect(e).toMatchObject({ kind: 'operator-action', actor: 'alice', action: 'dlq.replay', target: 'DLQ:42', note: 'fixed the SKU map', keys: ['SO-1'] });
+    expect(e.cursor).toEqual({ ERP: 7 });
+    const head = await loadHead(nats.jsm);
+    expect(head).toEqual({ seq: e.seq, hash: e.hash, cursor: { ERP: 7 } });
+    // A writer whose head shows ERP:7 recorded drafts nothing for it.
+    const again = await new AuditChain(nats.js, nats.jsm).append((h) => ((h.cursor.ERP ?? 0) >= 7 ? undefined : { record: { kind: 'financial-posting', keys: [], time: '', actor: '' }, msgId: 'x' }));
+    expect(again.status).toBe('skipped');
+    await expect(recordOperatorAction(nats.nc, { actor: 'alice', action: 'Replay Everything', target: 'x' })).rejects.toThrow(/dotted lower-case/);
+  });
+
+  it('the audit stream refuses deleting an entry and purging', async () => {
+    await expect(nats.jsm.streams.deleteMessage('AUDIT', 3)).rejects.toThrow();
+    await expect(nats.jsm.streams.purge('AUDIT')).rejects.toThrow();
+    expect((await verifyChain(nats.js, nats.jsm)).ok).toBe(true);
+  });
+
+  describe('verify names the first entry that does not verify, in a copy of the log', () => {
+    let copy = 0;
+    /** The log copied into a stream that allows deletes, with `change` applied to the copy. */
+    async function copyWith(change: (entries: AuditEntry[]) => (AuditEntry | Uint8Array)[]): Promise<string> {
+      const name = `TAMPER${++copy}`;
+      await ensureStreams(nats.jsm, [audit(name, false)]);
+      for (const item of change(await entries('AUDIT'))) await nats.js.publish(`${name.toLowerCase()}.x`, item instanceof Uint8Array ? item : encodeEntry(item));
+      return name;
+    }
+
+    it('an intact copy verifies', async () => {
+      const name = await copyWith((es) => es);
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: true, entries: 122 });
+    });
+
+    it('an altered entry: its sequence, as altered', async () => {
+      const name = await copyWith((es) => es.map((e) => (e.seq === 17 ? { ...e, partner: 'someone-else' } : e)));
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: false, entries: 16, broken: { seq: 17, reason: expect.stringMatching(/altered/) } });
+    });
+
+    it('an altered entry with its own hash recomputed: the next entry no longer points at it', async () => {
+      const name = await copyWith((es) =>
+        es.map((e) => {
+          if (e.seq !== 30) return e;
+          const forged = { ...e, actor: 'mallory' };
+          return { ...forged, hash: entryHash(forged) };
+        }),
+      );
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: false, broken: { seq: 31, reason: expect.stringMatching(/prev/) } });
+    });
+
+    it('a deleted entry: the gap', async () => {
+      const name = await copyWith((es) => es);
+      await nats.jsm.streams.deleteMessage(name, 50);
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: false, entries: 49, broken: { seq: 50, reason: expect.stringMatching(/deleted/) } });
+    });
+
+    it('a forged message: not an entry', async () => {
+      const name = await copyWith((es) => [...es.slice(0, 60), new TextEncoder().encode('{"kind":"partner-transaction"}'), ...es.slice(60)]);
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: false, broken: { seq: 61, reason: expect.stringMatching(/not an audit entry/) } });
+    });
+  });
+});
