@@ -244,7 +244,7 @@ function registerMetrics(registry: MetricsRegistry | undefined, service: Availab
   const applied = registry.counter('crossdock_atp_events_applied_total', 'Inventory events applied to the availability view.').labels({});
   const decisions = registry.counter('crossdock_atp_reservations_total', 'Reservation requests decided, by decision.');
   registry.gauge('crossdock_atp_last_seq', 'Last inventory stream sequence applied to the availability view.', () => [[{}, service.seq]]);
-  registry.gauge('crossdock_atp_change_events_total', 'Change events published (availability.<channel>.<sku>).', () => [[{}, service.changes?.stats.published ?? 0]]);
-  registry.gauge('crossdock_atp_events_invalid_total', 'Inventory events skipped because they did not match their canonical schema.', () => [[{}, service.projection.stats.invalid]]);
+  registry.counterFrom('crossdock_atp_change_events_total', 'Change events published (availability.<channel>.<sku>).', () => [[{}, service.changes?.stats.published ?? 0]]);
+  registry.counterFrom('crossdock_atp_events_invalid_total', 'Inventory events skipped because they did not match their canonical schema.', () => [[{}, service.projection.stats.invalid]]);
   return { decisions: (kind) => decisions.labels({ decision: kind }).inc(), applied: (n) => applied.inc(n) };
 }

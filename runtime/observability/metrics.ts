@@ -4,11 +4,22 @@
  * only increments numbers.
  */
 
-type Labels = Readonly<Record<string, string>>;
+export type Labels = Readonly<Record<string, string>>;
+
+/** One sample a gauge or a read-at-scrape counter reports: its labels and its value. */
+export type Sample = readonly [Labels, number];
 
 function labelKey(labels: Labels): string {
   const keys = Object.keys(labels).sort();
   return keys.map((k) => `${k}="${escapeLabel(labels[k] as string)}"`).join(',');
+}
+
+/** A sample value as the exposition format spells it (`+Inf`, `-Inf`, `NaN`; JavaScript says `Infinity`). */
+export function formatValue(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
 }
 
 function escapeLabel(v: string): string {
@@ -112,7 +123,7 @@ export class Histogram {
         lines.push(`${this.name}_bucket{${key}${sep}le="${b}"} ${cumulative}`);
       });
       lines.push(`${this.name}_bucket{${key}${sep}le="+Inf"} ${cell.count}`);
-      lines.push(`${this.name}_sum${key ? `{${key}}` : ''} ${cell.sum}`);
+      lines.push(`${this.name}_sum${key ? `{${key}}` : ''} ${formatValue(cell.sum)}`);
       lines.push(`${this.name}_count${key ? `{${key}}` : ''} ${cell.count}`);
     }
     return lines.join('\n');
@@ -122,8 +133,8 @@ export class Histogram {
 export class Gauge {
   readonly name: string;
   readonly help: string;
-  private readonly read: () => readonly [Labels, number][];
-  constructor(name: string, help: string, read: () => readonly [Labels, number][]) {
+  private readonly read: () => readonly Sample[];
+  constructor(name: string, help: string, read: () => readonly Sample[]) {
     this.name = name;
     this.help = help;
     this.read = read;
@@ -132,14 +143,48 @@ export class Gauge {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
     for (const [labels, v] of this.read()) {
       const key = labelKey(labels);
-      lines.push(`${this.name}${key ? `{${key}}` : ''} ${v}`);
+      lines.push(`${this.name}${key ? `{${key}}` : ''} ${formatValue(v)}`);
     }
     return lines.join('\n');
   }
 }
 
+/**
+ * A counter whose value lives elsewhere (a stats field another module already keeps) and is
+ * read at scrape time. The reader must only ever grow within a process: a counter that goes
+ * down between two scrapes reads to Prometheus as a restart.
+ */
+export class CounterFunc {
+  readonly name: string;
+  readonly help: string;
+  private readonly read: () => readonly Sample[];
+  constructor(name: string, help: string, read: () => readonly Sample[]) {
+    this.name = name;
+    this.help = help;
+    this.read = read;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [labels, v] of this.read()) {
+      const key = labelKey(labels);
+      lines.push(`${this.name}${key ? `{${key}}` : ''} ${formatValue(v)}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+/** Work a scrape waits for before rendering (e.g. reading consumer info), bounded by `SCRAPE_HOOK_MS`. */
+export type ScrapeHook = () => Promise<void> | void;
+
+/**
+ * How long a scrape waits for its hooks. A hook that takes longer (NATS unreachable) leaves
+ * its figures as they were; the scrape still answers, so the process metrics stay visible.
+ */
+export const SCRAPE_HOOK_MS = 1000;
+
 export class MetricsRegistry {
   private readonly metrics: { render(): string }[] = [];
+  private readonly hooks: ScrapeHook[] = [];
 
   counter(name: string, help: string): Counter {
     const c = new Counter(name, help);
@@ -153,14 +198,41 @@ export class MetricsRegistry {
     return h;
   }
 
-  gauge(name: string, help: string, read: () => readonly [Labels, number][]): Gauge {
+  gauge(name: string, help: string, read: () => readonly Sample[]): Gauge {
     const g = new Gauge(name, help, read);
     this.metrics.push(g);
     return g;
   }
 
+  counterFrom(name: string, help: string, read: () => readonly Sample[]): CounterFunc {
+    const c = new CounterFunc(name, help, read);
+    this.metrics.push(c);
+    return c;
+  }
+
+  /** Runs before every `scrape()`; for figures that must be fetched or sampled, never on the message path. */
+  onScrape(hook: ScrapeHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** Renders what is there now, without running the scrape hooks (figures may be a scrape old). */
   render(): string {
     return this.metrics.map((m) => m.render()).join('\n') + '\n';
+  }
+
+  /** What /metrics answers: the hooks run (each bounded by `SCRAPE_HOOK_MS`), then the text. */
+  async scrape(): Promise<string> {
+    if (this.hooks.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (timer = setTimeout(r, SCRAPE_HOOK_MS)));
+      const work = Promise.allSettled(this.hooks.map(async (h) => h()));
+      try {
+        await Promise.race([work, bound]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return this.render();
   }
 }
 
