@@ -6,7 +6,8 @@ export interface HealthSource {
   /** Names of pipelines and whether each is bound and pulling. */
   readiness(): readonly { readonly name: string; readonly ready: boolean }[];
   natsConnected(): boolean;
-  metricsText(): string;
+  /** The Prometheus text; a scrape may first fetch figures (consumer info), so it may be async. */
+  metricsText(): string | Promise<string>;
 }
 
 export interface ReadyReport {
@@ -46,5 +47,5 @@ export function registerHealthRoutes(http: HttpServer, source: HealthSource, gro
     const r = readyReport(source);
     sendJson(res, r.ready ? 200 : 503, r);
   });
-  http.route('GET', '/metrics', (_req, res) => sendText(res, 200, source.metricsText(), METRICS_TYPE));
+  http.route('GET', '/metrics', async (_req, res) => sendText(res, 200, await source.metricsText(), METRICS_TYPE));
 }

@@ -3,11 +3,15 @@
  * AggregatorRegistry answers for a node:cluster: every worker's samples under one HELP/TYPE
  * header per metric family, each sample labelled `worker="<i>"`. Labels rather than sums, so a
  * worker that lags or restarts shows as itself; `sum without (worker)` gives the host's total.
+ * The supervisor's own process figures (CPU, memory, event loop) come in as one more part,
+ * labelled `worker="supervisor"`: per-process gauges stay per process, never summed, and the
+ * supervisor's heap is not mistaken for a worker's.
  * Pure: text in, text out.
  */
 
 export interface WorkerMetricsText {
-  readonly worker: number;
+  /** The worker's index, or `supervisor` for the supervisor's own process figures. */
+  readonly worker: number | string;
   readonly text: string;
 }
 
@@ -17,7 +21,7 @@ interface Family {
 }
 
 /** Adds `worker="<i>"` as the first label of one sample line. */
-export function labelSample(line: string, worker: number): string {
+export function labelSample(line: string, worker: number | string): string {
   const label = `worker="${worker}"`;
   const brace = line.indexOf('{');
   const space = line.indexOf(' ');

@@ -23,6 +23,7 @@ import { AvailabilityService } from '../availability/service.ts';
 import { sharedSandbox } from '../expressions/sandbox.ts';
 import { registerAvailabilityRoutes } from '../availability/http.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
+import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -74,6 +75,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const drivers: InputDriver[] = [];
   const metrics = new RunnerMetrics();
   let availability: AvailabilityService | undefined;
+  let healthMetrics: RunnerHealth | undefined;
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -89,7 +91,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     const health: HealthSource = {
       readiness: () => drivers.map((r) => ({ name: r.pipeline.name, ready: r.ready })),
       natsConnected: () => !conn.isClosed() && conn.info !== undefined,
-      metricsText: () => metrics.registry.render(),
+      metricsText: () => metrics.registry.scrape(),
     };
     options.worker?.share(health);
     if (http) registerHealthRoutes(http, health, options.worker?.group);
@@ -110,6 +112,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       await r.start();
       drivers.push(r);
     }
+    healthMetrics = registerRunnerHealth(metrics.registry, { nc: conn, jsm, pipelines: project.pipelines, drivers, reportConsumers: (options.worker?.index ?? 0) === 0 });
     // Listen last: every driver and service has registered its routes by now.
     if (http && options.http) {
       listening = await http.listen(options.http.host, options.http.port);
@@ -130,17 +133,19 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     if (drivers.length > 0) sharedSandbox().warm();
     let stopping: Promise<void> | undefined;
     const url = natsUrl;
+    const ownMetrics = healthMetrics;
     return {
       natsUrl: url,
       ...(listening ? { http: listening } : {}),
       drivers,
       metrics,
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability);
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
   } catch (err) {
+    healthMetrics?.stop();
     await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);

@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
 import { MetricsRegistry, type CounterChild } from '../observability/metrics.ts';
+import { registerProcessMetrics, type ProcessMetrics } from '../observability/process-metrics.ts';
 import type { ReadyReport } from '../http/health.ts';
 import { CLOSE_STEP_MS } from './runner.ts';
 import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
-import { mergeWorkerMetrics } from './metrics-merge.ts';
+import { mergeWorkerMetrics, type WorkerMetricsText } from './metrics-merge.ts';
 import { afterExit } from './restart-policy.ts';
 import { isWorkerMessage, type AskWhat, type SupervisorMessage, type WorkerMessage } from './worker-link.ts';
 import { STOP_MARGIN_MS, signalExitCode, watchStopSignals } from './stop-signals.ts';
@@ -70,6 +71,9 @@ class Supervisor {
   private readonly o: SupervisorOptions;
   private readonly log: Logger;
   private readonly metrics = new MetricsRegistry();
+  /** The supervisor's own process figures, merged as `worker="supervisor"`. */
+  private readonly processRegistry = new MetricsRegistry();
+  private readonly processMetrics: ProcessMetrics;
   private readonly slots: Slot[];
   private embedded: NatsServer | undefined;
   private natsUrl = '';
@@ -87,6 +91,7 @@ class Supervisor {
     const restarts = this.metrics.counter('crossdock_worker_restarts_total', 'Workers the supervisor started again after they ended.');
     this.metrics.gauge('crossdock_workers_ready', 'Workers that are up and ready, of crossdock_workers.', () => [[{}, this.slots.filter((s) => s.ready).length]]);
     this.metrics.gauge('crossdock_workers', 'Workers the supervisor keeps running (--workers).', () => [[{}, this.slots.length]]);
+    this.processMetrics = registerProcessMetrics(this.processRegistry);
     this.slots = Array.from({ length: o.workers }, (_, index) => ({ index, forkedAt: 0, ready: false, quickFailures: 0, restarts: restarts.labels({ worker: String(index) }) }));
   }
 
@@ -122,6 +127,7 @@ class Supervisor {
       this.failure ??= (err as Error).message;
     }
     await this.stopAll(stopSignal);
+    this.processMetrics.stop();
     if (this.failure !== undefined) throw new GroupFailed(this.failure);
     return this.workerFailed ? 1 : 0;
   }
@@ -264,7 +270,8 @@ class Supervisor {
       const ready = workers.every((w) => w.ready);
       reply = { t: 'answer', id, ready, body: { ready, workers } };
     } else {
-      const parts = [...got.entries()].sort(([a], [b]) => a - b).map(([worker, m]) => ({ worker, text: m.metrics ?? '' }));
+      const parts: WorkerMetricsText[] = [...got.entries()].sort(([a], [b]) => a - b).map(([worker, m]) => ({ worker, text: m.metrics ?? '' }));
+      parts.push({ worker: 'supervisor', text: await this.processRegistry.scrape() });
       reply = { t: 'answer', id, ready: true, body: null, metrics: mergeWorkerMetrics(parts, this.metrics.render()) };
     }
     sendTo(asker, reply);

@@ -45,7 +45,7 @@ export function isSupervisorMessage(m: unknown): m is SupervisorMessage {
 /** The worker's view of this worker, for the supervisor's report requests. */
 export interface LocalFigures {
   ready(): ReadyReport;
-  metricsText(): string;
+  metricsText(): string | Promise<string>;
 }
 
 const NOT_STARTED: ReadyReport = { ready: false, nats: false, pipelines: [] };
@@ -63,8 +63,19 @@ export class WorkerLink {
     process.on('message', (m: unknown) => {
       if (!isSupervisorMessage(m)) return;
       if (m.t === 'report') {
-        const ready = this.local?.ready() ?? NOT_STARTED;
-        this.send({ t: 'reported', id: m.id, ready, ...(m.what === 'metrics' && this.local ? { metrics: this.local.metricsText() } : {}) });
+        const local = this.local;
+        const ready = local?.ready() ?? NOT_STARTED;
+        if (m.what !== 'metrics' || !local) {
+          this.send({ t: 'reported', id: m.id, ready });
+          return;
+        }
+        // A scrape may wait for consumer info; an answer without metrics beats no answer.
+        void Promise.resolve()
+          .then(() => local.metricsText())
+          .then(
+            (metrics) => this.send({ t: 'reported', id: m.id, ready, metrics }),
+            () => this.send({ t: 'reported', id: m.id, ready }),
+          );
         return;
       }
       const resolve = this.waiting.get(m.id);

@@ -8,13 +8,21 @@ export class ConnectionState {
   private static readonly states = new WeakMap<NatsConnection, ConnectionState>();
   private up = true;
   private readonly nc: NatsConnection;
+  /** Since this process connected; read by the NATS metrics. */
+  disconnects = 0;
+  reconnects = 0;
 
   private constructor(nc: NatsConnection) {
     this.nc = nc;
     void (async () => {
       for await (const s of nc.status()) {
-        if (s.type === 'disconnect') this.up = false;
-        else if (s.type === 'reconnect') this.up = true;
+        if (s.type === 'disconnect') {
+          this.up = false;
+          this.disconnects++;
+        } else if (s.type === 'reconnect') {
+          this.up = true;
+          this.reconnects++;
+        }
       }
     })().catch(() => undefined);
   }
