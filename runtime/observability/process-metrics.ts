@@ -2,10 +2,12 @@
  * The process and runtime metrics every Node service exports, under prom-client's default
  * names, without the dependency: CPU, memory, heap, file descriptors, event-loop delay and
  * utilisation, GC pauses, active handles. Nothing here runs per message: the figures are read
- * when /metrics is scraped, the event-loop delay by Node's own sampler (a libuv timer in C++),
- * GC pauses by a PerformanceObserver that fires once per collection.
+ * when /metrics is scraped, the event-loop delay by one unref'd 10 ms timer, GC pauses by a
+ * PerformanceObserver that fires once per collection.
  *
  * Departures from prom-client, each on purpose:
+ * - the event-loop delay figures are how late a timer fired (an idle loop reads near 0), where
+ *   prom-client's include the sampling period (an idle loop reads about 0.01).
  * - `nodejs_eventloop_utilization` (prom-client has none): the fraction of the time since the
  *   previous scrape that the loop was busy.
  * - prom-client's `nodejs_active_handles_total` and friends are gauges named like counters,
@@ -13,14 +15,14 @@
  *   gives the same figure.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { constants, monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
+import { constants, createHistogram, performance, PerformanceObserver, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { MetricsRegistry, Sample } from './metrics.ts';
 
 /** prom-client's GC buckets, in seconds: a minor GC takes well under a millisecond, a major one tens. */
 export const GC_BUCKETS = [0.001, 0.01, 0.1, 1, 2, 5];
 
-/** Node's event-loop sampler resolution: fine enough to see a 20 ms stall, one timer per 10 ms. */
+/** The event-loop sampler's period: fine enough to see a 20 ms stall, at 100 cheap ticks a second. */
 const LOOP_RESOLUTION_MS = 10;
 
 const GC_KINDS = new Map<number, string>([
@@ -51,12 +53,12 @@ const NS = 1e9;
 export function registerProcessMetrics(registry: MetricsRegistry): ProcessMetrics {
   const startTime = Date.now() / 1000 - process.uptime();
 
-  registry.counterFrom('process_cpu_user_seconds_total', 'User CPU time spent by the process, in seconds.', () => [[{}, process.cpuUsage().user / 1e6]]);
-  registry.counterFrom('process_cpu_system_seconds_total', 'System CPU time spent by the process, in seconds.', () => [[{}, process.cpuUsage().system / 1e6]]);
-  registry.counterFrom('process_cpu_seconds_total', 'User and system CPU time spent by the process, in seconds.', () => {
-    const u = process.cpuUsage();
-    return [[{}, (u.user + u.system) / 1e6]];
-  });
+  // One reading per scrape, so the total is exactly user + system.
+  let cpu = process.cpuUsage();
+  registry.onScrape(() => void (cpu = process.cpuUsage()));
+  registry.counterFrom('process_cpu_user_seconds_total', 'User CPU time spent by the process, in seconds.', () => [[{}, cpu.user / 1e6]]);
+  registry.counterFrom('process_cpu_system_seconds_total', 'System CPU time spent by the process, in seconds.', () => [[{}, cpu.system / 1e6]]);
+  registry.counterFrom('process_cpu_seconds_total', 'User and system CPU time spent by the process, in seconds.', () => [[{}, (cpu.user + cpu.system) / 1e6]]);
   registry.gauge('process_start_time_seconds', 'Start time of the process since the Unix epoch, in seconds.', () => [[{}, startTime]]);
   registry.gauge('process_resident_memory_bytes', 'Resident memory size of the process, in bytes.', () => [[{}, process.memoryUsage.rss()]]);
   if (process.platform === 'linux') {
@@ -84,26 +86,39 @@ export function registerProcessMetrics(registry: MetricsRegistry): ProcessMetric
   const gc = gcObserver(registry);
   return {
     stop() {
-      loop.disable();
+      loop.stop();
       gc?.disconnect();
     },
   };
 }
 
 /**
- * The event-loop delay histogram, read and reset at each scrape, so each figure covers the time
- * since the previous scrape (as prom-client does) and a stall shows in the next scrape after it.
- * `nodejs_eventloop_lag_seconds` is the delay of one setImmediate at scrape time.
+ * Event-loop delay for the time since the previous scrape: a 10 ms unref'd timer records how
+ * late it fires into a histogram that each scrape reads and resets, so a stall shows in the
+ * next scrape after it. Not Node's monitorEventLoopDelay: its reset() forgets when it last
+ * fired, so the first interval after a reset is never recorded, and a freeze that starts right
+ * after a scrape (as one that blocks a busy runner does) went unseen. One timer callback per
+ * 10 ms, whatever the message rate. `nodejs_eventloop_lag_seconds` is the delay of one
+ * setImmediate at scrape time, as in prom-client.
  */
-function eventLoop(registry: MetricsRegistry): IntervalHistogram {
-  const h = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  h.enable();
+function eventLoop(registry: MetricsRegistry): { stop(): void } {
+  const h: RecordableHistogram = createHistogram();
+  const resolutionNs = BigInt(LOOP_RESOLUTION_MS * 1e6);
+  let last = process.hrtime.bigint();
+  const timer = setInterval(() => {
+    const now = process.hrtime.bigint();
+    const late = now - last - resolutionNs;
+    last = now;
+    // The histogram takes integers of at least 1: an early or punctual tick counts as 1 ns.
+    h.record(late > 0n ? late : 1n);
+  }, LOOP_RESOLUTION_MS);
+  timer.unref();
   let window: LoopWindow = { min: 0, max: 0, mean: 0, stddev: 0, p50: 0, p90: 0, p99: 0 };
   let lag = 0;
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   let utilization = 0;
   registry.onScrape(async () => {
-    // No sample since the last scrape (two scrapes within 10 ms): the last window stands.
+    // No tick since the last scrape (two scrapes within 10 ms): the last window stands.
     if (h.count > 0) {
       window = { min: h.min / NS, max: h.max / NS, mean: h.mean / NS, stddev: h.stddev / NS, p50: h.percentile(50) / NS, p90: h.percentile(90) / NS, p99: h.percentile(99) / NS };
       h.reset();
@@ -117,7 +132,7 @@ function eventLoop(registry: MetricsRegistry): IntervalHistogram {
   });
   registry.gauge('nodejs_eventloop_lag_seconds', 'Delay of a setImmediate callback at scrape time, in seconds.', () => [[{}, lag]]);
   const stat = (key: keyof LoopWindow, what: string) =>
-    registry.gauge(`nodejs_eventloop_lag_${key}_seconds`, `${what} event-loop delay since the previous scrape, in seconds (sampled every ${LOOP_RESOLUTION_MS} ms; an idle loop reads about ${LOOP_RESOLUTION_MS / 1000}).`, () => [[{}, window[key]]]);
+    registry.gauge(`nodejs_eventloop_lag_${key}_seconds`, `${what} event-loop delay since the previous scrape, in seconds (how late a ${LOOP_RESOLUTION_MS} ms timer fired; an idle loop reads under 0.002).`, () => [[{}, window[key]]]);
   stat('min', 'Smallest');
   stat('max', 'Largest');
   stat('mean', 'Mean');
@@ -126,7 +141,7 @@ function eventLoop(registry: MetricsRegistry): IntervalHistogram {
   stat('p90', '90th percentile');
   stat('p99', '99th percentile');
   registry.gauge('nodejs_eventloop_utilization', 'Fraction of the time since the previous scrape that the event loop was busy (0 to 1).', () => [[{}, utilization]]);
-  return h;
+  return { stop: () => clearInterval(timer) };
 }
 
 function gcObserver(registry: MetricsRegistry): PerformanceObserver | undefined {
