@@ -13,6 +13,7 @@ import { parseDocument, type YAMLMap } from 'yaml';
 import { fastShopifyProject, repoFile, tempProject } from '../support/project.ts';
 import { readStream, startTestNats, streamCount, tempDir, waitFor, type TestNats } from '../support/nats.ts';
 import { runCli, startRunnerProcess, type RunnerProcess } from '../support/runner-process.ts';
+import { checkMetrics } from '../support/promtool.ts';
 import { publishOrders } from '../support/orders.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
@@ -85,6 +86,15 @@ it('shares a backlog between two workers, each order once, and stops the group o
   expect(received.get('1')).toBeGreaterThan(0);
   const published = await perWorker(r, 'crossdock_messages_out_total');
   expect((published.get('0') ?? 0) + (published.get('1') ?? 0)).toBeGreaterThanOrEqual(TOTAL);
+  // The group's /metrics: valid for promtool, each process's own figures under its worker label
+  // (the supervisor's too), and a durable's lag once, from worker 0, not once per worker.
+  const text = await (await fetch(`http://127.0.0.1:${(await r.ready).httpPort}/metrics`)).text();
+  expect(checkMetrics(text)).toEqual({ code: 0, output: '' });
+  const workerOf = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix)).map((l) => /worker="([^"]+)"/.exec(l)?.[1]);
+  expect(workerOf('process_resident_memory_bytes{').sort()).toEqual(['0', '1', 'supervisor']);
+  expect(workerOf('nodejs_eventloop_lag_p99_seconds{').sort()).toEqual(['0', '1', 'supervisor']);
+  expect(workerOf('crossdock_consumer_pending_messages{')).toEqual(['0']);
+  expect(workerOf('crossdock_nats_connected{').sort()).toEqual(['0', '1']);
 
   r.child.kill('SIGTERM');
   expect((await r.exited).code).toBe(0);
