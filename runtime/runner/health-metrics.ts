@@ -34,8 +34,8 @@ export function pipelineConsumers(pipelines: readonly CompiledPipeline[]): Consu
 }
 
 export function registerRunnerHealth(registry: MetricsRegistry, o: RunnerHealthOptions): RunnerHealth {
-  const process = registerProcessMetrics(registry);
+  const own = registerProcessMetrics(registry);
   const consumerLag = registerNatsMetrics(registry, { nc: o.nc, jsm: o.jsm, consumers: o.reportConsumers ? pipelineConsumers(o.pipelines) : [] });
   registry.gauge('crossdock_pipeline_ready', 'Whether a pipeline is taking messages (1) or not (0): bound to its consumer, route or folder.', () => o.drivers.map((d) => [{ pipeline: d.pipeline.name }, d.ready ? 1 : 0]));
-  return { consumerLag, stop: () => process.stop() };
+  return { consumerLag, stop: () => own.stop() };
 }

@@ -59,8 +59,7 @@ export class ConsumerLag {
   private readonly cache = new Map<ConsumerRef, ConsumerFigures>();
   private fetchedAt = -Infinity;
   private inFlight: Promise<void> | undefined;
-  /** consumer info requests made, for the scrape-storm test. */
-  requests = 0;
+  private made = 0;
 
   private readonly jsm: JetStreamManager;
   private readonly consumers: readonly ConsumerRef[];
@@ -84,6 +83,11 @@ export class ConsumerLag {
     return this.inFlight;
   }
 
+  /** Consumer info requests made so far: what a burst of scrapes cost the server. */
+  get requests(): number {
+    return this.made;
+  }
+
   figures(): [ConsumerRef, ConsumerFigures][] {
     return [...this.cache];
   }
@@ -91,7 +95,7 @@ export class ConsumerLag {
   private async fetch(): Promise<void> {
     await Promise.all(
       this.consumers.map(async (ref) => {
-        this.requests++;
+        this.made++;
         try {
           const info = await this.jsm.consumers.info(ref.stream, ref.durable);
           this.cache.set(ref, { pending: info.num_pending, ackPending: info.num_ack_pending, maxAckPending: info.config.max_ack_pending ?? 0 });
