@@ -179,7 +179,7 @@ it('ships a Grafana dashboard whose every panel queries metrics a runner exports
 it('documents every family the runner exports, and no family that no process exports', async () => {
   const exported = familyNames(await scrape());
   const documented = documentedFamilies();
-  for (const n of exported) expect(documented.all, n).toContain(n);
+  for (const n of exported) expect(documented.all, `${n} is exported: add a row for it to the table in docs/operations.md, Runner health`).toContain(n);
   for (const n of documented.all) expect(exported.includes(n) || documented.supervisor.has(n), `${n} is documented but not exported`).toBe(true);
   // The supervisor's families are registered by the supervisor, which this runner (one process) has none of.
   const supervisor = readFileSync(join(REPO, 'runtime/runner/supervisor.ts'), 'utf8');
