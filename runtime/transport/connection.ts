@@ -4,6 +4,7 @@
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { coalesceWrites } from './write-coalescing.ts';
 
 export interface ConnectOptions {
   readonly url: string;
@@ -26,6 +27,7 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
     noAsyncTraces: true,
   });
   const logger = options.logger;
+  if (!coalesceWrites(nc)) logger?.warn('this nats.js client does not have the shape write coalescing expects: one socket write per command burst instead of per loop turn');
   if (logger) {
     void (async () => {
       for await (const s of nc.status()) {
