@@ -19,6 +19,7 @@ import { FastReader } from './fast.ts';
 import { SUBJECTS, prepareValidators, validateEventBody } from './events.ts';
 import { decisionOf } from './decisions.ts';
 import { DecisionWaiters } from './decision-waiters.ts';
+import { RequestGroups } from './request-groups.ts';
 
 export interface AvailabilityOptions {
   readonly nc: NatsConnection;
@@ -52,12 +53,14 @@ export class AvailabilityService implements Availability {
   private readonly fast: FastReader;
   private sweep: DaySweep | undefined;
   private readonly decisionWaiters = new DecisionWaiters();
+  private readonly requests: RequestGroups;
   private readonly counters: { decisions(kind: string): void; applied(n: number): void };
 
   private constructor(o: AvailabilityOptions, js: JetStreamClient, db: AtpDb) {
     this.policy = o.policy;
     this.db = db;
     this.js = js;
+    this.requests = new RequestGroups(o.nc, js, o.policy.stream);
     this.logger = o.logger.child({ component: 'availability' });
     this.clock = o.clock ?? Date.now;
     for (const { value } of db.locations.getRange()) this.calendars.set(value.id, calendarOf(value));
@@ -191,19 +194,26 @@ export class AvailabilityService implements Availability {
     // usually has the request as soon as the publisher has its acknowledgement, often before),
     // or the acknowledged sequence applied and the recorded decision read (a repeated id, or a
     // request closed before it was seen, decides nothing new in its commit).
+    const timeoutMs = options.timeoutMs ?? 10_000;
     const wait = this.decisionWaiters.wait(request.id);
-    const bySeq = this.js
-      .publish(SUBJECTS.reservationRequested, JSON.stringify(body), { msgID: `reserve:${request.id}`, expect: { streamName: this.policy.stream } })
-      .then(async (ack) => {
-        await this.projection.waitForSeq(ack.seq, options.timeoutMs ?? 10_000);
-        const decision = this.reservation(request.id);
-        if (!decision) throw new Error(`reservation ${request.id}: the view applied sequence ${ack.seq} but holds no decision for it`);
-        return decision;
-      });
+    let timer: NodeJS.Timeout | undefined;
+    const bySeq = this.requests.send(SUBJECTS.reservationRequested, JSON.stringify(body), `reserve:${request.id}`).then(async (seq) => {
+      if (seq === undefined) {
+        // The group's sequence tells nothing about this request: only its decision will.
+        return new Promise<never>((_resolve, reject) => {
+          timer = setTimeout(() => reject(new Error(`reservation ${request.id}: no decision within ${timeoutMs} ms`)), timeoutMs);
+        });
+      }
+      await this.projection.waitForSeq(seq, timeoutMs);
+      const decision = this.reservation(request.id);
+      if (!decision) throw new Error(`reservation ${request.id}: the view applied sequence ${seq} but holds no decision for it`);
+      return decision;
+    });
     try {
       return await Promise.race([wait.decided, bySeq]);
     } finally {
       wait.cancel();
+      clearTimeout(timer);
       // The path that lost may still fail (a late acknowledgement timing out): nobody waits for it.
       bySeq.catch(() => undefined);
     }
