@@ -35,11 +35,11 @@ const sections: Section[] = [
     name: 'runner',
     async run(quick) {
       const r = await benchRelay({ quick });
-      const rows = r.rows.map((row) => [row.label, fmt(row.messages), fmt(row.msgPerSec), ms(row.latencyMs.p50), ms(row.latencyMs.p99)]);
+      const rows = r.rows.map((row) => [row.label, fmt(row.messages), fmt(row.msgPerSec), fmt(row.cpuUsPerMsg), ms(row.latencyMs.p50), ms(row.latencyMs.p99)]);
       const text = [
         `Runner core: ${fmt(r.rows[0]?.messages ?? 0)} Shopify orders (${r.rows[1]?.expressionEngine ?? '?'} JSONata), latency at ${r.latencyRate} msg/s`,
-        table(['variant', 'messages', 'msg/s', 'p50', 'p99'], rows),
-        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}   d/c = ${r.ratios.dOverC.toFixed(2)}`,
+        table(['variant', 'messages', 'msg/s', 'CPU µs/msg', 'p50', 'p99'], rows),
+        `ratios: c/b = ${r.ratios.cOverB.toFixed(2)}   c/a = ${r.ratios.cOverA.toFixed(2)}   b/a = ${r.ratios.bOverA.toFixed(2)}   b′/a = ${r.ratios.bJsOverA.toFixed(2)}   d/c = ${r.ratios.dOverC.toFixed(2)} (by CPU per order: ${r.ratios.dOverCByCpu.toFixed(2)})`,
       ].join('\n');
       return { data: r, text };
     },

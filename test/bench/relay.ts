@@ -17,7 +17,7 @@
  * Throughput: a backlog drained as fast as possible. Latency: messages published at a fixed
  * rate well below every variant's capacity, timed from publish to arrival on the output.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
@@ -37,6 +37,8 @@ export interface RelayRow {
   readonly messages: number;
   readonly msgPerSec: number;
   readonly latencyMs: { p50: number; p99: number };
+  /** CPU time of the variant's processes per message while draining the backlog, µs. */
+  readonly cpuUsPerMsg: number;
   readonly expressionEngine?: string;
 }
 
@@ -160,10 +162,13 @@ async function runHand(variant: HandVariant, count: number, latencyCount: number
       });
       child.once('exit', (code) => reject(new Error(`hand loop exited ${code}`)));
     });
+    const cpu0 = treeCpu(child.pid as number);
     const start = performance.now();
     const elapsed = await drained(env, count, start);
+    const cpu1 = treeCpu(child.pid as number);
     const samples = await latency(env, latencyCount, rate, count);
     return {
+      cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6,
       variant,
       label: variant === 'raw' ? '(a) raw relay: nats.js pull → publish → ack' : variant === 'handwritten' ? '(b) same loop + the same JSONata and ajv work' : '(b′) as (b), the mapping hand-written in JS',
       messages: count,
@@ -220,13 +225,16 @@ async function seedStock(js: JetStreamClient): Promise<void> {
   );
 }
 
-/** (c) or (d): `crossdock run` as a child process, by default on one fresh nats-server. */
+/**
+ * (c) or (d): `crossdock run` as a child process, by default on one fresh nats-server. With
+ * CROSSDOCK_BENCH_CPU_PROF=DIR the runner writes V8 CPU profiles there (node --cpu-prof).
+ */
 export async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE): Promise<RelayRow> {
   const pipelinesDir = flow === 'first' ? firstFlowProject(where.replicas) : shippedProject(where.replicas);
   const env = await where.start(pipelinesDir);
   const dataDir = tempDir('bench-runner');
   if (flow === 'shipped') await seedStock(env.js);
-  const child = spawn(process.execPath, [join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.CROSSDOCK_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CROSSDOCK_BENCH_CPU_PROF] : []), join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     const catalog = flow === 'shipped' ? CATALOG : 0;
     await preload(env.js, count, catalog);
@@ -242,8 +250,10 @@ export async function runCrossdock(flow: 'first' | 'shipped', count: number, lat
         await new Promise((r) => setTimeout(r, 5));
       }
     }
+    const cpu0 = treeCpu(child.pid as number);
     const start = performance.now();
     const elapsed = await drained(env, count, start);
+    const cpu1 = treeCpu(child.pid as number);
     const samples = await latency(env, latencyCount, rate, count, catalog);
     if (flow === 'shipped') {
       // Every order must have been reserved, or this row measured the shortage path instead.
@@ -251,8 +261,8 @@ export async function runCrossdock(flow: 'first' | 'shipped', count: number, lat
       if (shortages > 0) throw new Error(`${shortages} orders were not reserved in full: the stock seed did not take`);
     }
     return flow === 'first'
-      ? { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) }
-      : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP and LMDB reservation (2,000 SKUs)', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)) };
+      ? { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 }
+      : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP and LMDB reservation (2,000 SKUs)', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -260,11 +270,42 @@ export async function runCrossdock(flow: 'first' | 'shipped', count: number, lat
   }
 }
 
+/**
+ * CPU seconds used so far by a process and its descendants (Linux /proc; 0 elsewhere). The
+ * runner is a launcher and a child, so the tree is summed. CPU per message is the steadier
+ * figure on a shared machine: throughput also counts the time other processes held the cores.
+ */
+function treeCpu(root: number): number {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  const stats = new Map<number, { ppid: number; cpu: number }>();
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const t = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = t.slice(t.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(d), { ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100 });
+    } catch { /* gone */ }
+  }
+  let total = 0;
+  const todo = [root];
+  while (todo.length) {
+    const p = todo.pop() as number;
+    total += stats.get(p)?.cpu ?? 0;
+    for (const [pid, s] of stats) if (s.ppid === p) todo.push(pid);
+  }
+  return total;
+}
+
 function pick(s: { p50: number; p99: number }): { p50: number; p99: number } {
   return { p50: s.p50, p99: s.p99 };
 }
 
-export async function benchRelay(opts: { quick?: boolean }): Promise<{ rows: RelayRow[]; ratios: { cOverB: number; cOverA: number; bOverA: number; bJsOverA: number; dOverC: number }; latencyRate: number }> {
+export async function benchRelay(opts: { quick?: boolean }): Promise<{ rows: RelayRow[]; ratios: { cOverB: number; cOverA: number; bOverA: number; bJsOverA: number; dOverC: number; dOverCByCpu: number }; latencyRate: number }> {
   const count = opts.quick ? 2000 : 50_000;
   const latencyCount = opts.quick ? 200 : 2000;
   const rate = 500;
@@ -273,5 +314,5 @@ export async function benchRelay(opts: { quick?: boolean }): Promise<{ rows: Rel
   const bJs = await runHand('handwritten-js', count, latencyCount, rate);
   const c = await runCrossdock('first', count, latencyCount, rate);
   const d = await runCrossdock('shipped', count, latencyCount, rate);
-  return { rows: [a, b, bJs, c, d], ratios: { cOverB: c.msgPerSec / b.msgPerSec, cOverA: c.msgPerSec / a.msgPerSec, bOverA: b.msgPerSec / a.msgPerSec, bJsOverA: bJs.msgPerSec / a.msgPerSec, dOverC: d.msgPerSec / c.msgPerSec }, latencyRate: rate };
+  return { rows: [a, b, bJs, c, d], ratios: { cOverB: c.msgPerSec / b.msgPerSec, cOverA: c.msgPerSec / a.msgPerSec, bOverA: b.msgPerSec / a.msgPerSec, bJsOverA: bJs.msgPerSec / a.msgPerSec, dOverC: d.msgPerSec / c.msgPerSec, dOverCByCpu: c.cpuUsPerMsg / d.cpuUsPerMsg }, latencyRate: rate };
 }
