@@ -17,9 +17,10 @@ import { atpCommand } from './commands/atp.ts';
 import { planCommand } from './commands/plan.ts';
 import { graphCommand } from './commands/graph.ts';
 import { mapCommand } from './commands/map.ts';
+import { auditCommand } from './commands/audit.ts';
 
 // `docs` documents every command, itself included, so it is given the list rather than importing it.
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

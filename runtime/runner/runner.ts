@@ -3,7 +3,7 @@
  * HTTP endpoints. Start and stop are the only verbs; the CLI `run` command is a thin shell.
  */
 import { join } from 'node:path';
-import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Project } from '../compile/project.ts';
@@ -24,6 +24,7 @@ import { sharedSandbox } from '../expressions/sandbox.ts';
 import { registerAvailabilityRoutes } from '../availability/http.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
 import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
+import { startAuditService, type AuditService } from '../operations/audit/service.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -76,6 +77,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const metrics = new RunnerMetrics();
   let availability: AvailabilityService | undefined;
   let healthMetrics: RunnerHealth | undefined;
+  let audit: AuditService | undefined;
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -105,6 +107,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, ...(announce ? {} : { changes: false }) });
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
+    // One worker of a group writes audit entries; every runner may (the chain keeps one order).
+    audit = await startAuditService({ js: jetstream(conn), jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
@@ -140,7 +144,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       drivers,
       metrics,
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability).finally(() => ownMetrics.stop());
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
@@ -148,6 +152,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     healthMetrics?.stop();
     await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);
+    await audit?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
     await embedded?.stop();
@@ -171,6 +176,7 @@ async function shutdown(
   options: RunnerOptions,
   logger: Logger,
   availability?: AvailabilityService,
+  audit?: AuditService,
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
@@ -187,6 +193,8 @@ async function shutdown(
     );
     if (!(await within(stopping, CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'availability service did not stop in time; closing anyway');
   }
+  // Its last appends go out while the connection is still up.
+  if (audit && !(await within(audit.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'audit log did not stop in time; closing anyway');
   // drain() flushes the acks still in the outgoing buffer, and needs the server to answer.
   // close() ends the reconnect attempts, which would otherwise keep the process alive.
   const drained = connection.connected && (await within(nc.drain().then(() => true, () => false), CLOSE_STEP_MS));

@@ -1,5 +1,6 @@
 import { link, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { userInfo } from 'node:os';
 import { DeliverPolicy } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
@@ -12,6 +13,9 @@ import { replayOf } from '../../engine/dead-letter.ts';
 import { redactText } from '../../config/redact.ts';
 import { CLAIM_CHECK, ClaimCheck, claimReference, type ClaimReference } from '../../transport/claim-check.ts';
 import { Progress } from '../progress.ts';
+import { recordOperatorAction } from '../../operations/audit/operator-actions.ts';
+import { AUDIT_STREAM } from '../../operations/audit/entry.ts';
+import { businessKeys, classify } from '../../operations/audit/classify.ts';
 
 export const dlqCommand: CommandSpec = {
   name: 'dlq',
@@ -23,7 +27,9 @@ export const dlqCommand: CommandSpec = {
     'original headers (and a fresh message id), then removes it from the dead-letter stream\n' +
     'unless --keep is given. A body too large for one message is stored apart (a claim check):\n' +
     'show gives its reference and size, replay republishes the reference. A dead letter of a\n' +
-    'drop-folder file is replayed by writing the file back into the folder given with --to-dir.',
+    'drop-folder file is replayed by writing the file back into the folder given with --to-dir.\n' +
+    'Each replay is recorded in the audit log (when the server has one) with who did it: --actor,\n' +
+    'or the user running the command.',
   options: {
     nats: commonOptions.nats,
     data: commonOptions.data,
@@ -33,6 +39,8 @@ export const dlqCommand: CommandSpec = {
     keep: { type: 'boolean', description: 'replay: leave the dead letters in place' },
     'to-dir': { type: 'string', value: 'DIR', description: 'replay: the drop folder that dead letters of files are written back to' },
     json: { type: 'boolean', description: 'list/show: JSON output' },
+    actor: { type: 'string', value: 'NAME', description: 'replay: who replays, for the audit log (default: $USER)' },
+    note: { type: 'string', value: 'TEXT', description: 'replay: why, for the audit log' },
   },
   positionals: { min: 1, max: -1 },
   async run(args) {
@@ -160,6 +168,7 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
   const keep = flag(args, 'keep');
   const toDir = str(args, 'to-dir');
   const cc = new ClaimCheck(client.js);
+  const audited = await auditedBy(client, args);
   const progress = new Progress(targets.length);
   let failed = 0;
   for (const seq of targets) {
@@ -182,6 +191,20 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
         await client.js.publish(plan.subject, plan.data, { msgID: plan.msgId, headers: h });
       }
       if (!keep) await client.jsm.streams.deleteMessage(stream, seq, false);
+      if (audited) {
+        const h = headerObject(m.header);
+        const partner = classify(plan.subject)?.partner;
+        await recordOperatorAction(client.nc, {
+          actor: audited.actor,
+          action: 'dlq.replay',
+          target: `${stream}:${seq}`,
+          note: audited.note ?? `to ${plan.subject}${h[DLQ.pipeline] ? ` (pipeline ${h[DLQ.pipeline]})` : ''}`,
+          keys: businessKeys(plan.data, h[DLQ.sourceMsgId]),
+          ...(partner === undefined ? {} : { partner }),
+        }).catch((err: unknown) => {
+          throw new Error(`replayed, but ${(err as Error).message}`);
+        });
+      }
     } catch (err) {
       failed++;
       process.stderr.write(`dead letter ${seq}: replay to ${plan.subject} failed: ${(err as Error).message}\n`);
@@ -191,6 +214,22 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
   progress.done();
   process.stdout.write(`replayed ${targets.length - failed} of ${targets.length} dead letter(s)${failed ? `; ${failed} failed` : ''}\n`);
   return failed > 0 ? 1 : 0;
+}
+
+/**
+ * Who replays, when the server keeps an audit log (a server without one replays as before).
+ * The actor is a name given or the OS user, never a credential.
+ */
+async function auditedBy(client: Client, args: ParsedArgs): Promise<{ actor: string; note?: string } | undefined> {
+  const actor = str(args, 'actor') ?? process.env.USER ?? process.env.USERNAME ?? userInfo().username;
+  if (!/^[A-Za-z0-9_.@-]{1,64}$/.test(actor)) throw new UsageError(`--actor '${actor}' must be 1-64 of A-Z a-z 0-9 _ . @ -`);
+  const note = str(args, 'note');
+  try {
+    await client.jsm.streams.info(AUDIT_STREAM);
+  } catch {
+    return undefined;
+  }
+  return { actor, ...(note === undefined ? {} : { note }) };
 }
 
 /**

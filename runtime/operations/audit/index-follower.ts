@@ -1,0 +1,36 @@
+/** Keeps an AuditIndex up with the AUDIT stream: one LMDB transaction per batch read. */
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { AUDIT_STREAM } from './entry.ts';
+import type { AuditIndex } from './index-store.ts';
+import { StreamReader } from './stream-reader.ts';
+
+export class IndexFollower {
+  private readonly reader: StreamReader;
+  private readonly index: AuditIndex;
+  private running: Promise<void> | undefined;
+
+  constructor(js: JetStreamClient, index: AuditIndex, logger?: Logger, stream: string = AUDIT_STREAM) {
+    this.index = index;
+    this.reader = new StreamReader({ js, stream, from: index.lastSeq + 1, batch: 500, ...(logger ? { logger } : {}) });
+  }
+
+  /** Follows the stream until stop(). */
+  start(): void {
+    this.running ??= this.reader.run((batch) => void this.index.apply(batch));
+  }
+
+  /**
+   * Reads what the stream holds now (up to `lastSeq`, its last sequence), then returns: the
+   * CLI's way, index then answer. Already there: no read at all.
+   */
+  async catchUp(lastSeq: number): Promise<void> {
+    if (this.index.lastSeq >= lastSeq) return;
+    await this.reader.run((batch) => void this.index.apply(batch), true);
+  }
+
+  async stop(): Promise<void> {
+    this.reader.stop();
+    await this.running;
+  }
+}
