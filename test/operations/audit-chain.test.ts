@@ -59,13 +59,14 @@ describe('audit chain', () => {
         return new AuditChain(jetstream(nc), await jetstreamManager(nc));
       }),
     );
+    const draft = (i: number, n: number) => () => ({ record: { kind: 'partner-transaction' as const, direction: 'in' as const, partner: `p${i}`, keys: [`K-${i}-${n}`], time: new Date().toISOString(), actor: 'crossdock' }, msgId: `t:${i}:${n}` });
+    // Single appends and pipelined rounds of ten, all at once: refused rounds are redrafted.
     await Promise.all(
       writers.map((w, i) =>
-        Promise.all(
-          Array.from({ length: 40 }, (_, n) =>
-            w.append(() => ({ record: { kind: 'partner-transaction', direction: 'in', partner: `p${i}`, keys: [`K-${i}-${n}`], time: new Date().toISOString(), actor: 'crossdock' }, msgId: `t:${i}:${n}` })),
-          ),
-        ),
+        Promise.all([
+          ...Array.from({ length: 10 }, (_, n) => w.append(draft(i, n))),
+          ...Array.from({ length: 3 }, (_, r) => w.appendMany(Array.from({ length: 10 }, (_, n) => draft(i, 10 + r * 10 + n)))),
+        ]),
       ),
     );
     const all = await entries('AUDIT');
@@ -79,6 +80,22 @@ describe('audit chain', () => {
     expect(writers.reduce((n, w) => n + w.stats.conflicts, 0)).toBeGreaterThan(0);
     const v = await verifyChain(nats.js, nats.jsm);
     expect(v).toMatchObject({ ok: true, entries: 120, headSeq: 120, headHash: all[119]!.hash });
+  });
+
+  it('a pipelined round whose first entry lost its slot to another writer does not land its later entries on the stranger', async () => {
+    const a = new AuditChain(nats.js, nats.jsm);
+    const b = new AuditChain(nats.js, nats.jsm);
+    const staleHead = await a.currentHead();
+    const rec = (k: string) => () => ({ record: { kind: 'erp-posting' as const, keys: [k], time: new Date().toISOString(), actor: 'crossdock' }, msgId: `slot:${k}` });
+    // B takes the slot A's first entry expects; A's second entry expects exactly B's sequence.
+    expect((await b.append(rec('B'))).status).toBe('appended');
+    const outs = await a.appendMany([rec('A1'), rec('A2')]);
+    expect(outs.map((o) => o.status)).toEqual(['appended', 'appended']);
+    expect(a.stats.conflicts).toBeGreaterThan(0);
+    const tail = (await entries('AUDIT')).slice(-3);
+    expect(tail.map((e) => e.keys[0])).toEqual(['B', 'A1', 'A2']);
+    expect(tail[0]!.seq).toBe(staleHead.seq + 1);
+    expect((await verifyChain(nats.js, nats.jsm)).ok).toBe(true);
   });
 
   it('records who did an operator action, and a source cursor moves only with its stream', async () => {
@@ -114,7 +131,7 @@ describe('audit chain', () => {
 
     it('an intact copy verifies', async () => {
       const name = await copyWith((es) => es);
-      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: true, entries: 122 });
+      expect(await verifyChain(nats.js, nats.jsm, name)).toMatchObject({ ok: true, entries: 125 });
     });
 
     it('an altered entry: its sequence, as altered', async () => {

@@ -11,10 +11,13 @@
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { MSG_ID } from '../../components/header-names.ts';
-import { AuditChain } from './chain.ts';
+import { AuditChain, type ChainHead, type Draft } from './chain.ts';
 import { classify, recordFor } from './classify.ts';
 import { sha256Hex } from './entry.ts';
 import { StreamReader } from './stream-reader.ts';
+
+/** Entries published at once before waiting for their acknowledgments. */
+const PIPELINE = 64;
 
 export interface AuditorOptions {
   readonly js: JetStreamClient;
@@ -49,6 +52,7 @@ export class Auditor {
   }
 
   private async recordBatch(stream: string, batch: readonly JsMsg[]): Promise<void> {
+    const makes: ((head: ChainHead) => Draft | undefined)[] = [];
     for (const m of batch) {
       this.stats.seen++;
       const c = classify(m.subject);
@@ -63,9 +67,14 @@ export class Auditor {
         bodySha256: sha256Hex(m.data),
       });
       const seq = m.seq;
-      const out = await this.o.chain.append((head) => ((head.cursor[stream] ?? 0) >= seq ? undefined : { record, msgId: `audit:${stream}:${seq}`, source: { stream, seq } }));
-      if (out.status === 'appended') this.stats.recorded++;
-      else this.stats.alreadyRecorded++;
+      makes.push((head) => ((head.cursor[stream] ?? 0) >= seq ? undefined : { record, msgId: `audit:${stream}:${seq}`, source: { stream, seq } }));
+    }
+    // Pipelined in rounds of PIPELINE: one round trip per round, not per entry.
+    for (let i = 0; i < makes.length; i += PIPELINE) {
+      for (const out of await this.o.chain.appendMany(makes.slice(i, i + PIPELINE))) {
+        if (out.status === 'appended') this.stats.recorded++;
+        else this.stats.alreadyRecorded++;
+      }
     }
   }
 }

@@ -68,49 +68,94 @@ export class AuditChain {
   }
 
   /** Appends what `make` drafts on top of the current head; `make` runs again after a conflict. */
-  append(make: (head: ChainHead) => Draft | undefined): Promise<AppendOutcome> {
-    const run = this.queue.then(() => this.appendNow(make));
+  async append(make: (head: ChainHead) => Draft | undefined): Promise<AppendOutcome> {
+    return (await this.appendMany([make]))[0] as AppendOutcome;
+  }
+
+  /**
+   * Appends several drafts in their order, pipelined: all are sealed on top of each other and
+   * published at once, entry k expecting the stream's last sequence and last message id to be
+   * entry k-1's. The server stores a prefix of them; after the first refused one (another
+   * writer got in) the rest are drafted again on the reloaded head. The message id check is what
+   * keeps a later entry from landing on a stranger that took the slot of a refused one; the
+   * first entry of a round checks the sequence only, which survives a server restart.
+   */
+  appendMany(makes: readonly ((head: ChainHead) => Draft | undefined)[]): Promise<AppendOutcome[]> {
+    const run = this.queue.then(() => this.appendManyNow(makes));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async appendNow(make: (head: ChainHead) => Draft | undefined): Promise<AppendOutcome> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  private async appendManyNow(makes: readonly ((head: ChainHead) => Draft | undefined)[]): Promise<AppendOutcome[]> {
+    const outcomes: AppendOutcome[] = new Array<AppendOutcome>(makes.length);
+    let next = 0;
+    let refusedInARow = 0;
+    while (next < makes.length) {
       const head = await this.currentHead();
-      const draft = make(head);
-      if (!draft) {
-        this.stats.skipped++;
-        return { status: 'skipped' };
-      }
-      const cursor = draft.source ? { ...head.cursor, [draft.source.stream]: draft.source.seq } : head.cursor;
-      const entry = sealEntry(draft.record, { seq: head.seq + 1, prev: head.hash, cursor });
-      try {
-        const ack = await this.js.publish(auditSubject(entry), encodeEntry(entry), { msgID: draft.msgId, expect: { lastSequence: head.seq, streamName: this.stream } });
-        if (ack.duplicate) {
-          // Someone (perhaps this process, before a lost acknowledgment) wrote it: our head is stale.
-          this.head = undefined;
-          this.stats.duplicates++;
-          return { status: 'duplicate', seq: ack.seq };
+      const sealed: { readonly i: number; readonly entry: AuditEntry; readonly msgId: string }[] = [];
+      let tip = head;
+      for (let i = next; i < makes.length; i++) {
+        const draft = (makes[i] as (head: ChainHead) => Draft | undefined)(tip);
+        if (!draft) {
+          // The cursor only grows: recorded on this tip is recorded on any later one.
+          outcomes[i] = { status: 'skipped' };
+          this.stats.skipped++;
+          continue;
         }
-        this.head = { seq: ack.seq, hash: entry.hash, cursor };
-        this.stats.appended++;
-        return { status: 'appended', entry };
-      } catch (err) {
+        const cursor = draft.source ? { ...tip.cursor, [draft.source.stream]: draft.source.seq } : tip.cursor;
+        const entry = sealEntry(draft.record, { seq: tip.seq + 1, prev: tip.hash, cursor });
+        sealed.push({ i, entry, msgId: draft.msgId });
+        tip = { seq: entry.seq, hash: entry.hash, cursor };
+      }
+      if (sealed.length === 0) break;
+      const acks = await Promise.allSettled(
+        sealed.map((s, k) =>
+          this.js.publish(auditSubject(s.entry), encodeEntry(s.entry), {
+            msgID: s.msgId,
+            expect: { lastSequence: s.entry.seq - 1, streamName: this.stream, ...(k === 0 ? {} : { lastMsgID: (sealed[k - 1] as (typeof sealed)[number]).msgId }) },
+          }),
+        ),
+      );
+      next = makes.length;
+      for (let k = 0; k < sealed.length; k++) {
+        const s = sealed[k] as (typeof sealed)[number];
+        const ack = acks[k] as PromiseSettledResult<{ seq: number; duplicate: boolean }>;
+        if (ack.status === 'fulfilled' && !ack.value.duplicate) {
+          outcomes[s.i] = { status: 'appended', entry: s.entry };
+          this.head = { seq: s.entry.seq, hash: s.entry.hash, cursor: s.entry.cursor };
+          this.stats.appended++;
+          refusedInARow = 0;
+          continue;
+        }
+        // From here on nothing of this round is known to be ours: reload and draft the rest again.
         this.head = undefined;
-        if (!isWrongLastSequence(err)) throw err;
-        this.stats.conflicts++;
-        // Writers that collided would collide again in lockstep; a little jitter parts them.
-        if (attempt > 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+        if (ack.status === 'fulfilled') {
+          // Someone (perhaps this process, before a lost acknowledgment) stored it already.
+          outcomes[s.i] = { status: 'duplicate', seq: ack.value.seq };
+          this.stats.duplicates++;
+          next = s.i + 1;
+        } else {
+          if (!isConflict(ack.reason)) throw ack.reason;
+          this.stats.conflicts++;
+          next = s.i;
+          if (++refusedInARow >= MAX_ATTEMPTS) throw new Error(`could not append to the audit log: the chain head moved ${MAX_ATTEMPTS} times in a row`);
+          // Writers that collided would collide again in lockstep; a little jitter parts them.
+          if (refusedInARow > 2) await new Promise((r) => setTimeout(r, Math.random() * 5 * refusedInARow));
+        }
+        break;
       }
     }
-    throw new Error(`could not append to the audit log: the chain head moved ${MAX_ATTEMPTS} times in a row`);
+    return outcomes;
   }
 }
 
-/** JetStream's answer to an "expected last sequence" that is not the stream's last (10071). */
-export function isWrongLastSequence(err: unknown): boolean {
-  if (err instanceof JetStreamApiError) return err.apiError().err_code === 10071 || /wrong last sequence/i.test(err.message);
-  return err instanceof Error && /wrong last sequence/i.test(err.message);
+/**
+ * JetStream's refusal of an append on a stale head: the stream's last sequence (10071) or last
+ * message id (10070) is not the one the entry expected.
+ */
+export function isConflict(err: unknown): boolean {
+  if (err instanceof JetStreamApiError) return [10070, 10071].includes(err.apiError().err_code ?? 0) || /wrong last (sequence|msg ?id)/i.test(err.message);
+  return err instanceof Error && /wrong last (sequence|msg ?id)/i.test(err.message);
 }
 
 /** The head of the chain as stored: the stream's last message. */
