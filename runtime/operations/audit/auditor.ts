@@ -40,7 +40,7 @@ export class Auditor {
   async start(): Promise<void> {
     const head = await this.o.chain.currentHead();
     for (const stream of this.o.streams) {
-      const reader = new StreamReader({ js: this.o.js, stream, from: (head.cursor[stream] ?? 0) + 1, logger: this.o.logger });
+      const reader = new StreamReader({ js: this.o.js, stream, from: (head.cursor[stream] ?? 0) + 1, group: PIPELINE, logger: this.o.logger });
       this.readers.push(reader);
       this.running.push(reader.run((batch) => this.recordBatch(stream, batch)));
     }
@@ -69,12 +69,10 @@ export class Auditor {
       const seq = m.seq;
       makes.push((head) => ((head.cursor[stream] ?? 0) >= seq ? undefined : { record, msgId: `audit:${stream}:${seq}`, source: { stream, seq } }));
     }
-    // Pipelined in rounds of PIPELINE: one round trip per round, not per entry.
-    for (let i = 0; i < makes.length; i += PIPELINE) {
-      for (const out of await this.o.chain.appendMany(makes.slice(i, i + PIPELINE))) {
-        if (out.status === 'appended') this.stats.recorded++;
-        else this.stats.alreadyRecorded++;
-      }
+    // One pipelined round (the reader's groups are PIPELINE long): one round trip, not one per entry.
+    for (const out of await this.o.chain.appendMany(makes)) {
+      if (out.status === 'appended') this.stats.recorded++;
+      else this.stats.alreadyRecorded++;
     }
   }
 }

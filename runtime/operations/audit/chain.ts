@@ -135,6 +135,8 @@ export class AuditChain {
           this.stats.duplicates++;
           next = s.i + 1;
         } else {
+          // Not a refusal (a timeout, the connection lost): whether it was stored is unknown, so
+          // is the head; the next append reloads it and the cursor or message id tells.
           if (!isConflict(ack.reason)) throw ack.reason;
           this.stats.conflicts++;
           next = s.i;

@@ -12,7 +12,7 @@ export class IndexFollower {
 
   constructor(js: JetStreamClient, index: AuditIndex, logger?: Logger, stream: string = AUDIT_STREAM) {
     this.index = index;
-    this.reader = new StreamReader({ js, stream, from: index.lastSeq + 1, batch: 500, ...(logger ? { logger } : {}) });
+    this.reader = new StreamReader({ js, stream, from: index.lastSeq + 1, batch: 500, group: 500, ...(logger ? { logger } : {}) });
   }
 
   /** Follows the stream until stop(). */

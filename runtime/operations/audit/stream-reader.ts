@@ -11,7 +11,10 @@ export interface ReadOptions {
   readonly stream: string;
   /** First sequence to read. */
   readonly from: number;
+  /** Most messages one pull asks for (and holds). */
   readonly batch?: number;
+  /** Most messages handed to `handle` at once. */
+  readonly group?: number;
   readonly logger?: Logger;
 }
 
@@ -26,38 +29,44 @@ export class StreamReader {
   }
 
   /**
-   * Hands each batch to `handle` until stop() (or, with `untilCaughtUp`, until the stream has no
-   * more). On a failure (connection lost, a handler's error) it waits and resumes at the first
-   * sequence not yet handled, so `handle` sees every message at least once and in order.
+   * Hands messages to `handle` in groups until stop() (or, with `untilCaughtUp`, until the
+   * stream has no more). A group closes when it reaches `group` messages or the stream has
+   * nothing more for now, and is handled while the pull stays open: a trickle is handled as it
+   * comes, and at most one pull's messages (`batch`) wait in memory. On a failure (connection
+   * lost, a handler's error) it waits and resumes at the first sequence not yet handled, so
+   * `handle` sees every message at least once and in order.
    */
-  async run(handle: (batch: JsMsg[]) => Promise<void> | void, untilCaughtUp = false): Promise<void> {
+  async run(handle: (messages: JsMsg[]) => Promise<void> | void, untilCaughtUp = false): Promise<void> {
     let from = this.o.from;
+    const groupSize = this.o.group ?? 64;
     while (!this.stopped) {
       try {
         const consumer = await this.o.js.consumers.get(this.o.stream, from <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
-        let cutShort = false;
-        while (!this.stopped && !cutShort) {
+        while (!this.stopped) {
           const iter = await consumer.fetch({ max_messages: this.o.batch ?? 256, expires: untilCaughtUp ? 1000 : 5000 });
           this.current = iter;
-          const batch: JsMsg[] = [];
-          let pending = -1;
+          let group: JsMsg[] = [];
+          let got = 0;
+          let caughtUp = false;
+          const flush = async (): Promise<void> => {
+            if (group.length === 0) return;
+            const g = group;
+            group = [];
+            await handle(g);
+            from = (g[g.length - 1] as JsMsg).seq + 1;
+          };
           for await (const m of iter) {
-            batch.push(m);
-            pending = m.info.pending;
-            // Caught up: handle now rather than wait out the pull. Messages the pull received
-            // after this one are dropped with it, and the ordered consumer would go on after
-            // them, so the next pull starts from a fresh consumer at the first one not handled.
-            if (pending === 0) {
-              cutShort = true;
-              break;
-            }
+            got++;
+            group.push(m);
+            caughtUp = m.info.pending === 0;
+            if (caughtUp || group.length >= groupSize) await flush();
+            // Leaving the pull drops what it holds; only once nothing more will be read.
+            if (caughtUp && untilCaughtUp) break;
+            if (this.stopped) break;
           }
+          await flush();
           this.current = undefined;
-          if (batch.length > 0) {
-            await handle(batch);
-            from = (batch[batch.length - 1] as JsMsg).seq + 1;
-          }
-          if (untilCaughtUp && (batch.length === 0 || pending === 0)) return;
+          if (untilCaughtUp && (got === 0 || caughtUp)) return;
         }
       } catch (err) {
         if (this.stopped) break;
