@@ -119,6 +119,13 @@ describe('audit chain', () => {
     expect((await verifyChain(nats.js, nats.jsm)).ok).toBe(true);
   });
 
+  it('denyDelete/denyPurge: unchanged on every start, turned on in place, refused to be turned off', async () => {
+    expect(await ensureStreams(nats.jsm, [audit('AUDIT', true)])).toEqual([{ stream: 'AUDIT', action: 'unchanged', fields: [] }]);
+    await ensureStreams(nats.jsm, [audit('LATER', false)]);
+    expect(await ensureStreams(nats.jsm, [audit('LATER', true)])).toEqual([{ stream: 'LATER', action: 'updated', fields: ['deny_delete', 'deny_purge'] }]);
+    await expect(ensureStreams(nats.jsm, [audit('AUDIT', false)])).rejects.toThrow(/differs from the server in deny_delete, deny_purge and JetStream refused/);
+  });
+
   describe('verify names the first entry that does not verify, in a copy of the log', () => {
     let copy = 0;
     /** The log copied into a stream that allows deletes, with `change` applied to the copy. */
