@@ -14,6 +14,7 @@ import { compileStreams, checkStreamSet, type StreamDeclaration } from './stream
 import { ProjectResources, displayPath, layoutFor, type ProjectLayout } from './resources.ts';
 import type { AvailabilityPolicy } from '../availability/policy.ts';
 import { compileAvailabilityPolicy, checkAvailabilityStreams } from './availability-policy.ts';
+import { compileExpectations, checkExpectationStreams, type ExpectationSet } from './expectations.ts';
 
 export interface LoadOptions {
   readonly env?: EnvLookup;
@@ -28,6 +29,8 @@ export interface Project {
   readonly streams: readonly StreamDeclaration[];
   /** The availability policy (a file with a top-level `availability:` key), when the project has one. */
   readonly availability?: AvailabilityPolicy;
+  /** Business SLA timers (a file with a top-level `expectations:` key), when the project has them. */
+  readonly expectations?: ExpectationSet;
   /** Fixture test files (`*.test.yaml`), parsed but not yet run. */
   readonly testFiles: readonly YamlSource[];
   readonly sources: ReadonlyMap<string, YamlSource>;
@@ -67,6 +70,7 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
   const testFiles: YamlSource[] = [];
   const streams: StreamDeclaration[] = [];
   const policySources: YamlSource[] = [];
+  const expectationSources: YamlSource[] = [];
 
   if (!existsSync(layout.pipelinesDir)) {
     diags.error(displayPath(layout.pipelinesDir), { line: 1, col: 1 }, 'no-pipelines', 'pipelines folder not found');
@@ -87,6 +91,8 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
       streams.push(...compileStreams(source, diags));
     } else if (isRecord(value) && 'availability' in value) {
       policySources.push(source);
+    } else if (isRecord(value) && 'expectations' in value) {
+      expectationSources.push(source);
     } else {
       diags.error(file, { line: 1, col: 1 }, 'unknown-document', 'not a Crossdock file: expected a top-level `pipeline:` or `streams:` key (fixture tests end in .test.yaml)');
     }
@@ -100,6 +106,15 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
     }
     availability = compileAvailabilityPolicy(source, diags);
     if (availability) checkAvailabilityStreams(availability, streams, source, diags);
+  }
+  let expectations: ExpectationSet | undefined;
+  for (const source of expectationSources) {
+    if (expectationSources[0] !== source) {
+      diags.error(source.file, source.locate(['expectations'], 'key'), 'expectations-duplicate', `a project has one expectations file (the first is ${expectationSources[0]!.file})`);
+      continue;
+    }
+    expectations = compileExpectations(source, diags, resources.compileOptions);
+    if (expectations) checkExpectationStreams(expectations, streams, source, diags);
   }
 
   const only = options.only && options.only.length > 0 ? new Set(options.only) : undefined;
@@ -125,7 +140,7 @@ export function loadProject(pipelinesDir: string, options: LoadOptions = {}): Pr
     }
   }
   crossCheck(pipelines, streams, sources, diags);
-  return { layout, pipelines, streams, ...(availability ? { availability } : {}), testFiles, sources, resources, diagnostics: diags };
+  return { layout, pipelines, streams, ...(availability ? { availability } : {}), ...(expectations ? { expectations } : {}), testFiles, sources, resources, diagnostics: diags };
 }
 
 /** Checks that need every pipeline and stream at once. */
