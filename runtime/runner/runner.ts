@@ -25,6 +25,8 @@ import { registerAvailabilityRoutes } from '../availability/http.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
 import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
 import { startAuditService, type AuditService } from '../operations/audit/service.ts';
+import { ExpectationService } from '../operations/expectations/service.ts';
+import { registerExpectationRoutes } from '../operations/expectations/http.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -78,6 +80,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let availability: AvailabilityService | undefined;
   let healthMetrics: RunnerHealth | undefined;
   let audit: AuditService | undefined;
+  let expectations: ExpectationService | undefined;
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -109,6 +112,13 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     }
     // One worker of a group writes audit entries; every runner may (the chain keeps one order).
     audit = await startAuditService({ js: jetstream(conn), jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
+    if (project.expectations) {
+      // Each runner (and worker) folds its own view and arms its own timer; the exception's
+      // message id lets JetStream keep one copy however many raise it.
+      const viewDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
+      expectations = await ExpectationService.start({ nc: conn, set: project.expectations, streams: project.streams, dataDir: viewDataDir, logger, metrics: metrics.registry, runner: `pid ${process.pid}` });
+      if (http) registerExpectationRoutes(http, expectations, access);
+    }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
@@ -144,7 +154,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       drivers,
       metrics,
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit).finally(() => ownMetrics.stop());
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
@@ -153,6 +163,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);
     await audit?.stop().catch(() => undefined);
+    await expectations?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
     await embedded?.stop();
@@ -177,6 +188,7 @@ async function shutdown(
   logger: Logger,
   availability?: AvailabilityService,
   audit?: AuditService,
+  expectations?: ExpectationService,
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
@@ -195,6 +207,7 @@ async function shutdown(
   }
   // Its last appends go out while the connection is still up.
   if (audit && !(await within(audit.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'audit log did not stop in time; closing anyway');
+  if (expectations && !(await within(expectations.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'expectations did not stop in time; closing anyway');
   // drain() flushes the acks still in the outgoing buffer, and needs the server to answer.
   // close() ends the reconnect attempts, which would otherwise keep the process alive.
   const drained = connection.connected && (await within(nc.drain().then(() => true, () => false), CLOSE_STEP_MS));
