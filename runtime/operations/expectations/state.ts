@@ -50,7 +50,8 @@ export interface Sighting {
 
 /** The record after one more document; the same record object when nothing changed. */
 export function applySighting(before: ExpectationRecord | undefined, s: Sighting): ExpectationRecord {
-  const r: ExpectationRecord = before ?? { keys: s.keys, labels: {} };
+  // Keys and labels come from the `when` alone, so what was read first does not matter.
+  const r: ExpectationRecord = before ?? { keys: {}, labels: {} };
   if (s.role === 'expect') {
     if (r.expectAt !== undefined && r.expectAt <= s.at) return r;
     return { ...r, expectAt: s.at };

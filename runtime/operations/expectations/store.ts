@@ -4,7 +4,7 @@
  * late ones, running totals per name, and the last sequence folded from each stream — all
  * written in one transaction per batch, so after any crash the view and its positions agree.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { applyFired, applySighting, isClosedInTime, isDue, statusOf, type ExpectationRecord, type Sighting } from './state.ts';
@@ -92,8 +92,8 @@ export class ExpectationBatch {
       if (nowDue && (!wasDue || before.deadline !== now.deadline)) s.tables.due.putSync([now.deadline as number, name, key], 1);
       const wasLate = before !== undefined && statusOf(before) === 'late';
       const nowLate = statusOf(now) === 'late';
-      if (wasLate && !nowLate) s.tables.late.removeSync([before.deadline as number, name, key]);
-      if (nowLate && !wasLate) s.tables.late.putSync([now.deadline as number, name, key], 1);
+      if (wasLate && (!nowLate || before.deadline !== now.deadline)) s.tables.late.removeSync([before.deadline as number, name, key]);
+      if (nowLate && (!wasLate || before.deadline !== now.deadline)) s.tables.late.putSync([now.deadline as number, name, key], 1);
       const wasClosed = before !== undefined && isClosedInTime(before);
       const nowClosed = isClosedInTime(now);
       const t = tot(name);
@@ -105,6 +105,14 @@ export class ExpectationBatch {
     }
     for (const [name, t] of totals) s.tables.meta.putSync(['totals', name], t);
     for (const [stream, seq] of this.seqs) s.tables.meta.putSync(['seq', stream], seq);
+  }
+}
+
+function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -129,10 +137,26 @@ export class ExpectationStore {
     };
   }
 
+  /**
+   * Like the availability view: commits are not fsynced (a process crash loses nothing, the
+   * pages are in the OS's cache), and a view written before the host last booted may have lost
+   * pages, so it is removed and rebuilt from the streams. Without a boot id, every commit syncs.
+   */
   static open(dataDir: string): ExpectationStore {
     const dir = join(dataDir, 'expectations');
+    const file = join(dir, 'expectations.mdb');
     mkdirSync(dir, { recursive: true });
-    return new ExpectationStore(open({ path: join(dir, 'expectations.mdb'), maxDbs: 8 }));
+    const boot = bootId();
+    if (boot !== undefined) {
+      const marker = join(dir, 'boot-id');
+      const writtenUnder = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+      if (existsSync(file) && writtenUnder !== boot) {
+        rmSync(file, { force: true });
+        rmSync(`${file}-lock`, { force: true });
+      }
+      writeFileSync(marker, boot + '\n');
+    }
+    return new ExpectationStore(open({ path: file, maxDbs: 8, noSync: boot !== undefined, useWritemap: boot !== undefined }));
   }
 
   get(name: string, key: string): ExpectationRecord | undefined {

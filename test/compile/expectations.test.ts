@@ -1,0 +1,99 @@
+/**
+ * The expectations file: the shipped one compiles to the seed's four SLAs, and each mistake
+ * is reported with file:line:col, all of them in one load.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { loadProject } from '../../runtime/compile/project.ts';
+import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
+import { REPO, repoFile, tempProject } from '../support/project.ts';
+
+describe('expectations file', () => {
+  it('the shipped project has the four SLAs of the seed, on declared streams, with their calendars', () => {
+    const p = loadProject(join(REPO, 'pipelines'));
+    expect(p.diagnostics.items.filter((d) => d.file.includes('expectations'))).toEqual([]);
+    const set = p.expectations;
+    expect(set?.expectations.map((e) => [e.name, e.raise.type, e.within, e.calendar?.name ?? null])).toEqual([
+      ['order-acceptance', 'late-order-acceptance', '15m', null],
+      ['pick-release', 'late-release', '4h', 'warehouse-shifts'],
+      ['shipment-confirmation', 'late-shipment', '16h', 'warehouse-shifts'],
+      ['supplier-response', 'late-ack', '2d', 'supplier-days'],
+    ]);
+    const supplier = set?.expectations.find((e) => e.name === 'supplier-response');
+    expect(supplier?.when[0]?.subject).toBe('erp.out.purchaseorders.*');
+    expect(supplier?.expect[0]?.subject).toBe('erp.purchaseorder-acks.*');
+  });
+
+  it('the shipped key expressions read the same key from the PO and from its acknowledgment', async () => {
+    const set = loadProject(join(REPO, 'pipelines')).expectations;
+    const supplier = set?.expectations.find((e) => e.name === 'supplier-response');
+    const po = JSON.parse(repoFile('runtime/demo/day/payloads/canonical/purchase-order/valid/node-x12-850.json')) as unknown;
+    const key = await supplier?.when[0]?.key.evaluate(po, { subject: 'erp.out.purchaseorders.999999999', headers: {} });
+    const partner = await supplier?.when[0]?.partner?.evaluate(po, { subject: 'erp.out.purchaseorders.999999999', headers: {} });
+    expect(key).toEqual({ poNumber: '08292233294' });
+    expect(partner).toBe('999999999');
+    const ship = set?.expectations.find((e) => e.name === 'shipment-confirmation');
+    const confirmation = JSON.parse(repoFile('runtime/demo/day/payloads/pipelines/wms-shipments/shipment-shp-000871.json')) as unknown;
+    expect(await ship?.expect[0]?.key.evaluate(confirmation, { subject: 'wms.shipments.DC-EAST', headers: {} })).toEqual({ channel: 'shopify', orderNumber: '#1001' });
+  });
+
+  it('reports every mistake with file, line and column', () => {
+    const t = tempProject({
+      'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'),
+      'pipelines/sla.yaml': `calendars:
+  office:
+    timeZone: Mars/Olympus
+expectations:
+  a:
+    when: { subject: erp.out.purchaseorders.*, key: "poNumber &" }
+    expect: { subject: nowhere.x, key: poNumber }
+    within: 1h
+    calendar: shop
+    raise: { type: late-ack }
+  b:
+    when: { subject: erp.x, key: id }
+    expect: { subject: erp.y, key: id }
+    within: 1h
+    raise: { type: late-ack }
+`,
+    });
+    const p = loadProject(t.pipelinesDir);
+    expect(p.expectations).toBeUndefined();
+    const lines = p.diagnostics.sorted().map(formatDiagnostic);
+    expect(lines.some((l) => /pipelines\/sla\.yaml:3:15: .*calendar 'office': 'Mars\/Olympus' is not a time zone/.test(l))).toBe(true);
+    expect(lines.some((l) => /pipelines\/sla\.yaml:6:\d+: .*invalid JSONata/.test(l))).toBe(true);
+    expect(lines.some((l) => /pipelines\/sla\.yaml:6:\d+: .*needs a `partner` expression/.test(l))).toBe(true);
+    expect(lines.some((l) => /pipelines\/sla\.yaml:9:15: .*calendar 'shop', which is not declared/.test(l))).toBe(true);
+    expect(lines.some((l) => /pipelines\/sla\.yaml:12:11: expectation 'b': each `when` document needs a `partner`/.test(l))).toBe(true);
+  });
+
+  it('a field the schema does not know is reported where it is written', () => {
+    const t = tempProject({
+      'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'),
+      'pipelines/sla.yaml': `expectations:
+  a:
+    when: { subject: erp.x, key: id, partner: "'p'" }
+    expect: { subject: erp.y, key: id }
+    within: 1h
+    raise: { type: late-ack, colour: red }
+`,
+    });
+    const lines = loadProject(t.pipelinesDir).diagnostics.sorted().map(formatDiagnostic);
+    expect(lines).toContainEqual(expect.stringMatching(/pipelines\/sla\.yaml:6:\d+: .*colour/));
+  });
+
+  it('a subject outside every stream is an error naming the subject', () => {
+    const t = tempProject({
+      'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'),
+      'pipelines/sla.yaml': `expectations:
+  a:
+    when: { subject: erp.out.purchaseorders.*, key: poNumber, partner: "'x'" }
+    expect: { subject: nowhere.x, key: poNumber }
+    within: 1h
+    raise: { type: late-ack }
+`,
+    });
+    const lines = loadProject(t.pipelinesDir).diagnostics.sorted().map(formatDiagnostic);
+    expect(lines).toContainEqual(expect.stringMatching(/pipelines\/sla\.yaml:4:24: .*subject 'nowhere\.x' is not captured by any declared stream/));
+  });
+});
