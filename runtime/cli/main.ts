@@ -18,9 +18,10 @@ import { planCommand } from './commands/plan.ts';
 import { graphCommand } from './commands/graph.ts';
 import { mapCommand } from './commands/map.ts';
 import { auditCommand } from './commands/audit.ts';
+import { expectationsCommand } from './commands/expectations.ts';
 
 // `docs` documents every command, itself included, so it is given the list rather than importing it.
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

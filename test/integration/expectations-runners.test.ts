@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { startTestNats, tempDir, waitFor, type TestNats } from '../support/nats.ts';
 import { repoFile, tempProject, type TempProject } from '../support/project.ts';
-import { startRunnerProcess, type RunnerProcess } from '../support/runner-process.ts';
+import { runCli, startRunnerProcess, type RunnerProcess } from '../support/runner-process.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
 import { ExpectationService } from '../../runtime/operations/expectations/service.ts';
 import { ExpectationStore } from '../../runtime/operations/expectations/store.ts';
@@ -136,6 +136,15 @@ it('one late-ack with three runners and one SIGKILLed at the deadline; kill -9 a
   const dump = (s: ExpectationStore): unknown => ({ records: all(s.tables.records), due: all(s.tables.due), late: all(s.tables.late), totals: s.totals('supplier-response') });
   const fresh = dump(rebuilt.store);
   await rebuilt.stop();
+  // The CLI reads the same view from the data folder.
+  const cli = await runCli(['expectations', '--pipelines', project.pipelinesDir, '--data', killed.dataDir, '--late', '--json']);
+  expect(cli.code).toBe(0);
+  const listed = JSON.parse(cli.stdout) as { expectations: { name: string; late: number; closed: number; open: number }[]; items: { key: string; state: string }[] };
+  expect(listed.expectations).toEqual([{ name: 'supplier-response', within: '4s', open: 0, closed: 1, late: 2 }]);
+  expect(listed.items.map((i) => [i.key, i.state])).toEqual([['P-LATE', 'late'], ['P-AFTER-RESTART', 'late']]);
+  const text = await runCli(['expectations', '--pipelines', project.pipelinesDir, '--data', killed.dataDir, '--name', 'nope']);
+  expect(text.code).toBe(2);
+  expect(text.stderr).toContain("no expectation named 'nope' (known: supplier-response)");
   const killedView = ExpectationStore.open(killed.dataDir);
   try {
     expect(dump(killedView)).toEqual(fresh);

@@ -108,6 +108,12 @@ export class ExpectationBatch {
   }
 }
 
+const VIEW_FILE = 'expectations.mdb';
+
+export function expectationsDir(dataDir: string): string {
+  return join(dataDir, 'expectations');
+}
+
 function bootId(): string | undefined {
   try {
     return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
@@ -143,8 +149,8 @@ export class ExpectationStore {
    * pages, so it is removed and rebuilt from the streams. Without a boot id, every commit syncs.
    */
   static open(dataDir: string): ExpectationStore {
-    const dir = join(dataDir, 'expectations');
-    const file = join(dir, 'expectations.mdb');
+    const dir = expectationsDir(dataDir);
+    const file = join(dir, VIEW_FILE);
     mkdirSync(dir, { recursive: true });
     const boot = bootId();
     if (boot !== undefined) {
@@ -157,6 +163,12 @@ export class ExpectationStore {
       writeFileSync(marker, boot + '\n');
     }
     return new ExpectationStore(open({ path: file, maxDbs: 8, noSync: boot !== undefined, useWritemap: boot !== undefined }));
+  }
+
+  /** The view a runner writes, for reading beside it (the CLI); undefined when there is none. */
+  static openReadOnly(dataDir: string): ExpectationStore | undefined {
+    const file = join(expectationsDir(dataDir), VIEW_FILE);
+    return existsSync(file) ? new ExpectationStore(open({ path: file, maxDbs: 8, readOnly: true })) : undefined;
   }
 
   get(name: string, key: string): ExpectationRecord | undefined {
