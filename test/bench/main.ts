@@ -14,6 +14,7 @@ import { benchRunaway, runawayText } from './runaway.ts';
 import { benchLint, lintText } from './lint.ts';
 import { benchCluster, clusterText } from './cluster.ts';
 import { benchWorkers, workersText } from './workers.ts';
+import { benchExpectations, expectationsText } from './expectations.ts';
 import { fmt, ms, table } from './stats.ts';
 
 // `crossdock run` starts one worker per core by default; every other section measures one
@@ -73,6 +74,7 @@ const sections: Section[] = [
   tabled('reservations', (quick) => benchReservations({ quick }), reservationsText),
   tabled('cluster', (quick) => benchCluster({ quick }), clusterText),
   tabled('workers', (quick) => benchWorkers({ quick, cores: os.availableParallelism() }), workersText),
+  tabled('expectations', (quick) => benchExpectations({ quick }), expectationsText),
   {
     name: 'lint',
     async run(quick) {

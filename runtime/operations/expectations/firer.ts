@@ -92,11 +92,14 @@ export class DeadlineFirer {
           const still = this.o.dueBy(now, ROUND_LIMIT).filter((e) => !this.raised.has(`${e.name}\u0000${e.key}`));
           await Promise.all(
             still.map(async (e) => {
+              // Noted before the publish: the exceptions fold may see it before the ack arrives.
+              const id = `${e.name}\u0000${e.key}`;
+              this.raised.add(id);
               try {
                 await this.o.raise(e);
-                this.raised.add(`${e.name}\u0000${e.key}`);
                 this.stats.raised++;
               } catch (err) {
+                this.raised.delete(id);
                 retry = true;
                 this.o.onError(err as Error, e);
               }
@@ -116,10 +119,13 @@ export class DeadlineFirer {
     else this.arm(next);
   }
 
+  /** The earliest deadline not raised by this runner already (those wait for the exceptions fold). */
   private nextNotRaised(): number | undefined {
     const next = this.o.nextDeadline();
     if (next === undefined || this.raised.size === 0) return next;
-    // Raised ones stay in the index until the exceptions fold sees them (milliseconds): check again soon.
-    return Math.max(next, this.o.clock() + (next <= this.o.clock() ? RETRY_MS : 0));
+    const head = this.o.dueBy(Infinity, this.raised.size + 1);
+    const first = head.find((e) => !this.raised.has(`${e.name}\u0000${e.key}`));
+    // Only raised ones at the head (their fold has not come back yet): look again shortly.
+    return first ? first.record.deadline : this.o.clock() + RETRY_MS;
   }
 }
