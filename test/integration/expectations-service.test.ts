@@ -113,6 +113,10 @@ it('raises one late-ack at the deadline with several runners; the acknowledged P
   expect(text).toContain('crossdock_expectations_open{expectation="supplier-response"} 0');
   expect(text).toContain('crossdock_expectation_late_total{expectation="supplier-response"} 1');
   expect(text).toContain('crossdock_expectation_closed_in_time_total{expectation="supplier-response"} 1');
+  expect(text).toContain('crossdock_expectation_close_seconds_count{expectation="supplier-response"} 1');
+  // Runner a published it once: first (duplicate="false") or after b (duplicate="true").
+  const published = [...text.matchAll(/^crossdock_expectation_exceptions_published_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(published).toBe(1);
 
   // A view rebuilt from the streams is the same, and raises nothing.
   const c = await service(clock);
