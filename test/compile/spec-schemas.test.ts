@@ -37,12 +37,13 @@ describe('generated schemas', () => {
       streams: ajv.compile(JSON.parse(files['crossdock/streams.schema.json'] as string) as object),
       test: ajv.compile(JSON.parse(files['crossdock/pipeline-test.schema.json'] as string) as object),
       availability: ajv.compile(JSON.parse(files['crossdock/availability.schema.json'] as string) as object),
+      expectations: ajv.compile(JSON.parse(files['crossdock/expectations.schema.json'] as string) as object),
     };
     const checked: string[] = [];
     for (const file of listYamlFiles(join(REPO, 'pipelines'))) {
       const text = readFileSync(file, 'utf8');
       const doc = parse(text) as Record<string, unknown>;
-      const kind = isTestFile(file) ? 'test' : 'pipeline' in doc ? 'pipeline' : 'availability' in doc ? 'availability' : 'streams';
+      const kind = isTestFile(file) ? 'test' : 'pipeline' in doc ? 'pipeline' : 'availability' in doc ? 'availability' : 'expectations' in doc ? 'expectations' : 'streams';
       const v = validators[kind];
       expect(v(doc), `${file}: ${JSON.stringify(v.errors)}`).toBe(true);
       expect(text.split('\n')[0], `${file} has a yaml-language-server modeline`).toMatch(/^# yaml-language-server: \$schema=.*schemas\/crossdock\//);
@@ -51,6 +52,7 @@ describe('generated schemas', () => {
     expect(checked).toContain('pipeline');
     expect(checked).toContain('streams');
     expect(checked).toContain('test');
+    expect(checked).toContain('expectations');
   });
 
   it('rejects in the editor what the runner rejects: an unknown step kind', () => {
