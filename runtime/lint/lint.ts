@@ -9,6 +9,7 @@ import { runFixtures, type FixtureRun } from './fixture-runs.ts';
 import { buildFlow, type Flow } from './flow.ts';
 import type { LintRule } from './rule.ts';
 import { expressionsRule } from './rules/expressions.ts';
+import { expectationsRule } from './rules/expectations.ts';
 import { fixtureFilesRule } from './rules/fixture-files.ts';
 import { mappingFilesRule } from './rules/mapping-files.ts';
 import { messageIdsRule } from './rules/message-ids.ts';
@@ -16,7 +17,7 @@ import { schemaFilesRule } from './rules/schema-files.ts';
 import { subjectsRule } from './rules/subjects.ts';
 import { typedMappingsRule } from './rules/typed-mappings.ts';
 
-export const RULES: readonly LintRule[] = [expressionsRule, fixtureFilesRule, mappingFilesRule, messageIdsRule, schemaFilesRule, subjectsRule, typedMappingsRule];
+export const RULES: readonly LintRule[] = [expectationsRule, expressionsRule, fixtureFilesRule, mappingFilesRule, messageIdsRule, schemaFilesRule, subjectsRule, typedMappingsRule];
 
 export interface LintReport {
   readonly project: Project;

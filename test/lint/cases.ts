@@ -93,6 +93,9 @@ const P = 'pipelines/orders.yaml';
 const T = 'pipelines/orders.test.yaml';
 const withOutput = (output: string): Record<string, string> => ({ [P]: (BASE[P] as string).replace(/outputs:\n[\s\S]*$/, `outputs:\n${output}`) });
 
+/** Expectations raise business exceptions, so their projects need a stream for them. */
+const WITH_EXCEPTIONS = (BASE['pipelines/streams.yaml'] as string).replace('  DLQ:\n', '  EXCEPTIONS:\n    subjects: [exceptions.>]\n  DLQ:\n');
+
 export const CASES: readonly LintCase[] = [
   {
     name: 'a fixture test names a pipeline that does not exist',
@@ -373,6 +376,36 @@ tests:
     rule: 'typed-mappings',
     files: {
       [P]: (BASE[P] as string).replace('steps:\n', 'steps:\n  - validate: erp/line.schema.json\n'),
+    },
+    expected: [],
+  },
+  {
+    name: 'an expectation closing on a subject nothing publishes: a warning on that subject',
+    rule: 'expectations',
+    files: {
+      'pipelines/streams.yaml': WITH_EXCEPTIONS,
+      'pipelines/expectations.yaml': `expectations:
+  erp-posting:
+    when: { subject: channel.orders, key: id, partner: "'web'" }
+    expect: { subject: erp.posted.orders, key: id }
+    within: 15m
+    raise: { type: late-posting }
+`,
+    },
+    expected: ["pipelines/expectations.yaml:4:24: warning: expectation 'erp-posting': nothing publishes to 'erp.posted.orders' (no pipeline output and no external: entry producing it), so every one would be late"],
+  },
+  {
+    name: 'an expectation on subjects a pipeline and an outside system publish: no warning',
+    rule: 'expectations',
+    files: {
+      'pipelines/streams.yaml': WITH_EXCEPTIONS,
+      'pipelines/expectations.yaml': `expectations:
+  erp-handoff:
+    when: { subject: channel.orders, key: id, partner: "'web'" }
+    expect: { subject: erp.orders.*, key: id }
+    within: 15m
+    raise: { type: late-handoff }
+`,
     },
     expected: [],
   },
