@@ -51,7 +51,14 @@ export async function startAuditService(o: AuditServiceOptions): Promise<AuditSe
   let auditor: Auditor | undefined;
   if (o.write) {
     auditor = new Auditor({ js: o.js, chain: new AuditChain(o.js, o.jsm, found.audit), streams: found.sources, logger: o.logger });
-    await auditor.start();
+    try {
+      await auditor.start();
+    } catch (err) {
+      // The runner's start fails with this; leave nothing reading or open behind.
+      await follower.stop();
+      await index.close();
+      throw err;
+    }
   }
   if (o.http) registerAuditRoutes(o.http.server, index, o.http.access);
   o.logger.info({ stream: found.audit, sources: auditor ? found.sources : [] }, 'audit log started');
