@@ -19,9 +19,10 @@ import { graphCommand } from './commands/graph.ts';
 import { mapCommand } from './commands/map.ts';
 import { auditCommand } from './commands/audit.ts';
 import { expectationsCommand } from './commands/expectations.ts';
+import { exceptionsCommand } from './commands/exceptions.ts';
 
 // `docs` documents every command, itself included, so it is given the list rather than importing it.
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand, exceptionsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -27,6 +27,7 @@ import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
 import { startAuditService, type AuditService } from '../operations/audit/service.ts';
 import { ExpectationService } from '../operations/expectations/service.ts';
 import { registerExpectationRoutes } from '../operations/expectations/http.ts';
+import { startWorkbench, type RunningWorkbench } from '../operations/exceptions/workbench.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -81,6 +82,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let healthMetrics: RunnerHealth | undefined;
   let audit: AuditService | undefined;
   let expectations: ExpectationService | undefined;
+  let workbench: RunningWorkbench | undefined;
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -119,6 +121,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       expectations = await ExpectationService.start({ nc: conn, set: project.expectations, streams: project.streams, dataDir: viewDataDir, logger, metrics: metrics.registry, runner: `pid ${process.pid}` });
       if (http) registerExpectationRoutes(http, expectations, access);
     }
+    // Exceptions as work items, and the dead-letter API; each process folds its own view.
+    workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
@@ -154,7 +158,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       drivers,
       metrics,
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations).finally(() => ownMetrics.stop());
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
@@ -164,6 +168,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     await availability?.stop().catch(() => undefined);
     await audit?.stop().catch(() => undefined);
     await expectations?.stop().catch(() => undefined);
+    await workbench?.stop().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
     await embedded?.stop();
@@ -189,6 +194,7 @@ async function shutdown(
   availability?: AvailabilityService,
   audit?: AuditService,
   expectations?: ExpectationService,
+  workbench?: RunningWorkbench,
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
@@ -208,6 +214,7 @@ async function shutdown(
   // Its last appends go out while the connection is still up.
   if (audit && !(await within(audit.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'audit log did not stop in time; closing anyway');
   if (expectations && !(await within(expectations.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'expectations did not stop in time; closing anyway');
+  if (workbench && !(await within(workbench.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'exceptions workbench did not stop in time; closing anyway');
   // drain() flushes the acks still in the outgoing buffer, and needs the server to answer.
   // close() ends the reconnect attempts, which would otherwise keep the process alive.
   const drained = connection.connected && (await within(nc.drain().then(() => true, () => false), CLOSE_STEP_MS));

@@ -1,8 +1,6 @@
 import { link, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { userInfo } from 'node:os';
-import { DeliverPolicy } from '@nats-io/jetstream';
-import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
 import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
 import { clientNatsUrl } from '../nats-url.ts';
@@ -12,6 +10,7 @@ import { DLQ } from '../../components/header-names.ts';
 import { replayOf } from '../../engine/dead-letter.ts';
 import { redactText } from '../../config/redact.ts';
 import { CLAIM_CHECK, ClaimCheck, claimReference, type ClaimReference } from '../../transport/claim-check.ts';
+import { deadLetterFilter, deadLetterMatches, readDeadLetters, replayDeadLetter, shownHeaders, type DeadLetterEntry, type DeadLetterFilter } from '../../operations/dead-letters.ts';
 import { Progress } from '../progress.ts';
 import { recordOperatorAction } from '../../operations/audit/operator-actions.ts';
 import { AUDIT_STREAM } from '../../operations/audit/entry.ts';
@@ -20,7 +19,7 @@ import { businessKeys, classify } from '../../operations/audit/classify.ts';
 export const dlqCommand: CommandSpec = {
   name: 'dlq',
   summary: 'List, show and replay dead letters',
-  usage: 'crossdock dlq list [--pipeline NAME] | dlq show ID | dlq replay (ID… | --all [--pipeline NAME]) [--keep] [--to-dir DIR]',
+  usage: 'crossdock dlq list [FILTERS] | dlq show ID | dlq replay (ID… | --all [FILTERS]) [--keep] [--to-dir DIR]   (FILTERS: --pipeline --partner --channel --reason)',
   details:
     'A dead letter is the original message with the failure in Crossdock-* headers; its ID is its\n' +
     'sequence in the dead-letter stream. Replay publishes it to its original subject with its\n' +
@@ -35,7 +34,10 @@ export const dlqCommand: CommandSpec = {
     data: commonOptions.data,
     subject: { type: 'string', value: 'SUBJECT', description: 'Dead-letter subjects', default: 'dlq.>' },
     pipeline: { type: 'string', value: 'NAME', description: 'Only dead letters of this pipeline' },
-    all: { type: 'boolean', description: 'replay: every dead letter (of --pipeline, if given)' },
+    partner: { type: 'string', value: 'NAME', description: 'Only dead letters of this partner (X-Partner, else X-Channel, else the partner of an edi.* subject)' },
+    channel: { type: 'string', value: 'NAME', description: 'Only dead letters with this X-Channel' },
+    reason: { type: 'string', value: 'TEXT', description: 'Only dead letters whose reason contains TEXT (any case)' },
+    all: { type: 'boolean', description: 'replay: every dead letter (matching the filters, if given)' },
     keep: { type: 'boolean', description: 'replay: leave the dead letters in place' },
     'to-dir': { type: 'string', value: 'DIR', description: 'replay: the drop folder that dead letters of files are written back to' },
     json: { type: 'boolean', description: 'list/show: JSON output' },
@@ -61,44 +63,35 @@ export const dlqCommand: CommandSpec = {
   },
 };
 
-interface Entry {
-  readonly seq: number;
-  readonly time: Date;
-  readonly subject: string;
-  readonly headers: Record<string, string>;
-  readonly data: Uint8Array;
-}
-
 function parseId(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`'${text}' is not a dead-letter ID (a stream sequence number, see dlq list)`);
   return n;
 }
 
-/** Every dead letter currently stored, oldest first, read with an ordered consumer. */
-async function* entries(client: Client, stream: string, subject: string): AsyncGenerator<Entry> {
-  const info = await client.jsm.streams.info(stream, { subjects_filter: subject });
-  if (info.state.messages === 0) return;
-  const consumer = await client.js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All });
-  const messages = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
-  for await (const m of messages) {
-    yield { seq: m.seq, time: new Date(Math.floor(m.info.timestampNanos / 1e6)), subject: m.subject, headers: headerObject(m.headers), data: m.data };
-    if (m.info.pending === 0) break;
-  }
+/** The filters given as options; a bad one is a usage error naming it. */
+function filterOf(args: ParsedArgs): DeadLetterFilter {
+  const f = deadLetterFilter((name) => str(args, name));
+  if ('error' in f) throw new UsageError(`--${f.error}`);
+  return f.filter;
+}
+
+function filtered(f: DeadLetterFilter): boolean {
+  return Object.values(f).some((v) => v !== undefined);
 }
 
 async function list(client: Client, stream: string, subject: string, args: ParsedArgs): Promise<number> {
-  const pipeline = str(args, 'pipeline');
-  const rows: Entry[] = [];
-  for await (const e of entries(client, stream, subject)) {
-    if (!pipeline || e.headers[DLQ.pipeline] === pipeline) rows.push(e);
+  const filter = filterOf(args);
+  const rows: DeadLetterEntry[] = [];
+  for await (const e of readDeadLetters(client.js, client.jsm, stream, subject)) {
+    if (deadLetterMatches(filter, e.headers)) rows.push(e);
   }
   if (flag(args, 'json')) {
     process.stdout.write(JSON.stringify(rows.map((r) => ({ id: r.seq, time: r.time.toISOString(), subject: r.subject, headers: shownHeaders(r.headers) })), null, 2) + '\n');
     return 0;
   }
   if (rows.length === 0) {
-    process.stdout.write(`no dead letters${pipeline ? ` for ${pipeline}` : ''} in ${stream}\n`);
+    process.stdout.write(`no dead letters${filtered(filter) ? ' matching the filters' : ''} in ${stream}\n`);
     return 0;
   }
   const table = rows.map((r) => [
@@ -159,11 +152,12 @@ function claimLine(c: ClaimStatus): string {
 async function replay(client: Client, stream: string, subject: string, ids: number[], args: ParsedArgs): Promise<number> {
   const all = flag(args, 'all');
   if (all === (ids.length > 0)) throw new UsageError('dlq replay takes IDs or --all (not both, not neither)');
-  const pipeline = str(args, 'pipeline');
+  const filter = filterOf(args);
+  if (!all && filtered(filter)) throw new UsageError('the filters choose dead letters for --all; with IDs, give no filters');
   let targets: number[] = ids;
   if (all) {
     targets = [];
-    for await (const e of entries(client, stream, subject)) if (!pipeline || e.headers[DLQ.pipeline] === pipeline) targets.push(e.seq);
+    for await (const e of readDeadLetters(client.js, client.jsm, stream, subject)) if (deadLetterMatches(filter, e.headers)) targets.push(e.seq);
   }
   const keep = flag(args, 'keep');
   const toDir = str(args, 'to-dir');
@@ -180,20 +174,32 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
       progress.tick();
       continue;
     }
-    try {
-      // A claim-checked dead letter is replayed as its reference: the body must still be stored.
-      const ref = claimReference(plan.headers);
-      if (ref && !(await cc.stat(ref))) throw new Error(`its body (claim check ${ref.bucket}/${ref.object}) is no longer stored`);
-      if (headerObject(m.header)[DLQ.sourceStream] === 'files') await replayFile(cc, plan, toDir);
-      else {
-        const h = natsHeaders();
-        for (const [k, v] of Object.entries(plan.headers)) h.set(k, v);
-        await client.js.publish(plan.subject, plan.data, { msgID: plan.msgId, headers: h });
+    let replayed = false;
+    if (headerObject(m.header)[DLQ.sourceStream] === 'files') {
+      try {
+        // A claim-checked dead letter is replayed as its reference: the body must still be stored.
+        const ref = claimReference(plan.headers);
+        if (ref && !(await cc.stat(ref))) throw new Error(`its body (claim check ${ref.bucket}/${ref.object}) is no longer stored`);
+        await replayFile(cc, plan, toDir);
+        if (!keep) await client.jsm.streams.deleteMessage(stream, seq, false);
+        replayed = true;
+      } catch (err) {
+        failed++;
+        process.stderr.write(`dead letter ${seq}: replay to ${plan.subject} failed: ${(err as Error).message}\n`);
       }
-      if (!keep) await client.jsm.streams.deleteMessage(stream, seq, false);
-      if (audited) {
-        const h = headerObject(m.header);
-        const partner = classify(plan.subject)?.partner;
+    } else {
+      // The same replay as POST /v1/dlq/replay.
+      const r = await replayDeadLetter(client.js, client.jsm, stream, seq, keep);
+      replayed = r.ok;
+      if (!r.ok) {
+        failed++;
+        process.stderr.write(`dead letter ${seq}: ${r.error}\n`);
+      }
+    }
+    if (replayed && audited) {
+      const h = headerObject(m.header);
+      const partner = classify(plan.subject)?.partner;
+      try {
         await recordOperatorAction(client.nc, {
           actor: audited.actor,
           action: 'dlq.replay',
@@ -201,13 +207,11 @@ async function replay(client: Client, stream: string, subject: string, ids: numb
           note: audited.note ?? `to ${plan.subject}${h[DLQ.pipeline] ? ` (pipeline ${h[DLQ.pipeline]})` : ''}`,
           keys: businessKeys(plan.data, h[DLQ.sourceMsgId]),
           ...(partner === undefined ? {} : { partner }),
-        }).catch((err: unknown) => {
-          throw new Error(`replayed, but ${(err as Error).message}`);
         });
+      } catch (err) {
+        failed++;
+        process.stderr.write(`dead letter ${seq}: replayed, but ${(err as Error).message}\n`);
       }
-    } catch (err) {
-      failed++;
-      process.stderr.write(`dead letter ${seq}: replay to ${plan.subject} failed: ${(err as Error).message}\n`);
     }
     progress.tick();
   }
@@ -249,14 +253,6 @@ async function replayFile(cc: ClaimCheck, plan: { subject: string; headers: Reco
   } finally {
     await unlink(tmp);
   }
-}
-
-/**
- * Header values as printed. Dead letters written before reasons were redacted (or by another
- * tool) may still carry a credential; the body is the original message and is shown as is.
- */
-function shownHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redactText(v)]));
 }
 
 function truncate(s: string, n: number): string {

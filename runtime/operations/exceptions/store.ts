@@ -1,0 +1,165 @@
+/**
+ * Work items in LMDB, under `<data>/exceptions/`: the items by id, an index per filter field
+ * ([field, value, id]) so a filtered list reads only its matches, newest first, the parked
+ * actions, the running totals and how far each stream is folded. A batch of messages is folded
+ * and committed with both positions in one transaction, so after a crash the items and the
+ * positions agree and the fold resumes right after them. Everything here is rebuilt from the
+ * two streams when the folder is deleted.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import type { ParkedAction, Tables } from './fold.ts';
+import { FILTER_FIELDS, matches, type ExceptionFilter, type FilterField, type WorkItem } from './model.ts';
+import { addResolution, openKey, type OpenCount, type ResolutionStats } from './totals.ts';
+
+type IndexKey = [string, string, number];
+type CountKey = [string, string, string];
+
+/** The record layout; a folder written in another one is emptied and rebuilt from the streams. */
+const FORMAT = 1;
+/** Which filter's index a list reads when several are given: the most selective first. */
+const INDEX_ORDER: readonly FilterField[] = ['assignee', 'warehouse', 'channel', 'partner', 'type', 'state'];
+
+export interface Positions {
+  readonly exceptionsSeq: number;
+  readonly workbenchSeq: number;
+}
+
+export function workbenchDir(dataDir: string): string {
+  return join(dataDir, 'exceptions');
+}
+
+export class WorkbenchStore {
+  private readonly root: RootDatabase;
+  private readonly items: Database<WorkItem, number>;
+  private readonly index: Database<true, IndexKey>;
+  private readonly parked: Database<ParkedAction, [number, number]>;
+  private readonly open: Database<number, CountKey>;
+  private readonly resolution: Database<ResolutionStats, string>;
+  private readonly meta: Database<unknown, string>;
+
+  private constructor(root: RootDatabase) {
+    this.root = root;
+    this.items = root.openDB({ name: 'items' });
+    this.index = root.openDB({ name: 'index' });
+    this.parked = root.openDB({ name: 'parked' });
+    this.open = root.openDB({ name: 'open' });
+    this.resolution = root.openDB({ name: 'resolution' });
+    this.meta = root.openDB({ name: 'meta' });
+  }
+
+  /**
+   * Opens (or creates) the store. `identity` names the streams it was folded from (their
+   * creation times): a stream deleted and created again starts the fold over.
+   */
+  static async open(dir: string, identity: string): Promise<WorkbenchStore> {
+    mkdirSync(dir, { recursive: true });
+    let s = new WorkbenchStore(open({ path: join(dir, 'workbench.mdb'), maxDbs: 12 }));
+    if (s.meta.get('format') !== FORMAT || s.meta.get('identity') !== identity) {
+      await s.root.close();
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      s = new WorkbenchStore(open({ path: join(dir, 'workbench.mdb'), maxDbs: 12 }));
+      s.root.transactionSync(() => {
+        s.meta.putSync('format', FORMAT);
+        s.meta.putSync('identity', identity);
+      });
+    }
+    return s;
+  }
+
+  get positions(): Positions {
+    return { exceptionsSeq: (this.meta.get('exceptionsSeq') as number | undefined) ?? 0, workbenchSeq: (this.meta.get('workbenchSeq') as number | undefined) ?? 0 };
+  }
+
+  /** Runs `fold` over the tables and stores the positions it returns with its writes, in one transaction. */
+  commit(fold: (t: Tables) => Positions): void {
+    this.root.transactionSync(() => {
+      const positions = fold(this.tables);
+      this.meta.putSync('exceptionsSeq', positions.exceptionsSeq);
+      this.meta.putSync('workbenchSeq', positions.workbenchSeq);
+    });
+  }
+
+  get(id: number): WorkItem | undefined {
+    return this.items.get(id);
+  }
+
+  /**
+   * Newest first; with `before`, only ids below it (the cursor of the previous page). Reads the
+   * index of one given filter and checks the others on each item it finds.
+   */
+  list(filter: ExceptionFilter, limit: number, before?: number): WorkItem[] {
+    const out: WorkItem[] = [];
+    const top = before === undefined ? Number.MAX_SAFE_INTEGER : before - 1;
+    const field = INDEX_ORDER.find((f) => filter[f] !== undefined);
+    const ids = field
+      ? mapIter(this.index.getKeys({ start: [field, filter[field] as string, top], end: [field, filter[field] as string, 0], reverse: true }), (k) => k[2])
+      : this.items.getKeys({ start: top, end: 0, reverse: true });
+    for (const id of ids) {
+      const item = this.items.get(id);
+      if (!item || !matches(item, filter)) continue;
+      out.push(item);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  openCounts(): OpenCount[] {
+    const out: OpenCount[] = [];
+    for (const { key, value } of this.open.getRange()) if (value > 0) out.push({ state: key[0] as OpenCount['state'], type: key[1], partner: key[2], count: value });
+    return out;
+  }
+
+  resolutionStats(): Map<string, ResolutionStats> {
+    const out = new Map<string, ResolutionStats>();
+    for (const { key, value } of this.resolution.getRange()) out.set(key, value);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+
+  /** The fold's view of the databases; only used inside commit's transaction. */
+  private readonly tables: Tables = {
+    get: (id) => this.items.get(id),
+    put: (after, before) => {
+      this.items.putSync(after.id, after);
+      for (const f of FILTER_FIELDS) {
+        const was = before?.[f];
+        const now = after[f];
+        if (was === now) continue;
+        if (was !== undefined) this.index.removeSync([f, was, after.id]);
+        if (now !== undefined) this.index.putSync([f, now, after.id], true);
+      }
+      this.count(openKey(before), -1);
+      this.count(openKey(after), 1);
+    },
+    park: (id, action) => {
+      this.parked.putSync([id, action.seq], action);
+    },
+    unpark: (id) => {
+      const out: { id: number; action: ParkedAction }[] = [];
+      for (const { key, value } of this.parked.getRange({ end: [id, Number.MAX_SAFE_INTEGER] })) out.push({ id: key[0], action: value });
+      for (const p of out) this.parked.removeSync([p.id, p.action.seq]);
+      return out;
+    },
+    resolved: (type, seconds) => {
+      this.resolution.putSync(type, addResolution(this.resolution.get(type), seconds));
+    },
+  };
+
+  private count(key: ReturnType<typeof openKey>, d: number): void {
+    if (!key) return;
+    const k: CountKey = [key[0], key[1], key[2]];
+    const n = (this.open.get(k) ?? 0) + d;
+    if (n > 0) this.open.putSync(k, n);
+    else this.open.removeSync(k);
+  }
+}
+
+function* mapIter<T, U>(it: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const x of it) yield f(x);
+}
