@@ -101,15 +101,23 @@ export function registerDeadLetterRoutes(http: HttpServer, o: DeadLetterRoutesOp
     }
     const replayed: number[] = [];
     const failed: { id: number; error: string }[] = [];
+    const auditErrors: { id: number; error: string }[] = [];
     for (const seq of targets.slice(0, MAX_REPLAY)) {
       const r = await replayDeadLetter(o.js, o.jsm, o.stream, seq, body.keep === true);
-      if (r.ok) {
-        replayed.push(seq);
-        await o.recordAction({ actor: who.name, action: 'dlq.replay', target: `dlq:${o.stream}:${seq}`, via: 'http' });
-      } else failed.push({ id: seq, error: r.error });
+      if (!r.ok) {
+        failed.push({ id: seq, error: r.error });
+        continue;
+      }
+      replayed.push(seq);
+      try {
+        await o.recordAction({ actor: who.name, action: 'dlq.replay', target: `${o.stream}:${seq}`, note: `to ${r.subject}` });
+      } catch (err) {
+        auditErrors.push({ id: seq, error: (err as Error).message });
+        o.logger.error({ actor: who.name, deadLetter: seq, reason: (err as Error).message }, 'dead letter replayed but not recorded in the audit log');
+      }
     }
     o.logger.info({ actor: who.name, replayed: replayed.length, failed: failed.length }, 'dead letters replayed');
-    sendJson(res, 200, { replayed, failed, ...(targets.length > MAX_REPLAY ? { more: targets.length - MAX_REPLAY } : {}) });
+    sendJson(res, 200, { replayed, failed, ...(auditErrors.length ? { auditErrors } : {}), ...(targets.length > MAX_REPLAY ? { more: targets.length - MAX_REPLAY } : {}) });
   });
 }
 

@@ -1,21 +1,23 @@
 /**
- * Where an operator's action (acknowledge, assign, resolve or reopen an exception; replay a
- * dead letter) is recorded for the audit log. The workbench and the dead-letter API call this
- * after an action took effect; the runner hands in the audit log's recorder.
+ * Where the workbench and the dead-letter API record an operator's action (acknowledge, assign,
+ * resolve or reopen an exception; replay a dead letter) once it took effect: the audit log's
+ * chain when the project declares a stream for `audit.>`, else nowhere.
  */
-export interface OperatorAction {
-  /** The API key's name (HTTP) or --actor / $USER (CLI); never a key. */
-  readonly actor: string;
-  /** e.g. `exception.ack`, `exception.resolve`, `dlq.replay`. */
-  readonly action: string;
-  /** What it acted on, e.g. `exception:42`, `dlq:DLQ:7`. */
-  readonly target: string;
-  readonly note?: string;
-  /** Where the request came from: `http` or `cli`. */
-  readonly via: 'http' | 'cli';
-}
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { AuditChain } from './audit/chain.ts';
+import { recordOperatorAction, type OperatorAction } from './audit/operator-actions.ts';
+
+export type { OperatorAction } from './audit/operator-actions.ts';
 
 export type OperatorActionLog = (action: OperatorAction) => Promise<void>;
 
-/** Until an audit log is wired in: actions still happen, nothing extra is recorded. */
+/** Without an audit stream: actions still happen, nothing extra is recorded. */
 export const unrecordedOperatorActions: OperatorActionLog = async () => undefined;
+
+/** Records into the audit chain on `stream` (one chain object: it keeps the head between entries). */
+export function auditedOperatorActions(js: JetStreamClient, jsm: JetStreamManager, stream: string): OperatorActionLog {
+  const chain = new AuditChain(js, jsm, stream);
+  return async (action) => {
+    await recordOperatorAction(chain, action);
+  };
+}

@@ -6,7 +6,8 @@ import { redactText } from '../../config/redact.ts';
 import { MemoryView } from '../../operations/exceptions/memory-view.ts';
 import { performAction } from '../../operations/exceptions/actions.ts';
 import { STATES, type ActionKind, type ExceptionFilter, type ExceptionState, type WorkItem } from '../../operations/exceptions/model.ts';
-import { actionRequest } from '../../operations/exceptions/http.ts';
+import { actionRequest, recordExceptionAction } from '../../operations/exceptions/http.ts';
+import { auditedOperatorActions } from '../../operations/operator-actions.ts';
 import { isBad } from '../../operations/http-input.ts';
 
 const ACTIONS_HERE = ['list', 'show', 'ack', 'assign', 'resolve', 'reopen'] as const;
@@ -148,6 +149,9 @@ async function act(client: Client, view: MemoryView, action: ActionKind, id: num
   if (isBad(req)) throw new UsageError(`--${req.field === 'assignee' ? 'to' : req.field}: ${req.error.replace(/^assignee/, '--to')}`);
   const out = await performAction({ js: client.js, jsm: client.jsm, workbenchStream: view.workbenchStream, items: view }, req);
   if (out.status === 200 || out.status === 202) {
+    const auditStream = out.changed ? await streamFor(client.jsm, 'audit.operator-action.any') : undefined;
+    const auditError = auditStream ? await recordExceptionAction(auditedOperatorActions(client.js, client.jsm, auditStream), actor, action, view.exceptionsStream, out.item, req.note) : undefined;
+    if (auditError) process.stderr.write(`warning: the action was taken but not recorded in the audit log: ${auditError}\n`);
     if (flag(args, 'json')) process.stdout.write(JSON.stringify({ changed: out.changed, item: out.item }, null, 2) + '\n');
     else process.stdout.write(out.changed ? `exception ${id}: ${pastTense(action, out.item)} by ${actor}\n` : `exception ${id} is already ${out.item.state}${action === 'assign' ? ` and assigned to ${out.item.assignee}` : ''}; nothing changed\n`);
     return 0;

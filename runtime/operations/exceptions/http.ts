@@ -95,14 +95,36 @@ export function registerExceptionRoutes(http: HttpServer, o: ExceptionRoutesOpti
       if (isBad(request)) return fail(res, request);
       const out = await performAction({ js: o.js, jsm: o.jsm, workbenchStream: o.workbenchStream, items }, request);
       if (out.status === 200 || out.status === 202) {
+        let auditError: string | undefined;
         if (out.changed) {
-          await o.recordAction({ actor: who.name, action: `exception.${action}`, target: `exception:${id}`, via: 'http', ...(request.note ? { note: request.note } : {}) });
           o.logger.info({ actor: who.name, action, exception: id }, 'exception workbench action');
+          auditError = await recordExceptionAction(o.recordAction, who.name, action, o.exceptionsStream, out.item, request.note);
+          if (auditError) o.logger.error({ actor: who.name, action, exception: id, reason: auditError }, 'exception action taken but not recorded in the audit log');
         }
-        return sendJson(res, out.status, { changed: out.changed, item: out.item });
+        return sendJson(res, out.status, { changed: out.changed, item: out.item, ...(auditError ? { auditError } : {}) });
       }
       sendJson(res, out.status, { error: out.error, ...(out.status === 409 ? { state: o.view.get(id)?.state } : {}) });
     });
+  }
+}
+
+/** The audit log's name of each action. */
+export const AUDIT_ACTION: Readonly<Record<ActionKind, string>> = { ack: 'exception.acknowledge', assign: 'exception.assign', resolve: 'exception.resolve', reopen: 'exception.reopen' };
+
+/** Records a taken action in the audit log; the reason it could not, or undefined. */
+export async function recordExceptionAction(record: OperatorActionLog, actor: string, action: ActionKind, stream: string, item: WorkItem, note: string | undefined): Promise<string | undefined> {
+  try {
+    await record({
+      actor,
+      action: AUDIT_ACTION[action],
+      target: `exception:${stream}:${item.id}`,
+      ...(note ? { note } : {}),
+      ...(item.partner ? { partner: item.partner } : {}),
+      ...(item.keys ? { keys: Object.values(item.keys).map(String) } : {}),
+    });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
   }
 }
 

@@ -12,7 +12,7 @@ import type { MetricsRegistry } from '../../observability/metrics.ts';
 import { WorkbenchView } from './view.ts';
 import { registerExceptionRoutes } from './http.ts';
 import { registerDeadLetterRoutes } from '../dead-letters-http.ts';
-import { unrecordedOperatorActions, type OperatorActionLog } from '../operator-actions.ts';
+import { auditedOperatorActions, unrecordedOperatorActions, type OperatorActionLog } from '../operator-actions.ts';
 
 export interface WorkbenchOptions {
   readonly streams: readonly StreamDeclaration[];
@@ -50,7 +50,8 @@ export async function startWorkbench(o: WorkbenchOptions): Promise<RunningWorkbe
   const exceptionsStream = streamCapturing(o.streams, 'exceptions.any.any');
   const workbenchStream = streamCapturing(o.streams, 'workbench.exceptions.1');
   const dlqStream = streamCapturing(o.streams, 'dlq.any');
-  const recordAction = o.recordAction ?? unrecordedOperatorActions;
+  const auditStream = streamCapturing(o.streams, 'audit.operator-action.any');
+  const recordAction = o.recordAction ?? (auditStream ? auditedOperatorActions(o.js, o.jsm, auditStream) : unrecordedOperatorActions);
   if (o.http && dlqStream) registerDeadLetterRoutes(o.http.server, { access: o.http.access, js: o.js, jsm: o.jsm, stream: dlqStream, recordAction, logger: o.logger });
   if (!exceptionsStream || !workbenchStream) {
     if (exceptionsStream) o.logger.info('no stream captures workbench.>: the exceptions workbench is off');
