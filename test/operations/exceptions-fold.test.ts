@@ -44,6 +44,14 @@ describe('the state machine', () => {
     expect(reopened.history.map((h) => h.action)).toEqual(['ack', 'resolve', 'reopen']);
   });
 
+  it('keeps the latest 50 actions in an item\'s history', () => {
+    let item = open();
+    for (let i = 1; i <= 60; i++) item = applyAction(item, { action: 'assign', id: 1, actor: 'a', assignee: `p${i}` }, i, '2026-03-02T09:00:00.000Z');
+    expect(item.history).toHaveLength(50);
+    expect(item.history[0]?.assignee).toBe('p11');
+    expect(item.assignee).toBe('p60');
+  });
+
   it('treats assigning to the same person as a repeat, and to another as a change', () => {
     const mine = open({ assignee: 'alice' });
     expect(decide(mine, { action: 'assign', assignee: 'alice' })).toEqual({ outcome: 'unchanged' });
@@ -145,5 +153,27 @@ describe('the fold', () => {
     expect(t.get(1)).toMatchObject({ state: 'resolved', lastActionSeq: 1 });
     expect(foldAction(t, action(3, 99, 'ack', 'eve'), 1)).toBe('parked');
     expect(foldAction(t, action(4, 1, 'ack', 'eve'), 5)).toBe('refused');
+  });
+});
+
+describe('the LMDB store', () => {
+  it('starts over when the streams it was folded from were created anew', async () => {
+    const dir = tempDir('workbench');
+    dirs.push(dir);
+    const first = await WorkbenchStore.open(dir, 'EXCEPTIONS@t1|WORKBENCH@t1');
+    first.commit((t) => {
+      foldException(t, exception(1, 'late-ack', 'acme'));
+      return { exceptionsSeq: 1, workbenchSeq: 0 };
+    });
+    await first.close();
+    const same = await WorkbenchStore.open(dir, 'EXCEPTIONS@t1|WORKBENCH@t1');
+    expect(same.positions).toEqual({ exceptionsSeq: 1, workbenchSeq: 0 });
+    expect(same.get(1)?.type).toBe('late-ack');
+    await same.close();
+    const recreated = await WorkbenchStore.open(dir, 'EXCEPTIONS@t2|WORKBENCH@t1');
+    expect(recreated.positions).toEqual({ exceptionsSeq: 0, workbenchSeq: 0 });
+    expect(recreated.get(1)).toBeUndefined();
+    expect(recreated.openCounts()).toEqual([]);
+    await recreated.close();
   });
 });

@@ -147,7 +147,7 @@ async function act(client: Client, view: MemoryView, action: ActionKind, id: num
   }
   const req = actionRequest(action, id, actor, body);
   if (isBad(req)) throw new UsageError(`--${req.field === 'assignee' ? 'to' : req.field}: ${req.error.replace(/^assignee/, '--to')}`);
-  const out = await performAction({ js: client.js, jsm: client.jsm, workbenchStream: view.workbenchStream, items: view }, req);
+  const out = await performAction({ js: client.js, jsm: client.jsm, exceptionsStream: view.exceptionsStream, workbenchStream: view.workbenchStream, items: view }, req);
   if (out.status === 200 || out.status === 202) {
     const auditStream = out.changed ? await streamFor(client.jsm, 'audit.operator-action.any') : undefined;
     const auditError = auditStream ? await recordExceptionAction(auditedOperatorActions(client.js, client.jsm, auditStream), actor, action, view.exceptionsStream, out.item, req.note) : undefined;

@@ -32,6 +32,7 @@ const ATTEMPTS = 4;
 export interface ActionContext {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
+  readonly exceptionsStream: string;
   readonly workbenchStream: string;
   readonly items: ItemSource;
 }
@@ -41,7 +42,8 @@ export async function performAction(ctx: ActionContext, req: ActionRequest): Pro
   const data = encodeAction(req);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     let item = ctx.items.get(req.id);
-    if (!item && req.id > ctx.items.positions.exceptionsSeq) {
+    // An id past this view is waited for only if the stream holds it (a 404 answers at once).
+    if (!item && req.id > ctx.items.positions.exceptionsSeq && (await ctx.jsm.streams.getMessage(ctx.exceptionsStream, { seq: req.id }).catch(() => null))) {
       await ctx.items.catchUp({ exceptionsSeq: req.id });
       item = ctx.items.get(req.id);
     }

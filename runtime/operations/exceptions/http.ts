@@ -93,7 +93,7 @@ export function registerExceptionRoutes(http: HttpServer, o: ExceptionRoutesOpti
       if (isBad(body)) return fail(res, body);
       const request = actionRequest(action, id, who.name, body);
       if (isBad(request)) return fail(res, request);
-      const out = await performAction({ js: o.js, jsm: o.jsm, workbenchStream: o.workbenchStream, items }, request);
+      const out = await performAction({ js: o.js, jsm: o.jsm, exceptionsStream: o.exceptionsStream, workbenchStream: o.workbenchStream, items }, request);
       if (out.status === 200 || out.status === 202) {
         let auditError: string | undefined;
         if (out.changed) {
