@@ -142,7 +142,7 @@ export interface Emission {
    * Where to report it when the stream already holds its message id (a business duplicate,
    * e.g. the same order sent twice), with the exception message to publish.
    */
-  readonly onDuplicate?: { readonly subject: string; readonly msgId: string; readonly body: unknown };
+  readonly onDuplicate?: { readonly subject: string; readonly msgId: string; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> };
 }
 
 export interface CompiledOutput {

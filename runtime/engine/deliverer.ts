@@ -45,7 +45,7 @@ export class Deliverer {
     if (!dup) return stored;
     return stored.then(async (ack) => {
       if (!ack.duplicate || (await this.storedFromSameSource(ack, e))) return ack;
-      const headers = { ...e.headers, 'Crossdock-Duplicate-Of': `${ack.stream}:${ack.seq}` };
+      const headers = { ...e.headers, 'Crossdock-Duplicate-Of': `${ack.stream}:${ack.seq}`, ...dup.headers };
       return this.send(dup.subject, headers, this.encoder.encode(JSON.stringify(dup.body)), dup.msgId);
     });
   }

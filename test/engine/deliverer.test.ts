@@ -84,7 +84,7 @@ describe('Deliverer', () => {
       msgId: 'shopify:1001',
       headers: { [SOURCE_KEY]: source },
       body: { externalId: '1001' },
-      onDuplicate: { subject: 'exceptions.duplicate-order.shopify', msgId: `duplicate:shopify:1001:${source}`, body: { type: 'duplicate' } },
+      onDuplicate: { subject: 'exceptions.duplicate-order.shopify', msgId: `duplicate:shopify:1001:${source}`, body: { type: 'duplicate' }, headers: { 'Crossdock-Channel': 'shopify', 'Crossdock-Document-Type': 'SalesOrder' } },
     });
 
     it('is our own earlier attempt when the stored copy came from the same inbound message: no exception', async () => {
@@ -98,6 +98,8 @@ describe('Deliverer', () => {
       await deliverer.deliver(posting('CHANNELS:2'));
       const exceptions = await readStream(nats.jsm, 'EXCEPTIONS');
       expect(exceptions.map((m) => [m.subject, m.headers['Crossdock-Duplicate-Of']])).toEqual([['exceptions.duplicate-order.shopify', expect.stringMatching(/^OUT:\d+$/)]]);
+      // What the exceptions workbench shows and filters by travels on the exception.
+      expect(exceptions[0]?.headers).toMatchObject({ 'Crossdock-Channel': 'shopify', 'Crossdock-Document-Type': 'SalesOrder' });
     });
   });
 });

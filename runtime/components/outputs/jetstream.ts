@@ -7,7 +7,7 @@ import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } 
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
-import { CORRELATION_ID, SOURCE_KEY } from '../header-names.ts';
+import { CORRELATION_ID, EXCEPTION, SOURCE_KEY } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -38,6 +38,13 @@ const configSchema = {
       description:
         'JSONata expression giving a subject for business duplicates: when the stream already holds this message id (the same order sent twice, within the stream\'s duplicate window), an exception `{type: "duplicate", reason, documents}` is published there instead of a second copy. Our own repeats are not reported: a redelivery after a crash or a failover, or a partner retrying the same delivery id, finds the stored copy made from the same inbound message (its `Crossdock-Source-Key` header).',
       examples: ["'exceptions.duplicate-order.' & channel"],
+    },
+    documentType: {
+      type: 'string',
+      pattern: '^[A-Za-z][A-Za-z0-9]*$',
+      description:
+        'The canonical document type this output carries (e.g. `SalesOrder`). A business duplicate names it in its `Crossdock-Document-Type` header, beside `Crossdock-Channel` (the body\'s `channel`, else the `X-Channel` header) and `Crossdock-Raised-By`, which the exceptions workbench shows and filters by.',
+      examples: ['SalesOrder'],
     },
   },
   required: ['subject'],
@@ -78,7 +85,7 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
     if (!ok || !subject) return undefined;
     // Worked out once here, so each message's id is checked with a string comparison.
     const shape = id ? idShape(id.source) : undefined;
-    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, idShape: shape, body, duplicate, headers };
+    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, idShape: shape, body, duplicate, headers, ...(config.documentType ? { documentType: config.documentType } : {}) };
     return {
       name,
       kind: 'jetstream',
@@ -106,6 +113,7 @@ interface OutputPlan {
   readonly body: LocatedExpression | undefined;
   readonly duplicate: LocatedExpression | undefined;
   readonly headers: readonly [string, LocatedExpression][];
+  readonly documentType?: string;
 }
 
 function evaluate(output: string, e: LocatedExpression, input: unknown, bindings: Record<string, unknown>): unknown {
@@ -172,6 +180,7 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
       subject: dupSubject,
       msgId: `duplicate:${msgId}:${ex.meta.key}`,
       body: { type: 'duplicate', reason: `${subject} already holds message ${msgId}; this copy (${ex.meta.subject}, ${ex.meta.key}) was not posted again`, messageId: msgId, documents: [body] },
+      headers: duplicateHeaders(plan, ex, body),
     };
   }
   const headers: Record<string, string> = { ...ex.headers };
@@ -183,6 +192,17 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
   if (plan.duplicate !== undefined) headers[SOURCE_KEY] = ex.meta.key;
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
+}
+
+/** What the exceptions workbench filters a business duplicate by, where the output knows it. */
+function duplicateHeaders(plan: OutputPlan, ex: Exchange, body: unknown): Record<string, string> {
+  const fromBody = body !== null && typeof body === 'object' ? (body as { channel?: unknown }).channel : undefined;
+  const channel = typeof fromBody === 'string' && fromBody !== '' ? fromBody : ex.headers['X-Channel'];
+  return {
+    [EXCEPTION.raisedBy]: `pipeline:${plan.pipeline}`,
+    ...(channel ? { [EXCEPTION.channel]: channel } : {}),
+    ...(plan.documentType ? { [EXCEPTION.documentType]: plan.documentType } : {}),
+  };
 }
 
 function degenerateIdFailure(plan: OutputPlan, id: LocatedExpression, shape: IdShape, gave: DegenerateId['gave'], bindings: Record<string, unknown>): StepFailure {

@@ -85,3 +85,23 @@ describe('jetstream output message ids', () => {
     expect(failure(await run(p, {})).degenerateId).toMatchObject({ gave: 'literal-only' });
   });
 });
+
+describe('jetstream output business duplicates', () => {
+  const dupHeaders = (o: Outcome): Readonly<Record<string, string>> | undefined => {
+    if (o.kind !== 'emit') throw new Error(`expected emissions, got ${o.kind}`);
+    return o.emissions[0]?.onDuplicate?.headers;
+  };
+
+  it('name the channel, the document type and the pipeline for the exceptions workbench', async () => {
+    const p = compileInline(`${HEAD}outputs:\n  erp: { jetstream: { subject: "'out.erp'", id: "'o:' & id", duplicate: "'exceptions.duplicate-order.' & channel", documentType: SalesOrder } }\n`);
+    expect(dupHeaders(await run(p, { id: 1, channel: 'shopify' }))).toEqual({ 'Crossdock-Channel': 'shopify', 'Crossdock-Document-Type': 'SalesOrder', 'Crossdock-Raised-By': `pipeline:${p.name}` });
+    // No channel in the body: the X-Channel header an edge or a headers step set.
+    const q = compileInline(`${HEAD}outputs:\n  erp: { jetstream: { subject: "'out.erp'", id: "'o:' & id", duplicate: "'exceptions.duplicate-order.' & $headers.'X-Channel'" } }\n`);
+    expect(dupHeaders(await run(q, { id: 2 }, { 'X-Channel': 'b2b-portal' }))?.['Crossdock-Channel']).toBe('b2b-portal');
+  });
+
+  it('say only what they know: no document type declared, no channel anywhere', async () => {
+    const p = compileInline(`${HEAD}outputs:\n  erp: { jetstream: { subject: "'out.erp'", id: "'o:' & id", duplicate: "'exceptions.duplicate-order.x'" } }\n`);
+    expect(dupHeaders(await run(p, { id: 1 }))).toEqual({ 'Crossdock-Raised-By': `pipeline:${p.name}` });
+  });
+});
