@@ -109,9 +109,27 @@ describe('the fold', () => {
       expect(get(3)?.state).toBe('open');
     }
     // Indexed lists give what the scanning list gives, newest first, with cursors.
-    for (const f of [{}, { type: 'late-ack' }, { warehouse: 'WH1' }, { warehouse: 'WH1', state: 'open' as const }, { state: 'acknowledged' as const }, { assignee: 'bob' }, { partner: 'nobody' }]) {
+    const filters = [
+      {},
+      { type: 'late-ack' },
+      { warehouse: 'WH1' },
+      { warehouse: 'WH1', state: 'open' as const },
+      { warehouse: 'WH1', state: 'resolved' as const },
+      { type: 'late-ack', warehouse: 'WH1', state: 'resolved' as const },
+      { assignee: 'bob', state: 'resolved' as const },
+      { assignee: 'bob', state: 'open' as const },
+      { state: 'acknowledged' as const },
+      { assignee: 'bob' },
+      { partner: 'nobody' },
+      { partner: 'acme', channel: 'shopify' },
+    ];
+    for (const f of filters) {
       expect(store.list(f, 10).map((i) => i.id)).toEqual(memory.list(f, 10).map((i) => i.id));
     }
+    // The state-and-field indexes moved with the state too.
+    expect(store.list({ warehouse: 'WH1', state: 'resolved' }, 10).map((i) => i.id)).toEqual([1]);
+    expect(store.list({ warehouse: 'WH1', state: 'open' }, 10).map((i) => i.id)).toEqual([3]);
+    expect(store.list({ assignee: 'bob', state: 'open' }, 10)).toEqual([]);
     expect(store.list({}, 2).map((i) => i.id)).toEqual([3, 2]);
     expect(store.list({}, 2, 2).map((i) => i.id)).toEqual([1]);
     // The index moved with the state: nothing is left under the old one.

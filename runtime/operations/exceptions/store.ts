@@ -1,7 +1,9 @@
 /**
- * Work items in LMDB, under `<data>/exceptions/`: the items by id, an index per filter field
- * ([field, value, id]) so a filtered list reads only its matches, newest first, the parked
- * actions, the running totals and how far each stream is folded. A batch of messages is folded
+ * Work items in LMDB, under `<data>/exceptions/`: the items by id; an index per filter field
+ * ([field, value, id]) and per filter field with the state ([`field@state`, `state|value`, id],
+ * for "the open ones of this partner"), each with its size, so a list reads the smallest index
+ * its filters name, newest first; the parked actions, the running totals and how far each
+ * stream is folded. A batch of messages is folded
  * and committed with both positions in one transaction, so after a crash the items and the
  * positions agree and the fold resumes right after them. Everything here is rebuilt from the
  * two streams when the folder is deleted.
@@ -14,12 +16,38 @@ import { FILTER_FIELDS, matches, type ExceptionFilter, type FilterField, type Wo
 import { addResolution, openKey, type OpenCount, type ResolutionStats } from './totals.ts';
 
 type IndexKey = [string, string, number];
+type SizeKey = [string, string];
 type CountKey = [string, string, string];
 
 /** The record layout; a folder written in another one is emptied and rebuilt from the streams. */
-const FORMAT = 1;
-/** Which filter's index a list reads when several are given: the most selective first. */
-const INDEX_ORDER: readonly FilterField[] = ['assignee', 'warehouse', 'channel', 'partner', 'type', 'state'];
+const FORMAT = 2;
+const WITH_STATE: readonly FilterField[] = FILTER_FIELDS.filter((f) => f !== 'state');
+
+/** The index entries ([name, value]) of an item. */
+function indexEntries(item: WorkItem | undefined): SizeKey[] {
+  if (!item) return [];
+  const out: SizeKey[] = [];
+  for (const f of FILTER_FIELDS) {
+    const v = item[f];
+    if (v !== undefined) out.push([f, v]);
+  }
+  for (const f of WITH_STATE) {
+    const v = item[f];
+    if (v !== undefined) out.push([`${f}@state`, `${item.state}|${v}`]);
+  }
+  return out;
+}
+
+/** The indexes a filter could read: each holds every match (and maybe more). */
+function candidates(filter: ExceptionFilter): SizeKey[] {
+  const out: SizeKey[] = [];
+  for (const f of WITH_STATE) {
+    const v = filter[f];
+    if (v !== undefined) out.push(filter.state === undefined ? [f, v] : [`${f}@state`, `${filter.state}|${v}`]);
+  }
+  if (out.length === 0 && filter.state !== undefined) out.push(['state', filter.state]);
+  return out;
+}
 
 export interface Positions {
   readonly exceptionsSeq: number;
@@ -34,6 +62,7 @@ export class WorkbenchStore {
   private readonly root: RootDatabase;
   private readonly items: Database<WorkItem, number>;
   private readonly index: Database<true, IndexKey>;
+  private readonly sizes: Database<number, SizeKey>;
   private readonly parked: Database<ParkedAction, [number, number]>;
   private readonly open: Database<number, CountKey>;
   private readonly resolution: Database<ResolutionStats, string>;
@@ -43,6 +72,7 @@ export class WorkbenchStore {
     this.root = root;
     this.items = root.openDB({ name: 'items' });
     this.index = root.openDB({ name: 'index' });
+    this.sizes = root.openDB({ name: 'sizes' });
     this.parked = root.openDB({ name: 'parked' });
     this.open = root.openDB({ name: 'open' });
     this.resolution = root.openDB({ name: 'resolution' });
@@ -88,14 +118,21 @@ export class WorkbenchStore {
 
   /**
    * Newest first; with `before`, only ids below it (the cursor of the previous page). Reads the
-   * index of one given filter and checks the others on each item it finds.
+   * smallest index the filters name (an empty one answers at once) and checks the other
+   * filters on each item it finds.
    */
   list(filter: ExceptionFilter, limit: number, before?: number): WorkItem[] {
     const out: WorkItem[] = [];
     const top = before === undefined ? Number.MAX_SAFE_INTEGER : before - 1;
-    const field = INDEX_ORDER.find((f) => filter[f] !== undefined);
-    const ids = field
-      ? mapIter(this.index.getKeys({ start: [field, filter[field] as string, top], end: [field, filter[field] as string, 0], reverse: true }), (k) => k[2])
+    let best: SizeKey | undefined;
+    let bestSize = Infinity;
+    for (const c of candidates(filter)) {
+      const n = this.sizes.get(c) ?? 0;
+      if (n < bestSize) [best, bestSize] = [c, n];
+    }
+    if (best && bestSize === 0) return out;
+    const ids = best
+      ? mapIter(this.index.getKeys({ start: [best[0], best[1], top], end: [best[0], best[1], 0], reverse: true }), (k) => k[2])
       : this.items.getKeys({ start: top, end: 0, reverse: true });
     for (const id of ids) {
       const item = this.items.get(id);
@@ -127,13 +164,13 @@ export class WorkbenchStore {
     get: (id) => this.items.get(id),
     put: (after, before) => {
       this.items.putSync(after.id, after);
-      for (const f of FILTER_FIELDS) {
-        const was = before?.[f];
-        const now = after[f];
-        if (was === now) continue;
-        if (was !== undefined) this.index.removeSync([f, was, after.id]);
-        if (now !== undefined) this.index.putSync([f, now, after.id], true);
-      }
+      const was = indexEntries(before);
+      const now = indexEntries(after);
+      const key = (e: SizeKey): string => `${e[0]}\u0000${e[1]}`;
+      const nowKeys = new Set(now.map(key));
+      const wasKeys = new Set(was.map(key));
+      for (const e of was) if (!nowKeys.has(key(e))) this.indexEntry(e, after.id, -1);
+      for (const e of now) if (!wasKeys.has(key(e))) this.indexEntry(e, after.id, 1);
       this.count(openKey(before), -1);
       this.count(openKey(after), 1);
     },
@@ -150,6 +187,14 @@ export class WorkbenchStore {
       this.resolution.putSync(type, addResolution(this.resolution.get(type), seconds));
     },
   };
+
+  private indexEntry(e: SizeKey, id: number, d: 1 | -1): void {
+    if (d > 0) this.index.putSync([e[0], e[1], id], true);
+    else this.index.removeSync([e[0], e[1], id]);
+    const n = (this.sizes.get(e) ?? 0) + d;
+    if (n > 0) this.sizes.putSync(e, n);
+    else this.sizes.removeSync(e);
+  }
 
   private count(key: ReturnType<typeof openKey>, d: number): void {
     if (!key) return;
