@@ -32,7 +32,7 @@ import { summarize } from './stats.ts';
 import type { HandVariant } from './hand-loop.ts';
 
 export interface RelayRow {
-  readonly variant: 'raw' | 'handwritten' | 'handwritten-js' | 'crossdock' | 'crossdock-availability';
+  readonly variant: 'raw' | 'handwritten' | 'handwritten-js' | 'crossdock' | 'crossdock-expectations' | 'crossdock-availability';
   readonly label: string;
   readonly messages: number;
   readonly msgPerSec: number;
@@ -194,12 +194,14 @@ function streamsYaml(replicas: number): string {
 }
 
 /** The first flow as (b) does it: the shipped pipeline minus its availability steps. */
-function firstFlowProject(replicas: number): string {
+function firstFlowProject(replicas: number, expectations = false): string {
   const doc = parseDocument(repoFile('pipelines/orders/shopify-orders.yaml'));
   // atp, reserve, the re-validation after them, and the shortage route.
   dropSteps(doc, (kind, i, kinds) => kind === 'atp' || kind === 'reserve' || kind === 'route' || (kind === 'validate' && kinds[i - 1] === 'reserve'));
   doc.deleteIn(['outputs', 'shortage']);
-  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': streamsYaml(replicas) }).pipelinesDir;
+  // With the shipped expectations: every order opens order-acceptance, read from CHANNELS and ERP.
+  const extra: Record<string, string> = expectations ? { 'pipelines/expectations.yaml': repoFile('pipelines/expectations.yaml') } : {};
+  return tempProject({ 'pipelines/shopify-orders.yaml': doc.toString(), 'pipelines/streams.yaml': streamsYaml(replicas), ...extra }).pipelinesDir;
 }
 
 /** The shipped flow as it is; the repository's own pipelines unless the streams need replicas. */
@@ -229,8 +231,8 @@ async function seedStock(js: JetStreamClient): Promise<void> {
  * (c) or (d): `crossdock run` as a child process, by default on one fresh nats-server. With
  * CROSSDOCK_BENCH_CPU_PROF=DIR the runner writes V8 CPU profiles there (node --cpu-prof).
  */
-export async function runCrossdock(flow: 'first' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE): Promise<RelayRow> {
-  const pipelinesDir = flow === 'first' ? firstFlowProject(where.replicas) : shippedProject(where.replicas);
+export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE): Promise<RelayRow> {
+  const pipelinesDir = flow === 'shipped' ? shippedProject(where.replicas) : firstFlowProject(where.replicas, flow === 'first-expectations');
   const env = await where.start(pipelinesDir);
   const dataDir = tempDir('bench-runner');
   if (flow === 'shipped') await seedStock(env.js);
@@ -260,6 +262,8 @@ export async function runCrossdock(flow: 'first' | 'shipped', count: number, lat
       const shortages = (await jsm.streams.info('EXCEPTIONS')).state.messages;
       if (shortages > 0) throw new Error(`${shortages} orders were not reserved in full: the stock seed did not take`);
     }
+ const figures = { messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };
+    if (flow === 'first-expectations') return { variant: 'crossdock-expectations', label: "(c′) as (c), with the shipped expectations (each order opens order-acceptance)", ...figures };
     return flow === 'first'
       ? { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 }
       : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP and LMDB reservation (2,000 SKUs)', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };

@@ -1,14 +1,17 @@
 /**
- * One stream, read in order by an ordered consumer (no durable state on the server: the
- * position lives in the expectations view, like the availability projection's). Messages are
- * handed on in batches — whatever arrived in one turn of the event loop — one batch at a
- * time, so the view folds each stream in sequence order.
+ * One subject of a stream, read in order by an ordered consumer filtered on it (no durable
+ * state on the server: the position lives in the expectations view, like the availability
+ * projection's; and only the documents an expectation names cross the wire, not the whole
+ * stream). Messages are handed on in batches — whatever arrived in one turn of the event
+ * loop — one batch at a time, so the view folds each subject in sequence order.
  */
-import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 
 export interface StreamReaderOptions {
   readonly js: JetStreamClient;
   readonly stream: string;
+  /** The subject pattern read (one filter subject: servers before 2.10 take one). */
+  readonly subject: string;
   /** The last sequence already folded (the read starts after it). */
   readonly after: number;
   /** Folds one batch; the next waits for it. A rejection stops the reader. */
@@ -23,6 +26,9 @@ export class StreamReader {
   private scheduled = false;
   private busy: Promise<void> = Promise.resolve();
   private messages: ConsumerMessages | undefined;
+  private consumer: Consumer | undefined;
+  /** The last message received: its consumer, delivery sequence and stream sequence. */
+  private received = { consumer: '', delivery: 0, seq: 0 };
   private stopped = false;
   /** Sequence of the last message handed on and folded. */
   private done: number;
@@ -37,16 +43,37 @@ export class StreamReader {
     return this.o.stream;
   }
 
+  get subject(): string {
+    return this.o.subject;
+  }
+
   get folded(): number {
     return this.done;
   }
 
   async start(): Promise<void> {
     const from = this.o.after + 1;
-    const consumer = await this.o.js.consumers.get(this.o.stream, from <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+    const filter = { filter_subjects: this.o.subject };
+    const consumer = await this.o.js.consumers.get(this.o.stream, from <= 1 ? { ...filter, deliver_policy: DeliverPolicy.All } : { ...filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+    this.consumer = consumer;
     // Short pulls for the same reason as the availability projection: a moved stream leader
     // is noticed after two missed heartbeats, not after the client's 30 s default.
     this.messages = await consumer.consume({ max_messages: 1000, expires: 5000, callback: (m) => this.receive(m) });
+  }
+
+  /**
+   * True when nothing matching is left on the server for this reader and everything delivered
+   * is folded: the view holds every such document the stream held when this was asked.
+   */
+  async caughtUp(): Promise<boolean> {
+    if (!this.consumer || this.stopped) return false;
+    const info = await this.consumer.info(false);
+    if (info.num_pending > 0) return false;
+    // With a filter the server's delivered stream sequence runs ahead over skipped messages;
+    // its delivery count does not: every delivery it counts must have arrived here.
+    const delivered = info.delivered.consumer_seq;
+    if (delivered > 0 && (info.name !== this.received.consumer || delivered > this.received.delivery)) return false;
+    return this.done >= this.received.seq;
   }
 
   /** Resolves once every message up to `seq` is folded (or the reader stopped). */
@@ -70,6 +97,7 @@ export class StreamReader {
   }
 
   private receive(m: JsMsg): void {
+    this.received = { consumer: m.info.consumer, delivery: m.info.deliverySequence, seq: Math.max(this.received.seq, m.seq) };
     if (m.seq <= this.done) return;
     this.pending.push(m);
     if (this.pending.length >= (this.o.maxBatch ?? 1000)) this.flush();

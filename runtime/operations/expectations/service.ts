@@ -5,7 +5,7 @@
  * over its own view, so any runner can answer, and any runner left alive raises on time.
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, type JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { ExpectationSet, Expectation } from '../../compile/expectations.ts';
 import { streamOf } from '../../compile/expectations.ts';
@@ -86,7 +86,6 @@ export function itemOf(e: Entry): ExpectationItem {
 export class ExpectationService {
   readonly store: ExpectationStore;
   private readonly o: ExpectationServiceOptions;
-  private readonly jsm: JetStreamManager;
   private readonly readers: StreamReader[] = [];
   private readonly firer: DeadlineFirer;
   private readonly byName: ReadonlyMap<string, Expectation>;
@@ -96,9 +95,8 @@ export class ExpectationService {
   private failure: Error | undefined;
   private started: Promise<void> | undefined;
 
-  private constructor(o: ExpectationServiceOptions, jsm: JetStreamManager) {
+  private constructor(o: ExpectationServiceOptions) {
     this.o = o;
-    this.jsm = jsm;
     this.clock = o.clock ?? Date.now;
     this.store = ExpectationStore.open(o.dataDir);
     this.byName = new Map(o.set.expectations.map((e) => [e.name, e]));
@@ -116,7 +114,7 @@ export class ExpectationService {
 
   /** Opens the view and starts reading; the timer is armed once the view has caught up. */
   static async start(o: ExpectationServiceOptions): Promise<ExpectationService> {
-    const s = new ExpectationService(o, await jetstreamManager(o.nc));
+    const s = new ExpectationService(o);
     await s.startReaders();
     return s;
   }
@@ -130,9 +128,9 @@ export class ExpectationService {
     return this.failure;
   }
 
-  /** Streams the view reads, with the last sequence folded from each. */
+  /** `<stream> <subject>` the view reads, with the last sequence folded from each. */
   positions(): Record<string, number> {
-    return Object.fromEntries(this.readers.map((r) => [r.stream, r.folded]));
+    return Object.fromEntries(this.readers.map((r) => [`${r.stream} ${r.subject}`, r.folded]));
   }
 
   summary(): ExpectationSummary[] {
@@ -162,56 +160,64 @@ export class ExpectationService {
   }
 
   private async startReaders(): Promise<void> {
-    const names = new Set<string>();
-    for (const e of this.o.set.expectations) for (const rule of [...e.when, ...e.expect]) {
-      const s = streamOf(rule.subject, this.o.streams);
-      if (s) names.add(s.name);
+    // One reader per subject pattern an expectation names, and one per exception type raised.
+    const reads = new Map<string, string>();
+    for (const e of this.o.set.expectations) {
+      for (const rule of [...e.when, ...e.expect]) {
+        const s = streamOf(rule.subject, this.o.streams);
+        if (s) reads.set(rule.subject, s.name);
+      }
+      if (this.exceptionsStream) reads.set(`exceptions.${e.raise.type}.*`, this.exceptionsStream);
     }
-    if (this.exceptionsStream) names.add(this.exceptionsStream);
     const js = jetstream(this.o.nc);
-    for (const stream of [...names].sort()) {
+    for (const [subject, stream] of [...reads].sort(([a], [b]) => a.localeCompare(b))) {
+      const position = `${stream} ${subject}`;
       const reader = new StreamReader({
         js,
         stream,
-        after: this.store.seqOf(stream),
-        handle: (msgs) => this.fold(stream, msgs),
+        subject,
+        after: this.store.seqOf(position),
+        handle: (msgs) => this.fold(stream, subject, msgs),
         onError: (err) => {
-          this.failure = new Error(`the expectations view could not fold ${stream}: ${err.message}`);
-          this.o.logger.error({ err: err.message, stream }, 'expectations view stopped');
+          this.failure = new Error(`the expectations view could not fold ${stream} ${subject}: ${err.message}`);
+          this.o.logger.error({ err: err.message, stream, subject }, 'expectations view stopped');
         },
       });
       await reader.start();
       this.readers.push(reader);
     }
     this.started = (async () => {
-      while (!(await this.catchUp(60_000))) this.o.logger.warn('expectations view still catching up with its streams');
+      while (!(await this.catchUp(60_000))) {
+        if (this.failure) return;
+        this.o.logger.warn('expectations view still catching up with its streams');
+      }
       this.firer.poke();
     })();
   }
 
-  /** True once every reader has folded what its stream held when this was called. */
+  /** True once every reader has folded what its subject held when this was called (polled: one consumer info each per try). */
   private async catchUp(ms: number): Promise<boolean> {
-    const targets = await Promise.all(this.readers.map(async (r) => ({ r, last: (await this.jsm.streams.info(r.stream)).state.last_seq })));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-    try {
-      return await Promise.race([Promise.all(targets.map(({ r, last }) => r.waitFor(last))).then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
+    const until = Date.now() + ms;
+    for (;;) {
+      const states = await Promise.all(this.readers.map((r) => r.caughtUp().catch(() => false)));
+      if (states.every(Boolean)) return true;
+      if (Date.now() >= until || this.failure) return false;
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 
-  private async fold(stream: string, msgs: readonly JsMsg[]): Promise<void> {
+  private async fold(stream: string, subject: string, msgs: readonly JsMsg[]): Promise<void> {
     const sightings: { name: string; key: string; s: Sighting }[] = [];
     const fired: { name: string; key: string; at: number }[] = [];
     for (const m of msgs) {
       const at = Math.floor(m.info.timestampNanos / 1e6);
-      if (stream === this.exceptionsStream) {
+      if (stream === this.exceptionsStream && subject.startsWith('exceptions.')) {
         const id = m.headers?.get(MSG_ID);
         const p = id ? parseMessageId(id) : undefined;
         if (p && this.byName.has(p.name)) fired.push({ ...p, at });
       }
-      const matches = matchesOf(this.o.set.expectations, m.subject);
+      // Only this reader's rules: a message another pattern also matches is folded by that reader.
+      const matches = matchesOf(this.o.set.expectations, m.subject).filter((x) => x.rule.subject === subject);
       if (matches.length === 0) continue;
       let body: unknown;
       try {
@@ -233,7 +239,8 @@ export class ExpectationService {
     const transitions = this.store.transact((b) => {
       for (const { name, key, s } of sightings) b.sight(name, key, s);
       for (const f of fired) b.fired(f.name, f.key, f.at);
-      b.folded(stream, Math.max(last, b.seqOf(stream)));
+      const position = `${stream} ${subject}`;
+      b.folded(position, Math.max(last, b.seqOf(position)));
     });
     for (const f of fired) this.firer.seen(f.name, f.key);
     this.instruments?.record(transitions);
