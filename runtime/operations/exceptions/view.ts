@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { foldAction, foldException, type FoldOutcome, type StoredMessage } from './fold.ts';
 import type { ExceptionFilter, WorkItem } from './model.ts';
 import { WorkbenchStore, workbenchDir, type Positions } from './store.ts';
-import { renderTotals } from './totals.ts';
+import { renderTotals, type OpenCount, type ResolutionStats } from './totals.ts';
 import { EXCEPTIONS_PREFIX } from '../exception-subjects.ts';
 import { WORKBENCH_PREFIX } from './fold.ts';
 
@@ -78,6 +78,16 @@ export class WorkbenchView {
 
   list(filter: ExceptionFilter, limit: number, before?: number): WorkItem[] {
     return this.store.list(filter, limit, before);
+  }
+
+  /** Resolution times by exception type, as stored running totals (what the KPI work reads). */
+  resolutionStats(): Map<string, ResolutionStats> {
+    return this.store.resolutionStats();
+  }
+
+  /** Items open or acknowledged, by state, type and partner. */
+  openCounts(): OpenCount[] {
+    return this.store.openCounts();
   }
 
   /** Prometheus text of the open counts and resolution times (from stored totals). */
