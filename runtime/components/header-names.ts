@@ -17,15 +17,25 @@ export const DLQ = {
   sourceMsgId: 'Crossdock-Source-Msg-Id',
 } as const;
 
+/**
+ * On every output: the pipeline that published it (the same name dead letters carry), so the
+ * trace index can say which pipeline made each hop.
+ */
+export const PRODUCED_BY = DLQ.pipeline;
+
 export const REPLAYED_FROM = 'Crossdock-Replayed-From';
 
 /**
- * On outputs that report business duplicates: the inbound message this one was made from
- * (`STREAM:SEQ`, or the partner's delivery id). When the stream already holds the output's
- * id, the stored copy's source tells our own earlier attempt (same source: a redelivery,
- * whatever its delivery count says after a failover) from a second copy of the document.
+ * On every output: the inbound message this one was made from (`STREAM:SEQ`, or the partner's
+ * delivery id), which links the hops of a journey in the trace index. On outputs that report
+ * business duplicates it also decides: when the stream already holds the output's id, the
+ * stored copy's source tells our own earlier attempt (same source: a redelivery, whatever its
+ * delivery count says after a failover) from a second copy of the document.
  */
 export const SOURCE_KEY = 'Crossdock-Source-Key';
+
+/** On a business duplicate: where the stream holds the original (`STREAM:SEQ`). */
+export const DUPLICATE_OF = 'Crossdock-Duplicate-Of';
 
 /** Headers that describe a failure, removed when a dead letter is replayed. */
 export const DLQ_HEADER_NAMES: readonly string[] = Object.values(DLQ);

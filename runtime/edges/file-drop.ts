@@ -25,6 +25,7 @@ import { createExchange, isFailure, processExchange, type Failure, type Outcome 
 import { deadLetter, type FailureKind } from '../engine/dead-letter.ts';
 import { backoffDelay, decideDelivery, publishFailure } from '../engine/delivery-policy.ts';
 import { Deliverer } from '../engine/deliverer.ts';
+import { propagateOnly, type Tracing } from '../observability/tracing.ts';
 
 const CLAIMED = '.claimed';
 
@@ -34,6 +35,7 @@ export class FileDrop implements InputDriver {
   private readonly deps: DriverDeps;
   private readonly deliverer: Deliverer;
   private readonly log: Logger;
+  private readonly tracing: Tracing;
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> = Promise.resolve();
@@ -50,6 +52,7 @@ export class FileDrop implements InputDriver {
     this.deps = deps;
     this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name, dir: this.input.dir });
+    this.tracing = deps.tracing ?? propagateOnly;
   }
 
   get ready(): boolean {
@@ -180,15 +183,27 @@ export class FileDrop implements InputDriver {
   }
 
   /** Runs the pipeline and publishes its outputs; a failure says what went wrong, nothing is decided here. */
+  /** Runs the pipeline once, as one span: a file starts its own trace. */
   private async attempt(name: string, data: Uint8Array, headers: Record<string, string>, meta: MessageMeta): Promise<{ failure: Failure | undefined; correlationId: string }> {
-    const ex = createExchange(this.pipeline, { data, headers, meta }, this.input.format);
+    const span = this.tracing.begin(undefined, { pipeline: this.pipeline.name, stream: meta.stream, seq: 0, subject: meta.subject });
+    let r: { failure: Failure | undefined; correlationId: string; dropped?: boolean } = { failure: undefined, correlationId: '' };
+    try {
+      r = await this.run(name, data, headers, meta, span.traceparent);
+      return r;
+    } finally {
+      span.end(r.failure ? 'failed' : r.dropped ? 'dropped' : 'delivered');
+    }
+  }
+
+  private async run(name: string, data: Uint8Array, headers: Record<string, string>, meta: MessageMeta, traceparent: string): Promise<{ failure: Failure | undefined; correlationId: string; dropped?: boolean }> {
+    const ex = createExchange(this.pipeline, { data, headers, meta, traceparent }, this.input.format);
     if (isFailure(ex)) return { failure: ex, correlationId: '' };
     const r = processExchange(this.pipeline, ex);
     const outcome: Outcome = r instanceof Promise ? await r : r;
     if (outcome.kind === 'fail') return { failure: outcome.failure, correlationId: ex.correlationId };
     if (outcome.kind === 'drop') {
       this.deps.metrics.dropped.inc();
-      return { failure: undefined, correlationId: ex.correlationId };
+      return { failure: undefined, correlationId: ex.correlationId, dropped: true };
     }
     try {
       await this.deliverer.deliverAll(outcome.emissions);

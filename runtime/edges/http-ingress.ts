@@ -16,6 +16,7 @@ import { deadLetter } from '../engine/dead-letter.ts';
 import { decideFailure, SENDER_RETRIES } from '../engine/delivery-policy.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
 import { Deliverer } from '../engine/deliverer.ts';
+import { propagateOnly, TRACEPARENT, type SpanOutcome, type Tracing } from '../observability/tracing.ts';
 import { sendJson } from '../http/server.ts';
 import { ConnectionState } from '../transport/connection-state.ts';
 
@@ -26,6 +27,7 @@ export class HttpIngress implements InputDriver {
   private readonly deliverer: Deliverer;
   private readonly log: Logger;
   private readonly connection: ConnectionState;
+  private readonly tracing: Tracing;
   private accepting = false;
   private inFlight = 0;
   private idle: (() => void) | undefined;
@@ -39,6 +41,7 @@ export class HttpIngress implements InputDriver {
     this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
     this.log = deps.logger.child({ pipeline: pipeline.name });
     this.connection = ConnectionState.of(deps.nc);
+    this.tracing = deps.tracing ?? propagateOnly;
   }
 
   get ready(): boolean {
@@ -96,37 +99,46 @@ export class HttpIngress implements InputDriver {
       receivedAt: Date.now(),
       key: `http:${deliveryId ?? randomUUID()}`,
     };
-    const ex = createExchange(this.pipeline, { data: body, headers, meta }, this.input.format);
-    if (isFailure(ex)) {
-      // A body that is not JSON is the sender's mistake; there is nothing to keep.
-      return sendJson(res, 400, { error: ex.reason });
-    }
-    // A webhook is an object; a bare string, number, list or null is a sender's mistake that
-    // would otherwise be stored and answered 202.
-    const notObject = this.input.format === 'json' ? notAnObject(ex.body) : undefined;
-    if (notObject) return sendJson(res, 400, { error: `body must be a JSON object, not ${notObject}` });
-    let outcome: Outcome;
+    // A request without a traceparent starts a trace here; with one, the sender's span is the parent.
+    const span = this.tracing.begin(headerText(req, TRACEPARENT), { pipeline: this.pipeline.name, stream: meta.stream, seq: 0, subject: meta.subject });
+    let spanOutcome: SpanOutcome = 'failed';
     try {
-      const r = processExchange(this.pipeline, ex);
-      outcome = r instanceof Promise ? await r : r;
-    } catch (err) {
-      this.log.error({ err, correlationId: ex.correlationId }, 'unexpected error in http input');
-      return sendJson(res, 500, { error: 'internal error' });
+      const ex = createExchange(this.pipeline, { data: body, headers, meta, traceparent: span.traceparent }, this.input.format);
+      if (isFailure(ex)) {
+        // A body that is not JSON is the sender's mistake; there is nothing to keep.
+        return sendJson(res, 400, { error: ex.reason });
+      }
+      // A webhook is an object; a bare string, number, list or null is a sender's mistake that
+      // would otherwise be stored and answered 202.
+      const notObject = this.input.format === 'json' ? notAnObject(ex.body) : undefined;
+      if (notObject) return sendJson(res, 400, { error: `body must be a JSON object, not ${notObject}` });
+      let outcome: Outcome;
+      try {
+        const r = processExchange(this.pipeline, ex);
+        outcome = r instanceof Promise ? await r : r;
+      } catch (err) {
+        this.log.error({ err, correlationId: ex.correlationId }, 'unexpected error in http input');
+        return sendJson(res, 500, { error: 'internal error' });
+      }
+      if (outcome.kind === 'drop') {
+        this.deps.metrics.dropped.inc();
+        spanOutcome = 'dropped';
+        return sendJson(res, 202, { accepted: true, dropped: true, correlationId: ex.correlationId });
+      }
+      if (outcome.kind === 'fail' && outcome.failure.degenerateId) return this.refuseId(res, ex.correlationId, outcome.failure.degenerateId, outcome.failure.reason);
+      if (outcome.kind === 'fail') return this.reject(res, meta, body, headers, ex.correlationId, outcome.failure);
+      try {
+        await this.deliverer.deliverAll(outcome.emissions);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message, correlationId: ex.correlationId }, 'publish failed; asking the sender to retry');
+        return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
+      }
+      this.deps.metrics.published.inc(outcome.emissions.length);
+      spanOutcome = 'delivered';
+      sendJson(res, 202, { accepted: true, correlationId: ex.correlationId, messages: outcome.emissions.map((e) => ({ subject: e.subject, id: e.msgId })) });
+    } finally {
+      span.end(spanOutcome);
     }
-    if (outcome.kind === 'drop') {
-      this.deps.metrics.dropped.inc();
-      return sendJson(res, 202, { accepted: true, dropped: true, correlationId: ex.correlationId });
-    }
-    if (outcome.kind === 'fail' && outcome.failure.degenerateId) return this.refuseId(res, ex.correlationId, outcome.failure.degenerateId, outcome.failure.reason);
-    if (outcome.kind === 'fail') return this.reject(res, meta, body, headers, ex.correlationId, outcome.failure);
-    try {
-      await this.deliverer.deliverAll(outcome.emissions);
-    } catch (err) {
-      this.log.warn({ err: (err as Error).message, correlationId: ex.correlationId }, 'publish failed; asking the sender to retry');
-      return sendJson(res, 503, { error: 'message store unreachable, retry later' }, { 'retry-after': '5' });
-    }
-    this.deps.metrics.published.inc(outcome.emissions.length);
-    sendJson(res, 202, { accepted: true, correlationId: ex.correlationId, messages: outcome.emissions.map((e) => ({ subject: e.subject, id: e.msgId })) });
   }
 
   /**

@@ -7,7 +7,7 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
 import type { Emission } from '../components/types.ts';
-import { SOURCE_KEY } from '../components/header-names.ts';
+import { DUPLICATE_OF, SOURCE_KEY } from '../components/header-names.ts';
 import type { DeadLetter } from './dead-letter.ts';
 import { CLAIM_CHECK, ClaimCheck } from '../transport/claim-check.ts';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -45,7 +45,7 @@ export class Deliverer {
     if (!dup) return stored;
     return stored.then(async (ack) => {
       if (!ack.duplicate || (await this.storedFromSameSource(ack, e))) return ack;
-      const headers = { ...e.headers, 'Crossdock-Duplicate-Of': `${ack.stream}:${ack.seq}`, ...dup.headers };
+      const headers = { ...e.headers, [DUPLICATE_OF]: `${ack.stream}:${ack.seq}`, ...dup.headers };
       return this.send(dup.subject, headers, this.encoder.encode(JSON.stringify(dup.body)), dup.msgId);
     });
   }

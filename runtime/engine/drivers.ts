@@ -9,6 +9,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import type { PipelineMetrics } from '../observability/metrics.ts';
+import type { Tracing } from '../observability/tracing.ts';
 import type { HttpServer } from '../http/server.ts';
 import type { RuntimeServices } from '../components/services.ts';
 
@@ -22,6 +23,8 @@ export interface DriverDeps {
   /** The runner's data folder, for drivers that keep local state. */
   readonly dataDir: string;
   readonly services: RuntimeServices;
+  /** Spans per message (observability/tracing.ts); absent: the traceparent is passed on, nothing is recorded. */
+  readonly tracing?: Tracing;
 }
 
 export interface InputDriver {

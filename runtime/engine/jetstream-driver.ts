@@ -28,6 +28,7 @@ import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
 import { Deliverer } from './deliverer.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
+import { propagateOnly, TRACEPARENT, type SpanOutcome, type Tracing } from '../observability/tracing.ts';
 
 export class JetStreamDriver implements InputDriver {
   readonly pipeline: CompiledPipeline;
@@ -36,6 +37,7 @@ export class JetStreamDriver implements InputDriver {
   private readonly js: ReturnType<typeof jetstream>;
   private readonly deliverer: Deliverer;
   private readonly log: Logger;
+  private readonly tracing: Tracing;
   private source: PullSource | undefined;
   private subscription: Subscription | undefined;
   /** Every message being handled, with when its handling began (for in-progress acks). */
@@ -56,6 +58,7 @@ export class JetStreamDriver implements InputDriver {
     this.js = jetstream(deps.nc, { timeout: 5000 });
     this.deliverer = new Deliverer(this.js);
     this.log = deps.logger.child({ pipeline: pipeline.name });
+    this.tracing = deps.tracing ?? propagateOnly;
   }
 
   /** True once the consumer exists and messages are being pulled. */
@@ -183,6 +186,8 @@ export class JetStreamDriver implements InputDriver {
       key: `${info.stream}:${info.streamSequence}`,
     };
     const headers = headerRecord(m.headers);
+    const span = this.tracing.begin(headers[TRACEPARENT], { pipeline: this.pipeline.name, stream: info.stream, seq: info.streamSequence, subject: m.subject });
+    let spanOutcome: SpanOutcome = 'failed';
     try {
       // A delivery past maxDeliver (the runner stopped or died during the last attempt) is
       // still attempted: its outputs carry message ids, so if they were stored before, they are
@@ -195,13 +200,13 @@ export class JetStreamDriver implements InputDriver {
         try {
           data = await resolved;
         } catch (err) {
-          await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', claimCheckFailure(err));
+          spanOutcome = await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', claimCheckFailure(err));
           return;
         }
       } else data = resolved;
-      const ex = createExchange(this.pipeline, { data, headers, meta, onOffload }, this.input.format);
+      const ex = createExchange(this.pipeline, { data, headers, meta, onOffload, traceparent: span.traceparent }, this.input.format);
       if (isFailure(ex)) {
-        await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', ex);
+        spanOutcome = await this.fail(m, meta, headers, headers[CORRELATION_ID] ?? '', ex);
         return;
       }
       const result = processExchange(this.pipeline, ex);
@@ -209,21 +214,23 @@ export class JetStreamDriver implements InputDriver {
       switch (outcome.kind) {
         case 'drop':
           m.ack();
+          spanOutcome = 'dropped';
           metrics.dropped.inc();
           if (this.log.isLevelEnabled('debug')) this.log.debug({ correlationId: ex.correlationId, seq: meta.streamSeq, step: outcome.step }, 'dropped by filter');
           break;
         case 'fail':
-          await this.fail(m, meta, headers, ex.correlationId, outcome.failure);
+          spanOutcome = await this.fail(m, meta, headers, ex.correlationId, outcome.failure);
           break;
         case 'emit':
           try {
             await this.deliverer.deliverAll(outcome.emissions);
           } catch (err) {
             // Too large for the server even by claim check is permanent; anything else may pass later.
-            await this.fail(m, meta, headers, ex.correlationId, publishFailure(err, this.pipeline.steps.length + 1));
+            spanOutcome = await this.fail(m, meta, headers, ex.correlationId, publishFailure(err, this.pipeline.steps.length + 1));
             break;
           }
           m.ack();
+          spanOutcome = 'delivered';
           metrics.published.inc(outcome.emissions.length);
           if (this.log.isLevelEnabled('debug')) {
             this.log.debug({ correlationId: ex.correlationId, seq: meta.streamSeq, outputs: outcome.emissions.map((e) => e.subject) }, 'delivered');
@@ -235,23 +242,26 @@ export class JetStreamDriver implements InputDriver {
       this.log.error({ err, seq: meta.streamSeq, correlationId: headers[CORRELATION_ID] }, 'unexpected error while handling a message');
       m.nak(backoffDelay(meta.deliveryCount, this.pipeline.errors));
     } finally {
+      span.end(spanOutcome);
       this.inFlight.delete(m);
       metrics.processing.observe((performance.now() - started) / 1000);
     }
   }
 
-  private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<void> {
+  /** Retries or dead-letters; says which, for the message's span. */
+  private async fail(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure): Promise<SpanOutcome> {
     const decision = decideFailure(failure, meta.deliveryCount, this.pipeline.errors);
     if (decision.action === 'dead-letter') {
-      await this.deadLetter(m, meta, headers, correlationId, failure, decision.kind);
-      return;
+      return (await this.deadLetter(m, meta, headers, correlationId, failure, decision.kind)) ? 'dead-lettered' : 'retry';
     }
     this.deps.metrics.retried.inc();
     this.log.warn({ correlationId, seq: meta.streamSeq, step: failure.step, reason: failure.reason, delivery: meta.deliveryCount, retryInMs: decision.delayMs }, 'transient failure, will retry');
     m.nak(decision.delayMs);
+    return 'retry';
   }
 
-  private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<void> {
+  /** False when the dead letter did not land and the message was handed back. */
+  private async deadLetter(m: JsMsg, meta: MessageMeta, headers: Record<string, string>, correlationId: string, failure: Failure, kind: FailureKind): Promise<boolean> {
     const dl = deadLetter(this.pipeline.errors.deadLetter, this.pipeline.name, meta, { data: m.data, headers }, correlationId, failure, kind);
     try {
       await this.deliverer.deadLetter(dl);
@@ -259,11 +269,12 @@ export class JetStreamDriver implements InputDriver {
       // The dead letter did not land: keep the message (redelivered later), never drop it.
       this.log.error({ err: (err as Error).message, correlationId, seq: meta.streamSeq, deadLetter: dl.subject }, 'dead-letter publish failed; message left for redelivery');
       m.nak(backoffDelay(meta.deliveryCount, this.pipeline.errors));
-      return;
+      return false;
     }
     m.ack();
     this.deps.metrics.deadLettered.inc();
     this.log.warn({ correlationId, seq: meta.streamSeq, subject: meta.subject, step: failure.step, reason: failure.reason, field: failure.field, kind, deadLetter: dl.subject }, 'message dead-lettered');
+    return true;
   }
 }
 

@@ -10,11 +10,14 @@ import { DROP, StepFailure, type CompiledOutput, type DegenerateId, type Emissio
 import type { CompiledPipeline } from '../compile/pipeline.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
 import { respell } from '../compile/header-spellings.ts';
+import { TRACEPARENT } from '../observability/tracing.ts';
 
 export interface Inbound {
   readonly data: Uint8Array;
   readonly headers: Readonly<Record<string, string>>;
   readonly meta: MessageMeta;
+  /** This run's `traceparent` (observability/tracing.ts), which its outputs carry. */
+  readonly traceparent?: string;
   /** Called when one of the message's evaluations moves to an expression worker. */
   readonly onOffload?: () => void;
 }
@@ -60,6 +63,7 @@ export function createExchange(pipeline: CompiledPipeline, inbound: Inbound, for
   const headers = respell(inbound.headers, pipeline.headerSpellings);
   const correlationId = headers[CORRELATION_ID] || randomUUID();
   headers[CORRELATION_ID] = correlationId;
+  if (inbound.traceparent !== undefined) headers[TRACEPARENT] = inbound.traceparent;
   // Transport headers describe the inbound hop; they must not leak onto outputs.
   delete headers['Nats-Msg-Id'];
   delete headers['Nats-Expected-Stream'];

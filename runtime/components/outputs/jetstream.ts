@@ -7,7 +7,7 @@ import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } 
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
-import { CORRELATION_ID, EXCEPTION, SOURCE_KEY } from '../header-names.ts';
+import { CORRELATION_ID, EXCEPTION, PRODUCED_BY, SOURCE_KEY } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -189,7 +189,8 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
     if (s !== undefined) headers[h] = s;
   }
   headers[CORRELATION_ID] = ex.correlationId;
-  if (plan.duplicate !== undefined) headers[SOURCE_KEY] = ex.meta.key;
+  headers[SOURCE_KEY] = ex.meta.key;
+  headers[PRODUCED_BY] = plan.pipeline;
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
 }
