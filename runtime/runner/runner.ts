@@ -28,6 +28,10 @@ import { startAuditService, type AuditService } from '../operations/audit/servic
 import { ExpectationService } from '../operations/expectations/service.ts';
 import { registerExpectationRoutes } from '../operations/expectations/http.ts';
 import { startWorkbench, type RunningWorkbench } from '../operations/exceptions/workbench.ts';
+import { tracingFor } from '../observability/tracing-config.ts';
+import type { Tracing } from '../observability/tracing.ts';
+import { TraceService, traceScope } from '../operations/trace/service.ts';
+import { registerTraceRoutes } from '../operations/trace/http.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -41,6 +45,12 @@ export interface RunnerOptions {
   readonly graceMs?: number;
   /** Set when this runner is one worker of `crossdock run --workers N`. */
   readonly worker?: WorkerRole;
+  /** Fold the trace index (default true); off only to measure what it costs. */
+  readonly traceIndex?: boolean;
+  /** OTLP collector base URL for spans; default OTEL_EXPORTER_OTLP_ENDPOINT; neither: no export. */
+  readonly otlp?: string;
+  /** Spans go here instead (tests: the SDK's in-memory exporter). */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -62,6 +72,7 @@ export interface RunningRunner {
   readonly http?: { readonly host: string; readonly port: number };
   readonly drivers: readonly InputDriver[];
   readonly metrics: RunnerMetrics;
+  readonly trace?: TraceService;
   stop(): Promise<void>;
 }
 
@@ -83,6 +94,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let audit: AuditService | undefined;
   let expectations: ExpectationService | undefined;
   let workbench: RunningWorkbench | undefined;
+  let trace: TraceService | undefined;
+  // Before any connection: a malformed endpoint stops the start with its reason.
+  const tracing = options.tracing ?? (await tracingFor(options.otlp));
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -123,10 +137,15 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     }
     // Exceptions as work items, and the dead-letter API; each process folds its own view.
     workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
+    if (options.traceIndex !== false) {
+      // Beside the availability view: in a group each worker folds its own copy (one writer per LMDB file).
+      trace = await TraceService.start({ nc: conn, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
+      if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
+    }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
-      const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, ...(http ? { http } : {}) });
+      const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, tracing, ...(http ? { http } : {}) });
       await r.start();
       drivers.push(r);
     }
@@ -157,8 +176,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       ...(listening ? { http: listening } : {}),
       drivers,
       metrics,
+      ...(trace ? { trace } : {}),
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench).finally(() => ownMetrics.stop());
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench, { trace, tracing }).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
@@ -169,6 +189,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     await audit?.stop().catch(() => undefined);
     await expectations?.stop().catch(() => undefined);
     await workbench?.stop().catch(() => undefined);
+    await trace?.stop().catch(() => undefined);
+    await tracing.shutdown().catch(() => undefined);
     await nc?.close().catch(() => undefined);
     await http?.close();
     await embedded?.stop();
@@ -195,6 +217,7 @@ async function shutdown(
   audit?: AuditService,
   expectations?: ExpectationService,
   workbench?: RunningWorkbench,
+  observing?: { trace: TraceService | undefined; tracing: Tracing },
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
@@ -215,6 +238,10 @@ async function shutdown(
   if (audit && !(await within(audit.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'audit log did not stop in time; closing anyway');
   if (expectations && !(await within(expectations.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'expectations did not stop in time; closing anyway');
   if (workbench && !(await within(workbench.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'exceptions workbench did not stop in time; closing anyway');
+  // The index has folded what reached the streams; what it missed it folds at the next start.
+  await within(observing?.trace?.stop().catch((err: unknown) => logger.error({ err }, 'trace index did not stop cleanly')) ?? Promise.resolve(), CLOSE_STEP_MS);
+  // Spans still buffered go to the collector while the process lives.
+  await within(observing?.tracing.shutdown().catch(() => undefined) ?? Promise.resolve(), CLOSE_STEP_MS);
   // drain() flushes the acks still in the outgoing buffer, and needs the server to answer.
   // close() ends the reconnect attempts, which would otherwise keep the process alive.
   const drained = connection.connected && (await within(nc.drain().then(() => true, () => false), CLOSE_STEP_MS));

@@ -19,8 +19,9 @@ outputs:
       ['b', 'out.b', 'p:IN:42:b:0'],
     ]);
     expect(o.emissions[0]!.body).toEqual({ id: 'X1', total: 13 });
-    // The inbound transport id never leaks onto outputs; the correlation id always travels.
-    expect(o.emissions[0]!.headers).toEqual({ 'X-Correlation-Id': 'c-1', 'X-Total': '13' });
+    // The inbound transport id never leaks onto outputs; the correlation id always travels, and
+    // every output names the pipeline and the message it was made from (the trace index links by them).
+    expect(o.emissions[0]!.headers).toEqual({ 'X-Correlation-Id': 'c-1', 'X-Total': '13', 'Crossdock-Pipeline': 'p', 'Crossdock-Source-Key': 'IN:42' });
   });
 
   it('creates a correlation id when the input has none', async () => {

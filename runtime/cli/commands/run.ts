@@ -19,7 +19,7 @@ export const WORKERS_ENV = 'CROSSDOCK_WORKERS';
 export const runCommand: CommandSpec = {
   name: 'run',
   summary: 'Run the pipelines',
-  usage: 'crossdock run [--pipelines DIR] [--nats URL] [--data DIR] [--http HOST:PORT] [--only NAME[,NAME…]] [--workers N]',
+  usage: 'crossdock run [--pipelines DIR] [--nats URL] [--data DIR] [--http HOST:PORT] [--only NAME[,NAME…]] [--workers N] [--otlp URL]',
   details:
     'Compiles every pipeline, creates or updates the declared streams and durable consumers, and\n' +
     'processes messages until SIGTERM or SIGINT, which stop fetching, finish and acknowledge the\n' +
@@ -37,6 +37,7 @@ export const runCommand: CommandSpec = {
     grace: { type: 'string', value: 'DURATION', description: 'How long in-flight messages may take to finish on stop', default: '10s' },
     'expression-timeout': { type: 'string', value: 'DURATION', description: `Time limit of one JSONata evaluation (past ${INLINE_BUDGET_MS} ms it runs in a worker thread); over it, the message is dead-lettered`, default: '5s' },
     'log-level': { type: 'string', value: 'LEVEL', description: 'trace, debug, info, warn, error', default: 'info' },
+    otlp: { type: 'string', value: 'URL', description: 'Export a span per message per pipeline to this OTLP/HTTP collector (e.g. http://127.0.0.1:4318; default: OTEL_EXPORTER_OTLP_ENDPOINT, else none)' },
     workers: { type: 'string', value: 'N', description: 'Worker processes, one core each (default: CROSSDOCK_WORKERS, else os.availableParallelism(), less one with the embedded nats-server); 1: one process, no supervisor' },
   },
   async run(args) {
@@ -67,6 +68,12 @@ export const runCommand: CommandSpec = {
       http = httpText === 'off' ? undefined : parseListen(httpText);
     } catch (err) {
       throw new CommandError((err as Error).message, 2);
+    }
+    const otlp = str(args, 'otlp');
+    if (otlp !== undefined) {
+      if (!/^https?:\/\/[^\s]+$/.test(otlp)) throw new CommandError(`--otlp: expected an http(s) URL of an OTLP collector (e.g. http://127.0.0.1:4318), not '${otlp}'`, 2);
+      // Through the environment, so supervised workers (which inherit it) export too.
+      process.env.OTEL_EXPORTER_OTLP_ENDPOINT = otlp;
     }
     const natsUrl = str(args, 'nats') ?? process.env.NATS_URL;
     if (index !== undefined) {
