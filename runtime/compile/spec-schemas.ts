@@ -179,6 +179,12 @@ export const streamsSchema: JsonSchema = {
           discard: { type: 'string', enum: ['old', 'new'], default: 'old', description: 'At a limit, drop the oldest messages or refuse new ones.', examples: ['old'] },
           denyDelete: { type: 'boolean', default: false, description: 'Refuse deleting single messages (an append-only log, e.g. the audit stream).', examples: [true] },
           denyPurge: { type: 'boolean', default: false, description: 'Refuse purging the stream (an append-only log, e.g. the audit stream).', examples: [true] },
+          trace: {
+            type: 'boolean',
+            default: true,
+            description: 'Whether the trace index (`crossdock trace`) folds this stream. Business documents: yes; high-volume events that are no document\'s hop (inventory positions, availability changes): false.',
+            examples: [false],
+          },
         },
         required: ['subjects'],
         additionalProperties: false,

@@ -23,6 +23,8 @@ export interface StreamDeclaration {
   /** Append-only: the server refuses deleting messages / purging (the audit log). */
   readonly denyDelete: boolean;
   readonly denyPurge: boolean;
+  /** Whether the trace index folds it (business documents: yes; inventory events: no). */
+  readonly trace: boolean;
 }
 
 interface StreamDoc {
@@ -39,6 +41,7 @@ interface StreamDoc {
   discard?: 'old' | 'new';
   denyDelete?: boolean;
   denyPurge?: boolean;
+  trace?: boolean;
 }
 
 export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDeclaration[] {
@@ -60,6 +63,7 @@ export function compileStreams(source: YamlSource, diags: Diagnostics): StreamDe
     discard: s.discard ?? 'old',
     denyDelete: s.denyDelete ?? false,
     denyPurge: s.denyPurge ?? false,
+    trace: s.trace ?? true,
   }));
 }
 

@@ -1,0 +1,108 @@
+/**
+ * Folds the business streams into the trace index as messages are stored: one ordered consumer
+ * per stream (no server-side state; the position lives in the index), hops of every stream
+ * gathered for one turn of the event loop (at most `maxBatch`) and committed in one LMDB
+ * transaction with their positions. Resumes after its last committed sequence of each stream,
+ * so a crash at any point leaves nothing out and nothing twice. Same model as the availability
+ * projection (availability/projection.ts).
+ */
+import { DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { hopOf, type Hop, type HopRules } from './hop.ts';
+import type { TraceDb } from './store.ts';
+
+export interface IndexerOptions {
+  readonly js: JetStreamClient;
+  readonly db: TraceDb;
+  readonly streams: readonly string[];
+  readonly rules: HopRules;
+  readonly logger: Logger;
+  readonly maxBatch?: number;
+  /** Called after each commit with how many hops it wrote. */
+  readonly onCommit?: (hops: number) => void;
+}
+
+export class TraceIndexer {
+  private readonly o: IndexerOptions;
+  private pending: JsMsg[] = [];
+  private scheduled = false;
+  private readonly consumers: ConsumerMessages[] = [];
+  private failure: Error | undefined;
+  readonly stats = { hops: 0, batches: 0 };
+
+  constructor(options: IndexerOptions) {
+    this.o = options;
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  async start(): Promise<void> {
+    for (const stream of this.o.streams) {
+      const from = this.o.db.position(stream) + 1;
+      const consumer = await this.o.js.consumers.get(stream, from <= 1 ? { deliver_policy: DeliverPolicy.All } : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: from });
+      // Short pull expiries, as in the availability projection: a leader change is noticed in seconds.
+      this.consumers.push(await consumer.consume({ max_messages: 1000, expires: 5000, callback: (m) => this.receive(m) }));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const list = this.consumers.splice(0);
+    for (const m of list) m.stop();
+    await Promise.all(list.map((m) => m.closed().catch(() => undefined)));
+    if (!this.failure) this.flush();
+  }
+
+  /** The last folded sequence of each stream. */
+  positions(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const s of this.o.streams) out[s] = this.o.db.position(s);
+    return out;
+  }
+
+  private receive(m: JsMsg): void {
+    if (this.failure) return;
+    this.pending.push(m);
+    if (this.pending.length >= (this.o.maxBatch ?? 1000)) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const msgs = this.pending;
+    if (msgs.length === 0 || this.failure) return;
+    this.pending = [];
+    const hops: Hop[] = [];
+    for (const m of msgs) {
+      const info = m.info;
+      hops.push(
+        hopOf(
+          { stream: info.stream, seq: info.streamSequence, subject: m.subject, time: info.timestampNanos / 1e6, headers: (name) => headerOf(m, name), data: m.data },
+          this.o.rules,
+        ),
+      );
+    }
+    try {
+      const written = this.o.db.commit(hops);
+      this.stats.hops += written;
+      this.stats.batches++;
+      this.o.onCommit?.(written);
+    } catch (err) {
+      // The index is a convenience: a full disk stops it, never the pipelines.
+      this.failure = new Error(`the trace index could not be written: ${(err as Error).message}`);
+      this.o.logger.error({ err: (err as Error).message }, 'trace index stopped');
+      for (const c of this.consumers) c.stop();
+    }
+  }
+}
+
+function headerOf(m: JsMsg, name: string): string | undefined {
+  const h = m.headers;
+  if (!h) return undefined;
+  const v = h.get(name);
+  return v === '' ? undefined : v;
+}
