@@ -14,6 +14,7 @@ import { schemaCommand } from './commands/schema.ts';
 import { docsCommand } from './commands/docs.ts';
 import { demoCommand } from './commands/demo.ts';
 import { atpCommand } from './commands/atp.ts';
+import { traceCommand } from './commands/trace.ts';
 import { planCommand } from './commands/plan.ts';
 import { graphCommand } from './commands/graph.ts';
 import { mapCommand } from './commands/map.ts';
@@ -22,7 +23,7 @@ import { expectationsCommand } from './commands/expectations.ts';
 import { exceptionsCommand } from './commands/exceptions.ts';
 
 // `docs` documents every command, itself included, so it is given the list rather than importing it.
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand, exceptionsCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, traceCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand, exceptionsCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
