@@ -26,6 +26,6 @@ outputs:
   it('takes a correlation id sent in lower case as the correlation id', async () => {
     const p = compileInline(`${HEAD}outputs: { a: { jetstream: { subject: "'out.a'" } } }\n`);
     const o = await run(p, {}, { 'x-correlation-id': 'c-9' });
-    expect(o.kind === 'emit' && o.emissions[0]!.headers).toEqual({ 'X-Correlation-Id': 'c-9' });
+    expect(o.kind === 'emit' && o.emissions[0]!.headers).toEqual({ 'X-Correlation-Id': 'c-9', 'Crossdock-Pipeline': 'p', 'Crossdock-Source-Key': 'IN:1' });
   });
 });

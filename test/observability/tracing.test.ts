@@ -3,6 +3,8 @@
  * OpenTelemetry SDK (its in-memory exporter stands in for an OTLP collector).
  */
 import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { formatTraceparent, parseTraceparent, propagateOnly } from '../../runtime/observability/tracing.ts';
@@ -58,7 +60,9 @@ describe('spans through the OpenTelemetry SDK', () => {
     failing.end('dead-lettered');
     const spans = exporter.getFinishedSpans();
     const byName = new Map(spans.map((s) => [s.name, s]));
-    const [a, b, c] = ['shopify-webhooks', 'shopify-orders', 'erp-post-salesorders'].map((n) => byName.get(n)!);
+    const a = byName.get('shopify-webhooks')!;
+    const b = byName.get('shopify-orders')!;
+    const c = byName.get('erp-post-salesorders')!;
     expect(new Set([a, b, c].map((s) => s.spanContext().traceId)).size).toBe(1);
     expect(b.parentSpanContext?.spanId).toBe(a.spanContext().spanId);
     expect(c.parentSpanContext?.spanId).toBe(b.spanContext().spanId);
@@ -69,6 +73,31 @@ describe('spans through the OpenTelemetry SDK', () => {
     expect(c.status.code).toBe(SpanStatusCode.ERROR);
     expect(b.status.code).toBe(SpanStatusCode.UNSET);
     await tracing.shutdown();
+  });
+
+  it('with an endpoint, spans go over OTLP/HTTP (JSON) to URL/v1/traces, as service crossdock', async () => {
+    const got: { path: string; type: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        got.push({ path: req.url ?? '', type: String(req.headers['content-type']), body: Buffer.concat(chunks).toString('utf8') });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const tracing = await tracingFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, {});
+      tracing.begin(undefined, facts('shopify-orders')).end('delivered');
+      await tracing.shutdown();
+      expect(got).toHaveLength(1);
+      expect(got[0]).toMatchObject({ path: '/v1/traces', type: 'application/json' });
+      const body = JSON.parse(got[0]!.body) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { name: string }[] }[] }[] };
+      expect(body.resourceSpans[0]!.scopeSpans[0]!.spans.map((x) => x.name)).toEqual(['shopify-orders']);
+      expect(body.resourceSpans[0]!.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue).toBe('crossdock');
+    } finally {
+      server.close();
+    }
   });
 
   it('continues a trace that arrives from outside (a caller with its own tracing)', async () => {

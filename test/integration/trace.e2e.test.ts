@@ -1,0 +1,280 @@
+/**
+ * The trace index on a real nats-server with real runners and the shipped pipelines: the demo
+ * day played through a runner exporting spans to the OpenTelemetry SDK's in-memory exporter,
+ * then a runner process SIGKILLed while it indexes and works, restarted, and its index compared
+ * with one rebuilt from the streams.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import pino from 'pino';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startTestNats, tempDir, waitFor, type TestNats } from '../support/nats.ts';
+import { REPO } from '../support/project.ts';
+import { publishOrders } from '../support/orders.ts';
+import { runCli, startRunnerProcess } from '../support/runner-process.ts';
+import { loadProject } from '../../runtime/compile/project.ts';
+import { startRunner, type RunningRunner } from '../../runtime/runner/runner.ts';
+import { otelTracing } from '../../runtime/observability/otel-tracing.ts';
+import { startStandInErp, type StandInErp } from '../../runtime/demo/stand-in-erp.ts';
+import { demoErpBook } from '../../runtime/demo/erp-book.ts';
+import { loadDemoScript } from '../../runtime/demo/script.ts';
+import { play } from '../../runtime/demo/player.ts';
+import { waitForQuiet } from '../../runtime/demo/summary.ts';
+import { Diagnostics } from '../../runtime/config/diagnostics.ts';
+import { TraceDb } from '../../runtime/operations/trace/store.ts';
+import { journeyOf, type Journey } from '../../runtime/operations/trace/journey.ts';
+import { traceScope } from '../../runtime/operations/trace/service.ts';
+
+const PIPELINES = join(REPO, 'pipelines');
+const DAY = join(REPO, 'runtime/demo/day/day.yaml');
+const VIEWER_KEY = 'trace-test-viewer-key';
+const logger = pino({ level: 'silent' });
+
+let nats: TestNats;
+let erp: StandInErp;
+const spans = new InMemorySpanExporter();
+let runner: RunningRunner | undefined;
+let dayData: string;
+
+/** Waits until the index has folded every message of every traced stream. */
+async function caughtUp(db: () => TraceDb, streams: readonly string[]): Promise<void> {
+  await waitFor('the trace index to catch up', async () => {
+    for (const s of streams) {
+      const last = (await nats.jsm.streams.info(s)).state.last_seq;
+      if (db().position(s) < last) return false;
+    }
+    return true;
+  }, 60_000, 200);
+}
+
+const hopsOf = (j: Journey) => j.hops.map((h) => [h.subject, h.pipeline ?? '(outside)', h.outcome]);
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  erp = await startStandInErp(0, demoErpBook());
+  const inbox = tempDir('trace-edi');
+  process.env.ERP_URL = erp.url;
+  process.env.EDI_INBOX = join(inbox, 'inbox');
+  process.env.EDI_OUTBOX = join(inbox, 'outbox');
+  process.env.CROSSDOCK_API_KEYS = `viewer:trace-test:${VIEWER_KEY}`;
+  mkdirSync(process.env.EDI_INBOX, { recursive: true });
+  const project = loadProject(PIPELINES);
+  expect(project.diagnostics.hasErrors).toBe(false);
+  dayData = tempDir('trace-day');
+  runner = await startRunner({ project, natsUrl: nats.url, dataDir: dayData, logger, http: { host: '127.0.0.1', port: 0 }, graceMs: 5000, tracing: otelTracing(new SimpleSpanProcessor(spans)) });
+  const diags = new Diagnostics();
+  const script = loadDemoScript(DAY, diags);
+  expect(script).toBeDefined();
+  await play(script!, DAY, { js: nats.js, httpBase: `http://127.0.0.1:${runner.http!.port}`, dropFolder: () => process.env.EDI_INBOX as string, shopifySecret: 'crossdock-dev-secret' }, 4, () => undefined);
+  expect(await waitForQuiet(nats.jsm, 60_000, 1000)).toBe(true);
+  const trace = runner.trace!;
+  await caughtUp(() => trace.db, traceScope(project.streams, project.layout.schemasDir).streams);
+}, 120_000);
+
+afterAll(async () => {
+  await runner?.stop();
+  await erp?.close();
+  await nats?.close();
+});
+
+describe('the demo day, traced', () => {
+  it('the B2B order: portal → ERP posting → warehouse shipment → ERP and CRM, every hop in order with its pipeline', () => {
+    const j = journeyOf(runner!.trace!.db, 'ACME-PO-55120');
+    const hops = hopsOf(j);
+    expect(hops.slice(0, 4)).toEqual([
+      ['channel.b2b.orders.created', 'b2b-portal-api', 'delivered'],
+      ['erp.salesorders.b2b-portal', 'b2b-portal-orders', 'delivered'],
+      ['erp.posted.salesorders.b2b-portal', 'erp-post-salesorders', 'delivered'],
+      ['wms.shipments.DC-EAST', '(outside)', 'delivered'],
+    ]);
+    // The shipment's two outputs are published together: either may be stored first.
+    expect(hops.slice(4).sort()).toEqual([
+      ['crm.shipments.b2b-portal', 'wms-shipments', 'delivered'],
+      ['erp.shipments.b2b-portal', 'wms-shipments', 'delivered'],
+    ]);
+    const times = j.hops.map((h) => Date.parse(h.time));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(j.hops[0]!.sincePreviousMs).toBe(0);
+    expect(j.hops.slice(1).every((h) => h.sincePreviousMs >= 0)).toBe(true);
+    // The warehouse shipped at 14:45 of the day, the order came at 08:15: 390 minutes at 4 ms.
+    expect(j.hops[3]!.sincePreviousMs).toBeGreaterThan(390 * 4 * 0.5);
+    expect(j.hops[3]!.correlationId).not.toBe(j.hops[0]!.correlationId);
+  });
+
+  it('the ERP order number and the portal order id find the same journey', () => {
+    const db = runner!.trace!.db;
+    const byPo = journeyOf(db, 'ACME-PO-55120');
+    const erpNumber = byPo.hops.find((h) => h.subject.startsWith('erp.posted.'))!.keys.erpOrderNumber!;
+    expect(erpNumber).toMatch(/^SO-\d+$/);
+    const ids = (j: Journey) => j.hops.map((h) => `${h.stream}:${h.seq}`);
+    expect(journeyOf(db, erpNumber).matchedAs).toEqual(['erpOrderNumber']);
+    expect(ids(journeyOf(db, erpNumber))).toEqual(ids(byPo));
+    expect(ids(journeyOf(db, 'B2B-100482'))).toEqual(ids(byPo));
+  });
+
+  it('the Shopify order placed twice: stored, posted, then the second copy reported as a duplicate of the first', () => {
+    const j = journeyOf(runner!.trace!.db, '#8002');
+    const hops = hopsOf(j);
+    const at = (subject: string, outcome = 'delivered') => hops.findIndex((h) => h[0] === subject && h[2] === outcome);
+    const created = hops.filter((h) => h[0] === 'channel.shopify.orders.created');
+    expect(created).toEqual([
+      ['channel.shopify.orders.created', 'shopify-webhooks', 'delivered'],
+      ['channel.shopify.orders.created', 'shopify-webhooks', 'delivered'],
+    ]);
+    expect(at('erp.salesorders.shopify')).toBeGreaterThan(hops.indexOf(created[0]!));
+    expect(at('erp.posted.salesorders.shopify')).toBeGreaterThan(at('erp.salesorders.shopify'));
+    const dup = j.hops.find((h) => h.outcome === 'duplicate')!;
+    expect(dup).toMatchObject({ subject: 'exceptions.duplicate-order.shopify', pipeline: 'shopify-orders' });
+    expect(dup.duplicateOf).toBe(`${j.hops[at('erp.salesorders.shopify')]!.stream}:${j.hops[at('erp.salesorders.shopify')]!.seq}`);
+  });
+
+  it('a dead letter is a hop of its document, with the step and the reason', () => {
+    // The draft order without line items (15:25) fails the Shopify contract.
+    const db = runner!.trace!.db;
+    const dead = db.dump().hops.map(([, h]) => h).filter((h) => h.outcome === 'dead-lettered');
+    expect(dead.length).toBeGreaterThan(0);
+    for (const h of dead) {
+      expect(h.pipeline, h.subject).toBeDefined();
+      expect(h.reason, h.subject).toBeTruthy();
+    }
+    const fromChannel = dead.find((h) => h.subject === 'dlq.shopify-orders');
+    expect(fromChannel?.source).toMatch(/^CHANNELS:\d+$/);
+    const journey = journeyOf(db, fromChannel!.correlationId!);
+    expect(hopsOf(journey)).toEqual([
+      ['channel.shopify.orders.created', 'shopify-webhooks', 'delivered'],
+      ['dlq.shopify-orders', 'shopify-orders', 'dead-lettered'],
+    ]);
+  });
+
+  it('spans of one journey share a trace id and are parent and child, pipeline after pipeline', () => {
+    const j = journeyOf(runner!.trace!.db, 'ACME-PO-55120');
+    const first = j.hops.slice(0, 3);
+    const traceId = first[0]!.traceId!;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(first.map((h) => h.traceId)).toEqual([traceId, traceId, traceId]);
+    const inTrace = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    const byName = new Map(inTrace.map((s) => [s.name, s]));
+    const edge = byName.get('b2b-portal-api')!;
+    const orders = byName.get('b2b-portal-orders')!;
+    const post = byName.get('erp-post-salesorders')!;
+    expect(edge.parentSpanContext).toBeUndefined();
+    expect(orders.parentSpanContext?.spanId).toBe(edge.spanContext().spanId);
+    expect(post.parentSpanContext?.spanId).toBe(orders.spanContext().spanId);
+    expect(orders.attributes).toMatchObject({ 'crossdock.stream': 'CHANNELS', 'crossdock.seq': first[0]!.seq, 'crossdock.outcome': 'delivered' });
+    // The warehouse message came from outside without a traceparent: the shipment starts its own trace.
+    expect(j.hops[4]!.traceId).not.toBe(traceId);
+  });
+
+  it('GET /v1/trace/:key answers viewers with the journey and no message body; 401, 400 and 404 otherwise', async () => {
+    const base = `http://127.0.0.1:${runner!.http!.port}/v1/trace/`;
+    const get = (key: string, apiKey?: string) => fetch(base + encodeURIComponent(key), { headers: apiKey ? { 'x-api-key': apiKey } : {} });
+    const ok = await get('ACME-PO-55120', VIEWER_KEY);
+    expect(ok.status).toBe(200);
+    const text = await ok.text();
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(journeyOf(runner!.trace!.db, 'ACME-PO-55120'))));
+    // Lines, addresses and customer details stay in the streams.
+    for (const word of ['"lines"', 'shipTo', 'Produce Rd', 'C-004211', 'customer']) expect(text).not.toContain(word);
+    expect((await get('ACME-PO-55120')).status).toBe(401);
+    expect((await get('ACME-PO-55120', 'wrong')).status).toBe(401);
+    const bad = await get('x'.repeat(201), VIEWER_KEY);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ field: 'key' });
+    expect((await get('no-such-order', VIEWER_KEY)).status).toBe(404);
+    expect((await get('#8002', VIEWER_KEY)).status).toBe(200);
+  });
+
+  it('crossdock trace KEY prints the timeline from the data folder; an unknown key exits 1', async () => {
+    const r = await runCli(['trace', 'ACME-PO-55120', '--data', dayData, '--pipelines', PIPELINES]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    // The portal's own order carries the customer's PO number; the canonical order its order number.
+    expect(lines[0]).toMatch(/^ACME-PO-55120 \(orderNumber, poNumber\): 6 hops over \d/);
+    expect(lines[2]).toMatch(/^TIME \(UTC\)\s+HOP\s+SUBJECT\s+PIPELINE\s+OUTCOME\s+SINCE PREVIOUS$/);
+    expect(lines[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+CHANNELS:\d+\s+channel\.b2b\.orders\.created\s+b2b-portal-api\s+delivered$/);
+    expect(lines[4]).toMatch(/erp\.salesorders\.b2b-portal\s+b2b-portal-orders\s+delivered\s+\+\d/);
+    expect(lines[6]).toMatch(/wms\.shipments\.DC-EAST\s+\(from outside\)\s+delivered\s+\+/);
+    const json = await runCli(['trace', 'B2B-100482', '--json', '--data', dayData]);
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as Journey).hops).toHaveLength(6);
+    const none = await runCli(['trace', 'no-such-order', '--data', dayData]);
+    expect(none.code).toBe(1);
+    expect(none.stderr.trim()).toBe("crossdock: no hop is indexed under 'no-such-order'");
+    const badOtlp = await runCli(['run', '--otlp', 'collector:4318', '--pipelines', PIPELINES, '--data', tempDir('trace-otlp')]);
+    expect(badOtlp.code).toBe(2);
+    expect(badOtlp.stderr.trim()).toBe("crossdock: --otlp: expected an http(s) URL of an OTLP collector (e.g. http://127.0.0.1:4318), not 'collector:4318'");
+  });
+});
+
+describe('kill -9 and rebuild', () => {
+  it('an index SIGKILLed while folding and working, restarted, holds exactly what a rebuild from the streams holds', async () => {
+    await runner?.stop();
+    runner = undefined;
+    const project = loadProject(PIPELINES);
+    const streams = traceScope(project.streams, project.layout.schemasDir).streams;
+    const p1 = startRunnerProcess(PIPELINES, nats.url, ['--workers', '1']);
+    await p1.ready;
+    const orders = publishOrders(nats.js, 1, 61, 16);
+    // Killed once it has folded part of the new work.
+    const erpBefore = (await nats.jsm.streams.info('ERP')).state.last_seq;
+    await waitFor('some of the new orders indexed', () => {
+      try {
+        const db = TraceDb.open(p1.dataDir, { readOnly: true });
+        try {
+          return db.position('ERP') > erpBefore + 5;
+        } finally {
+          void db.close();
+        }
+      } catch {
+        return false;
+      }
+    }, 60_000, 50);
+    p1.child.kill('SIGKILL');
+    expect((await p1.exited).signal).toBe('SIGKILL');
+    await orders;
+    const p2 = startRunnerProcess(PIPELINES, nats.url, ['--workers', '1'], { dataDir: p1.dataDir });
+    await p2.ready;
+    expect(await waitForQuiet(nats.jsm, 90_000, 1000)).toBe(true);
+    let view: TraceDb | undefined;
+    try {
+      await caughtUp(() => {
+        void view?.close();
+        view = TraceDb.open(p1.dataDir, { readOnly: true });
+        return view;
+      }, streams);
+    } finally {
+      await view?.close();
+    }
+    p2.child.kill('SIGTERM');
+    expect((await p2.exited).code).toBe(0);
+
+    const rebuilt = tempDir('trace-rebuilt');
+    const cli = await runCli(['trace', 'rebuild', '--data', rebuilt, '--nats', nats.url, '--pipelines', PIPELINES]);
+    expect(cli.stderr).toBe('');
+    expect(cli.code).toBe(0);
+    const rebuiltHops = Number(/^rebuilt \S+: (\d+) hops \(up to CHANNELS \d+, ERP \d+, EDI \d+, WMS \d+, CRM \d+, EXCEPTIONS \d+, DLQ \d+\) in [\d.]+ s$/.exec(cli.stdout.trim())?.[1]);
+    const a = TraceDb.open(p1.dataDir, { readOnly: true });
+    const b = TraceDb.open(rebuilt, { readOnly: true });
+    try {
+      const da = a.dump();
+      const db = b.dump();
+      expect(rebuiltHops).toBe(db.hops.length);
+      // Streams marked trace: false are not folded.
+      expect(da.hops.filter(([k]) => k[0] === 'INVENTORY' || k[0] === 'AVAILABILITY')).toEqual([]);
+      expect(Object.keys(da.positions).sort()).toEqual(['CHANNELS', 'CRM', 'DLQ', 'EDI', 'ERP', 'EXCEPTIONS', 'WMS']);
+      expect(da.hops.length).toBeGreaterThan(100);
+      expect(da.positions).toEqual(db.positions);
+      expect(da.hops).toEqual(db.hops);
+      expect(da.keys).toEqual(db.keys);
+      expect(da.links).toEqual(db.links);
+      // Every new order's journey: the order from outside, its SalesOrder, its posting.
+      for (const n of [1, 30, 60]) {
+        expect(hopsOf(journeyOf(a, `#${10_000 + n}`)).map((h) => h[0])).toEqual(['channel.shopify.orders.created', 'erp.salesorders.shopify', 'erp.posted.salesorders.shopify']);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 180_000);
+});
