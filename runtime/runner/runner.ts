@@ -33,6 +33,9 @@ import type { Tracing } from '../observability/tracing.ts';
 import { TraceService, traceScope } from '../operations/trace/service.ts';
 import { registerTraceRoutes } from '../operations/trace/http.ts';
 
+/** `off`: the runner does not fold the trace index (a runner whose index nobody reads; the benchmark's baseline). */
+export const TRACE_INDEX_ENV = 'CROSSDOCK_TRACE_INDEX';
+
 export interface RunnerOptions {
   readonly project: Project;
   /** NATS URL to join; omitted: start an embedded server under `dataDir`. */
@@ -45,7 +48,7 @@ export interface RunnerOptions {
   readonly graceMs?: number;
   /** Set when this runner is one worker of `crossdock run --workers N`. */
   readonly worker?: WorkerRole;
-  /** Fold the trace index (default true); off only to measure what it costs. */
+  /** Fold the trace index (default: unless CROSSDOCK_TRACE_INDEX=off, which workers inherit too). */
   readonly traceIndex?: boolean;
   /** OTLP collector base URL for spans; default OTEL_EXPORTER_OTLP_ENDPOINT; neither: no export. */
   readonly otlp?: string;
@@ -137,7 +140,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     }
     // Exceptions as work items, and the dead-letter API; each process folds its own view.
     workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
-    if (options.traceIndex !== false) {
+    if (options.traceIndex ?? process.env[TRACE_INDEX_ENV] !== 'off') {
       // Beside the availability view: in a group each worker folds its own copy (one writer per LMDB file).
       trace = await TraceService.start({ nc: conn, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
       if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
