@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import pino from 'pino';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTestNats, tempDir, waitFor, type TestNats } from '../support/nats.ts';
@@ -204,6 +204,21 @@ describe('the demo day, traced', () => {
     const badOtlp = await runCli(['run', '--otlp', 'collector:4318', '--pipelines', PIPELINES, '--data', tempDir('trace-otlp')]);
     expect(badOtlp.code).toBe(2);
     expect(badOtlp.stderr.trim()).toBe("crossdock run: --otlp: expected an http(s) URL of an OTLP collector (e.g. http://127.0.0.1:4318), not 'collector:4318'");
+  });
+});
+
+describe('CROSSDOCK_TRACE_INDEX=off', () => {
+  it('starts a runner that folds no index', async () => {
+    const data = tempDir('trace-off');
+    process.env.CROSSDOCK_TRACE_INDEX = 'off';
+    try {
+      const r = await startRunner({ project: loadProject(PIPELINES, { only: ['shopify-orders'] }), natsUrl: nats.url, dataDir: data, logger, graceMs: 1000 });
+      expect(r.trace).toBeUndefined();
+      await r.stop();
+      expect(existsSync(join(data, 'trace'))).toBe(false);
+    } finally {
+      delete process.env.CROSSDOCK_TRACE_INDEX;
+    }
   });
 });
 
