@@ -143,6 +143,7 @@ function makeContext(
     pipeline,
     path: base,
     outputNames,
+    traceKeys: resources.traceKeys(),
     expression(text, rel = []) {
       const path = at(rel);
       try {

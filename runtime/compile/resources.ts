@@ -11,6 +11,7 @@ import type { LocatedExpression } from '../components/types.ts';
 import { SchemaCatalog } from './schemas.ts';
 import type { SchemaValidator } from '../components/schema-validator.ts';
 import { suggest } from '../config/suggest.ts';
+import { traceKeyFields } from './trace-keys.ts';
 
 export interface ProjectLayout {
   /** Folder of pipeline YAML files. */
@@ -54,6 +55,14 @@ export class ProjectResources {
     this.layout = layout;
     this.schemas = new SchemaCatalog(layout.schemasDir);
     this.compileOptions = compileOptions;
+  }
+
+  private keyFields: readonly string[] | undefined;
+
+  /** The trace index's business key fields, read once from the canonical schemas. */
+  traceKeys(): readonly string[] {
+    this.keyFields ??= traceKeyFields(this.layout.schemasDir).map((k) => k.field);
+    return this.keyFields;
   }
 
   mapping(relativeFile: string): Loaded<LocatedExpression> {

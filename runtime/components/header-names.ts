@@ -34,6 +34,13 @@ export const REPLAYED_FROM = 'Crossdock-Replayed-From';
  */
 export const SOURCE_KEY = 'Crossdock-Source-Key';
 
+/**
+ * On outputs whose body carries business keys (the fields marked `x-crossdock-trace-key` in
+ * the canonical schemas): a JSON object of them, e.g. {"orderNumber":"#1001"}. Written from the
+ * body the output already holds, so the trace index need not parse the body again.
+ */
+export const TRACE_KEYS = 'Crossdock-Trace-Keys';
+
 /** On a business duplicate: where the stream holds the original (`STREAM:SEQ`). */
 export const DUPLICATE_OF = 'Crossdock-Duplicate-Of';
 

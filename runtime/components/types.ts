@@ -20,6 +20,8 @@ export interface CompileContext {
   readonly path: Path;
   /** Names of the pipeline's outputs (for route targets). */
   readonly outputNames: readonly string[];
+  /** Business key fields (canonical schemas' `x-crossdock-trace-key`) outputs name in their `Crossdock-Trace-Keys` header. */
+  readonly traceKeys?: readonly string[];
   /** Compiles an inline JSONata expression found at `at` (relative to this component). */
   expression(source: string, at?: Path): LocatedExpression | undefined;
   /** Loads and compiles a `.jsonata` file from mappings/. */

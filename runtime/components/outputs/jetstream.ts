@@ -7,7 +7,7 @@ import type { OutputSpec, LocatedExpression, Exchange, Emission, DegenerateId } 
 import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
-import { CORRELATION_ID, EXCEPTION, PRODUCED_BY, SOURCE_KEY } from '../header-names.ts';
+import { CORRELATION_ID, EXCEPTION, PRODUCED_BY, SOURCE_KEY, TRACE_KEYS } from '../header-names.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -85,7 +85,7 @@ export const jetstreamOutput: OutputSpec<JetStreamOutputConfig> = {
     if (!ok || !subject) return undefined;
     // Worked out once here, so each message's id is checked with a string comparison.
     const shape = id ? idShape(id.source) : undefined;
-    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, idShape: shape, body, duplicate, headers, ...(config.documentType ? { documentType: config.documentType } : {}) };
+    const plan: OutputPlan = { name, pipeline: ctx.pipeline, subject, id, idShape: shape, body, duplicate, headers, traceKeys: ctx.traceKeys ?? [], ...(config.documentType ? { documentType: config.documentType } : {}) };
     return {
       name,
       kind: 'jetstream',
@@ -114,6 +114,7 @@ interface OutputPlan {
   readonly duplicate: LocatedExpression | undefined;
   readonly headers: readonly [string, LocatedExpression][];
   readonly documentType?: string;
+  readonly traceKeys: readonly string[];
 }
 
 function evaluate(output: string, e: LocatedExpression, input: unknown, bindings: Record<string, unknown>): unknown {
@@ -191,6 +192,9 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
   headers[CORRELATION_ID] = ex.correlationId;
   headers[SOURCE_KEY] = ex.meta.key;
   headers[PRODUCED_BY] = plan.pipeline;
+  const keys = traceKeysOf(body, plan.traceKeys);
+  if (keys !== undefined) headers[TRACE_KEYS] = keys;
+  else delete headers[TRACE_KEYS];
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
 }
@@ -204,6 +208,17 @@ function duplicateHeaders(plan: OutputPlan, ex: Exchange, body: unknown): Record
     ...(channel ? { [EXCEPTION.channel]: channel } : {}),
     ...(plan.documentType ? { [EXCEPTION.documentType]: plan.documentType } : {}),
   };
+}
+
+/** The body's business keys as the trace index reads them (top-level strings and numbers), as JSON; undefined when it has none. */
+function traceKeysOf(body: unknown, fields: readonly string[]): string | undefined {
+  if (fields.length === 0 || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  let out: Record<string, string> | undefined;
+  for (const f of fields) {
+    const v = (body as Record<string, unknown>)[f];
+    if ((typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v))) (out ??= {})[f] = String(v);
+  }
+  return out === undefined ? undefined : JSON.stringify(out);
 }
 
 function degenerateIdFailure(plan: OutputPlan, id: LocatedExpression, shape: IdShape, gave: DegenerateId['gave'], bindings: Record<string, unknown>): StepFailure {

@@ -3,7 +3,7 @@
  * needs (where, when, who made it from what, how it ended, and its business keys). Made from
  * the stored message alone, so folding the stream again gives the same hop.
  */
-import { CORRELATION_ID, DLQ, DUPLICATE_OF, MSG_ID, PRODUCED_BY, SOURCE_KEY } from '../../components/header-names.ts';
+import { CORRELATION_ID, DLQ, DUPLICATE_OF, MSG_ID, PRODUCED_BY, SOURCE_KEY, TRACE_KEYS } from '../../components/header-names.ts';
 import { parseTraceparent, TRACEPARENT } from '../../observability/tracing.ts';
 
 /** How the hop ended: a normal output, a dead letter, a business exception, or a reported duplicate. */
@@ -67,7 +67,8 @@ export function hopOf(m: StoredMessage, rules: HopRules): Hop {
   const source = dlSourceStream && dlSourceSeq && dlSourceSeq !== '0' ? `${dlSourceStream}:${dlSourceSeq}` : deadLetter ? undefined : h(SOURCE_KEY);
   const duplicateOf = h(DUPLICATE_OF);
   const outcome: HopOutcome = deadLetter ? 'dead-lettered' : duplicateOf !== undefined ? 'duplicate' : m.subject.startsWith(rules.exceptionsPrefix) ? 'exception' : 'delivered';
-  const keys = keysOf(m.data, rules);
+  // Our own outputs name their keys in a header; only messages from outside need their body read.
+  const keys = keysFromHeader(h(TRACE_KEYS), rules) ?? keysOf(m.data, rules);
   const trace = parseTraceparent(h(TRACEPARENT));
   return compact({
     stream: m.stream,
@@ -87,9 +88,34 @@ export function hopOf(m: StoredMessage, rules: HopRules): Hop {
   });
 }
 
+function keysFromHeader(text: string | undefined, rules: HopRules): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  let given: unknown;
+  try {
+    given = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  return pick(given as Record<string, unknown>, rules);
+}
+
+/** Byte patterns `"field"` of the key fields, to tell a body with none of them without parsing it. */
+const patterns = new WeakMap<ReadonlySet<string>, Buffer[]>();
+function mentionsAKey(data: Uint8Array, fields: ReadonlySet<string>): boolean {
+  let list = patterns.get(fields);
+  if (!list) {
+    list = [...fields].map((f) => Buffer.from(JSON.stringify(f)));
+    patterns.set(fields, list);
+  }
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  for (const p of list) if (buf.indexOf(p) >= 0) return true;
+  return false;
+}
+
 function keysOf(data: Uint8Array, rules: HopRules): Record<string, string> {
   const keys: Record<string, string> = {};
-  if (data.length === 0 || data.length > rules.maxBodyBytes || data[0] !== OPEN_BRACE) return keys;
+  if (data.length === 0 || data.length > rules.maxBodyBytes || data[0] !== OPEN_BRACE || !mentionsAKey(data, rules.keyFields)) return keys;
   let body: unknown;
   try {
     body = JSON.parse(decoder.decode(data));
@@ -97,7 +123,11 @@ function keysOf(data: Uint8Array, rules: HopRules): Record<string, string> {
     return keys;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return keys;
-  const record = body as Record<string, unknown>;
+  return pick(body as Record<string, unknown>, rules);
+}
+
+function pick(record: Record<string, unknown>, rules: HopRules): Record<string, string> {
+  const keys: Record<string, string> = {};
   for (const field of rules.keyFields) {
     const v = record[field];
     if ((typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH) || (typeof v === 'number' && Number.isFinite(v))) keys[field] = String(v);

@@ -60,6 +60,15 @@ describe('hops', () => {
     expect(dead).toMatchObject({ outcome: 'dead-lettered', source: 'ERP:4', step: 'http erp', reason: 'ERP answered 422', keys: { orderNumber: '#8002' } });
   });
 
+  it("our outputs' Crossdock-Trace-Keys header gives the keys without reading the body; a body from outside is read", () => {
+    const at = (headers: Record<string, string>, body: string) => hopOf({ stream: 'S', seq: 1, subject: 's', time: 0, headers: (n) => headers[n], data: new TextEncoder().encode(body) }, rules).keys;
+    expect(at({ 'Crossdock-Trace-Keys': '{"orderNumber":"#1","notAKey":"x","poNumber":7}' }, 'not even JSON')).toEqual({ orderNumber: '#1', poNumber: '7' });
+    expect(at({ 'Crossdock-Trace-Keys': '{}' }, '{"orderNumber":"#2"}')).toEqual({});
+    // A malformed header is ignored, and the body read instead.
+    expect(at({ 'Crossdock-Trace-Keys': '{"orderNumber":' }, '{"orderNumber":"#3"}')).toEqual({ orderNumber: '#3' });
+    expect(at({}, '{"order_number":"#4","name":"#4"}')).toEqual({});
+  });
+
   it('a body that is not a JSON object, or too large, gives no keys (and no error)', () => {
     const h = (data: string, max = DEFAULT_MAX_BODY) => hopOf({ stream: 'S', seq: 1, subject: 's', time: 0, headers: () => undefined, data: new TextEncoder().encode(data) }, { ...rules, maxBodyBytes: max }).keys;
     expect(h('ISA*00*...')).toEqual({});
