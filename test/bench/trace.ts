@@ -44,8 +44,9 @@ async function lookupBench(orders: number, lookups: number): Promise<TraceBench[
     for (let n = 0; n < orders; n += 250) {
       const batch: Hop[] = [];
       for (let i = n; i < Math.min(orders, n + 250); i++) batch.push(...orderHops(i, seqs, t0 + i * 1000));
-      hops += db.commit(batch);
+      hops += db.commit(batch).written;
     }
+    await db.committed();
     const foldMs = performance.now() - started;
     const samples: number[] = [];
     let found = 0;

@@ -70,6 +70,8 @@ beforeAll(async () => {
   expect(await waitForQuiet(nats.jsm, 60_000, 1000)).toBe(true);
   const trace = runner.trace!;
   await caughtUp(() => trace.db, traceScope(project.streams, project.layout.schemasDir).streams);
+  // Positions count what is queued; lookups read what is committed.
+  await trace.db.committed();
 }, 120_000);
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ export interface IndexerOptions {
   readonly rules: HopRules;
   readonly logger: Logger;
   readonly maxBatch?: number;
-  /** Called after each commit with how many hops it wrote. */
+  /** Called once each batch is committed, with how many hops it wrote. */
   readonly onCommit?: (hops: number) => void;
 }
 
@@ -52,6 +52,7 @@ export class TraceIndexer {
     for (const m of list) m.stop();
     await Promise.all(list.map((m) => m.closed().catch(() => undefined)));
     if (!this.failure) this.flush();
+    await this.o.db.committed();
   }
 
   /** The last folded sequence of each stream. */
@@ -86,17 +87,19 @@ export class TraceIndexer {
         ),
       );
     }
-    try {
-      const written = this.o.db.commit(hops);
-      this.stats.hops += written;
-      this.stats.batches++;
-      this.o.onCommit?.(written);
-    } catch (err) {
-      // The index is a convenience: a full disk stops it, never the pipelines.
-      this.failure = new Error(`the trace index could not be written: ${(err as Error).message}`);
-      this.o.logger.error({ err: (err as Error).message }, 'trace index stopped');
-      for (const c of this.consumers) c.stop();
-    }
+    const { written, committed } = this.o.db.commit(hops);
+    this.stats.hops += written;
+    this.stats.batches++;
+    committed.then(
+      () => this.o.onCommit?.(written),
+      (err: unknown) => {
+        // The index is a convenience: a full disk stops it, never the pipelines.
+        if (this.failure) return;
+        this.failure = new Error(`the trace index could not be written: ${(err as Error).message}`);
+        this.o.logger.error({ err: (err as Error).message }, 'trace index stopped');
+        for (const c of this.consumers) c.stop();
+      },
+    );
   }
 }
 

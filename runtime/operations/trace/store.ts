@@ -45,6 +45,9 @@ export class TraceDb {
   readonly positions: Database<number, string>;
   private readonly meta: Database<unknown, string>;
   private readonly root: RootDatabase;
+  /** Positions queued but perhaps not yet committed (this process is the only writer). */
+  private readonly queued = new Map<string, number>();
+  private lastCommit: Promise<unknown> = Promise.resolve();
 
   private constructor(root: RootDatabase, readOnly: boolean) {
     this.root = root;
@@ -79,34 +82,47 @@ export class TraceDb {
     return new TraceDb(open({ path: file, maxDbs: 8, readOnly, noSync: unsynced }), readOnly);
   }
 
+  /** The last sequence of `stream` folded (queued, in this process; committed, in another). */
   position(stream: string): number {
-    return this.positions.get(stream) ?? 0;
+    return this.queued.get(stream) ?? this.positions.get(stream) ?? 0;
   }
 
   /**
-   * Writes `hops` (each past its stream's position, read inside the transaction) and the new
-   * positions in one transaction; returns how many were new.
+   * Queues `hops` (each past its stream's position) and the positions they reach as one LMDB
+   * transaction, committed on lmdb's write thread: every write queued in one event turn commits
+   * together, so the main thread only encodes. Returns how many hops were new, and the commit.
+   * This process is the file's only writer, so positions are tracked here as they are queued.
    */
-  commit(hops: readonly Hop[]): number {
+  commit(hops: readonly Hop[]): { written: number; committed: Promise<unknown> } {
     let written = 0;
-    this.root.transactionSync(() => {
-      const reached = new Map<string, number>();
-      for (const hop of hops) {
-        const at = reached.get(hop.stream) ?? this.position(hop.stream);
-        if (hop.seq <= at) continue;
-        reached.set(hop.stream, hop.seq);
-        written++;
-        this.hops.putSync([hop.stream, hop.seq], hop);
-        for (const v of lookupValues(hop)) this.values.putSync([v, hop.time, hop.stream, hop.seq], fieldOf(hop, v));
-        for (const ref of linksOf(hop)) this.links.putSync([ref.stream, ref.seq, hop.stream, hop.seq], 1);
-      }
-      for (const [stream, seq] of reached) this.positions.putSync(stream, seq);
-    });
-    return written;
+    const reached = new Map<string, number>();
+    let last: Promise<unknown> | undefined;
+    for (const hop of hops) {
+      const at = reached.get(hop.stream) ?? this.position(hop.stream);
+      if (hop.seq <= at) continue;
+      reached.set(hop.stream, hop.seq);
+      written++;
+      last = this.hops.put([hop.stream, hop.seq], hop);
+      for (const v of lookupValues(hop)) last = this.values.put([v, hop.time, hop.stream, hop.seq], fieldOf(hop, v));
+      for (const ref of linksOf(hop)) last = this.links.put([ref.stream, ref.seq, hop.stream, hop.seq], 1);
+    }
+    for (const [stream, seq] of reached) {
+      this.queued.set(stream, seq);
+      last = this.positions.put(stream, seq);
+    }
+    const committed = last ?? Promise.resolve(true);
+    this.lastCommit = committed.catch(() => undefined);
+    return { written, committed };
+  }
+
+  /** Resolves once everything queued so far is committed. */
+  committed(): Promise<unknown> {
+    return this.lastCommit;
   }
 
   /** Empties the index (rebuild). */
   clear(): void {
+    this.queued.clear();
     this.root.transactionSync(() => {
       this.hops.clearSync();
       this.values.clearSync();
@@ -143,8 +159,9 @@ export class TraceDb {
     };
   }
 
-  close(): Promise<void> {
-    return this.root.close();
+  async close(): Promise<void> {
+    await this.lastCommit;
+    await this.root.close();
   }
 }
 

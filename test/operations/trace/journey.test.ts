@@ -39,6 +39,13 @@ function day(): Hop[] {
   return m.map((x) => hopOf(x, rules));
 }
 
+/** Commits and waits for the commit, as reads see only committed data. */
+async function fold(db: TraceDb, hops: readonly Hop[]): Promise<number> {
+  const r = db.commit(hops);
+  await r.committed;
+  return r.written;
+}
+
 const dirs: string[] = [];
 function freshDb(): TraceDb {
   const d = mkdtempSync(join(tmpdir(), 'trace-test-'));
@@ -79,9 +86,9 @@ describe('hops', () => {
 });
 
 describe('journeys', () => {
-  it('one key finds every hop of the order in time order, across correlation ids, with the time between hops', () => {
+  it('one key finds every hop of the order in time order, across correlation ids, with the time between hops', async () => {
     const db = freshDb();
-    db.commit(day());
+    await fold(db, day());
     const j = journeyOf(db, '#8001');
     expect(j.matchedAs).toEqual(['orderNumber']);
     expect(j.hops.map((h) => [`${h.stream}:${h.seq}`, h.pipeline ?? '-', h.outcome])).toEqual([
@@ -101,9 +108,9 @@ describe('journeys', () => {
     expect(j.hops.find((h) => h.stream === 'WMS')?.keys).toEqual({});
   });
 
-  it('the ERP order number, the channel order id and a correlation id find the same journey', () => {
+  it('the ERP order number, the channel order id and a correlation id find the same journey', async () => {
     const db = freshDb();
-    db.commit(day());
+    await fold(db, day());
     const ids = (k: string) => journeyOf(db, k).hops.map((h) => `${h.stream}:${h.seq}`);
     expect(ids('SO-100000')).toEqual(ids('#8001'));
     expect(ids('820001')).toEqual(ids('#8001'));
@@ -115,10 +122,10 @@ describe('journeys', () => {
     expect(journeyOf(db, 'nothing-like-it').hops).toEqual([]);
   });
 
-  it('a correlation id finds hops but is not followed: two documents of one EDI file stay two journeys', () => {
+  it('a correlation id finds hops but is not followed: two documents of one EDI file stay two journeys', async () => {
     const db = freshDb();
     const file = { 'X-Correlation-Id': 'c-file', 'Crossdock-Pipeline': 'edi-inbound', 'Crossdock-Source-Key': 'file:abc' };
-    db.commit([
+    await fold(db, [
       hopOf(msg('EDI', 1, 'edi.in.855.X', 0, file, { poNumber: 'PO-1' }), rules),
       hopOf(msg('EDI', 2, 'edi.in.855.X', 0, file, { poNumber: 'PO-2' }), rules),
     ]);
@@ -130,7 +137,7 @@ describe('journeys', () => {
     const d = mkdtempSync(join(tmpdir(), 'trace-test-'));
     dirs.push(d);
     const db = TraceDb.open(d);
-    db.commit(day());
+    await fold(db, day());
     await db.close();
     const again = TraceDb.open(d);
     expect(again.position('ERP')).toBe(4);
@@ -143,22 +150,22 @@ describe('journeys', () => {
     await afterReboot.close();
   });
 
-  it('the walk stops at its limit and says so', () => {
+  it('the walk stops at its limit and says so', async () => {
     const db = freshDb();
-    db.commit(day());
+    await fold(db, day());
     const j = journeyOf(db, '#8001', 3);
     expect(j.hops).toHaveLength(3);
     expect(j.truncated).toBe(true);
   });
 
-  it('folds each sequence once: a batch seen again (a redelivery after a crash) changes nothing', () => {
+  it('folds each sequence once: a batch seen again (a redelivery after a crash) changes nothing', async () => {
     const a = freshDb();
     const hops = day();
-    expect(a.commit(hops.slice(0, 6))).toBe(6);
-    expect(a.commit(hops)).toBe(4);
-    expect(a.commit(hops)).toBe(0);
+    expect(await fold(a, hops.slice(0, 6))).toBe(6);
+    expect(await fold(a, hops)).toBe(4);
+    expect(await fold(a, hops)).toBe(0);
     const b = freshDb();
-    b.commit(hops);
+    await fold(b, hops);
     expect(a.dump()).toEqual(b.dump());
     expect(a.position('ERP')).toBe(4);
     expect(a.position('CHANNELS')).toBe(3);
