@@ -1,7 +1,7 @@
 /**
  * One hop of a document: a message as it was stored in a stream, reduced to what a journey
  * needs (where, when, who made it from what, how it ended, and its business keys). Made from
- * the stored message alone, so folding the stream again gives the same hop.
+ * the stored message's headers alone, so folding the stream again gives the same hop.
  */
 import { CORRELATION_ID, DLQ, DUPLICATE_OF, MSG_ID, PRODUCED_BY, SOURCE_KEY, TRACE_KEYS } from '../../components/header-names.ts';
 import { parseTraceparent, TRACEPARENT } from '../../observability/tracing.ts';
@@ -32,28 +32,23 @@ export interface Hop {
   readonly reason?: string;
 }
 
+/** A stored message as the index receives it: headers only. */
 export interface StoredMessage {
   readonly stream: string;
   readonly seq: number;
   readonly subject: string;
   readonly time: number;
   readonly headers: (name: string) => string | undefined;
-  readonly data: Uint8Array;
 }
 
 /** The streams whose subjects mean exceptions and dead letters (see pipelines/streams.yaml). */
 export interface HopRules {
-  /** Business key fields read from the top level of a JSON body (compile/trace-keys.ts). */
+  /** Business key fields (compile/trace-keys.ts), as outputs name them in Crossdock-Trace-Keys. */
   readonly keyFields: ReadonlySet<string>;
   readonly exceptionsPrefix: string;
   readonly deadLetterPrefix: string;
-  /** Bodies larger than this are not parsed for keys (their headers still are). */
-  readonly maxBodyBytes: number;
 }
 
-export const DEFAULT_MAX_BODY = 256 * 1024;
-const decoder = new TextDecoder();
-const OPEN_BRACE = 0x7b;
 /** Key values longer than this are not keys but text; they are left out of the index. */
 const MAX_KEY_LENGTH = 200;
 
@@ -67,8 +62,8 @@ export function hopOf(m: StoredMessage, rules: HopRules): Hop {
   const source = dlSourceStream && dlSourceSeq && dlSourceSeq !== '0' ? `${dlSourceStream}:${dlSourceSeq}` : deadLetter ? undefined : h(SOURCE_KEY);
   const duplicateOf = h(DUPLICATE_OF);
   const outcome: HopOutcome = deadLetter ? 'dead-lettered' : duplicateOf !== undefined ? 'duplicate' : m.subject.startsWith(rules.exceptionsPrefix) ? 'exception' : 'delivered';
-  // Our own outputs name their keys in a header; only messages from outside need their body read.
-  const keys = keysFromHeader(h(TRACE_KEYS), rules) ?? keysOf(m.data, rules);
+  // Our outputs name their body's keys in a header: the index reads headers only, never a body.
+  const keys = keysFromHeader(h(TRACE_KEYS), rules) ?? {};
   const trace = parseTraceparent(h(TRACEPARENT));
   return compact({
     stream: m.stream,
@@ -98,32 +93,6 @@ function keysFromHeader(text: string | undefined, rules: HopRules): Record<strin
   }
   if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
   return pick(given as Record<string, unknown>, rules);
-}
-
-/** Byte patterns `"field"` of the key fields, to tell a body with none of them without parsing it. */
-const patterns = new WeakMap<ReadonlySet<string>, Buffer[]>();
-function mentionsAKey(data: Uint8Array, fields: ReadonlySet<string>): boolean {
-  let list = patterns.get(fields);
-  if (!list) {
-    list = [...fields].map((f) => Buffer.from(JSON.stringify(f)));
-    patterns.set(fields, list);
-  }
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  for (const p of list) if (buf.indexOf(p) >= 0) return true;
-  return false;
-}
-
-function keysOf(data: Uint8Array, rules: HopRules): Record<string, string> {
-  const keys: Record<string, string> = {};
-  if (data.length === 0 || data.length > rules.maxBodyBytes || data[0] !== OPEN_BRACE || !mentionsAKey(data, rules.keyFields)) return keys;
-  let body: unknown;
-  try {
-    body = JSON.parse(decoder.decode(data));
-  } catch {
-    return keys;
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return keys;
-  return pick(body as Record<string, unknown>, rules);
 }
 
 function pick(record: Record<string, unknown>, rules: HopRules): Record<string, string> {

@@ -85,7 +85,7 @@ export class TraceIndexer {
       const info = m.info;
       hops.push(
         hopOf(
-          { stream: info.stream, seq: info.streamSequence, subject: m.subject, time: info.timestampNanos / 1e6, headers: (name) => headerOf(m, name), data: m.data },
+          { stream: info.stream, seq: info.streamSequence, subject: m.subject, time: info.timestampNanos / 1e6, headers: (name) => headerOf(m, name) },
           this.o.rules,
         ),
       );

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { traceKeyFields } from '../../compile/trace-keys.ts';
 import { EXCEPTIONS_PREFIX } from '../exception-subjects.ts';
-import { DEFAULT_MAX_BODY, type HopRules } from './hop.ts';
+import type { HopRules } from './hop.ts';
 import { TraceIndexer } from './indexer.ts';
 import { journeyOf, type Journey } from './journey.ts';
 import { TraceDb } from './store.ts';
@@ -23,7 +23,7 @@ export interface TraceScope {
 export function traceScope(streams: readonly StreamDeclaration[], schemasDir: string): TraceScope {
   return {
     streams: streams.filter((s) => s.trace).map((s) => s.name),
-    rules: { keyFields: new Set(traceKeyFields(schemasDir).map((k) => k.field)), exceptionsPrefix: `${EXCEPTIONS_PREFIX}.`, deadLetterPrefix: 'dlq.', maxBodyBytes: DEFAULT_MAX_BODY },
+    rules: { keyFields: new Set(traceKeyFields(schemasDir).map((k) => k.field)), exceptionsPrefix: `${EXCEPTIONS_PREFIX}.`, deadLetterPrefix: 'dlq.' },
   };
 }
 

@@ -22,7 +22,7 @@ const T0 = Date.parse('2026-03-03T07:02:00Z');
 function msg(stream: string, seq: number, subject: string, minutes: number, headers: Record<string, string>, body: Record<string, unknown>): StoredMessage {
   const keys = Object.fromEntries(Object.entries(body).filter(([k]) => rules.keyFields.has(k)));
   const h = headers['Crossdock-Pipeline'] && Object.keys(keys).length > 0 ? { ...headers, 'Crossdock-Trace-Keys': JSON.stringify(keys) } : headers;
-  return { stream, seq, subject, time: T0 + minutes * 60_000, headers: (n) => h[n], data: new Uint8Array(0) };
+  return { stream, seq, subject, time: T0 + minutes * 60_000, headers: (n) => h[n] };
 }
 
 /** A Shopify order's day as the shipped pipelines store it, plus an unrelated order. */
@@ -74,7 +74,7 @@ describe('hops', () => {
   });
 
   it("keys come from our outputs' Crossdock-Trace-Keys header, only the declared fields; a malformed header gives none", () => {
-    const at = (headers: Record<string, string>) => hopOf({ stream: 'S', seq: 1, subject: 's', time: 0, headers: (n) => headers[n], data: new Uint8Array(0) }, rules).keys;
+    const at = (headers: Record<string, string>) => hopOf({ stream: 'S', seq: 1, subject: 's', time: 0, headers: (n) => headers[n] }, rules).keys;
     expect(at({ 'Crossdock-Trace-Keys': '{"orderNumber":"#1","notAKey":"x","poNumber":7,"shipmentId":{"x":1}}' })).toEqual({ orderNumber: '#1', poNumber: '7' });
     expect(at({ 'Crossdock-Trace-Keys': '{"orderNumber":' })).toEqual({});
     expect(at({ 'Crossdock-Trace-Keys': '["#1"]' })).toEqual({});
