@@ -23,8 +23,8 @@ export interface StreamDeclaration {
   /** Append-only: the server refuses deleting messages / purging (the audit log). */
   readonly denyDelete: boolean;
   readonly denyPurge: boolean;
-  /** Whether the trace index folds it (business documents: yes; inventory events: no). */
-  readonly trace: boolean;
+  /** Whether the trace index folds it (business documents: yes, the default; inventory events: no). */
+  readonly trace?: boolean;
 }
 
 interface StreamDoc {

@@ -22,7 +22,7 @@ export interface TraceScope {
 
 export function traceScope(streams: readonly StreamDeclaration[], schemasDir: string): TraceScope {
   return {
-    streams: streams.filter((s) => s.trace).map((s) => s.name),
+    streams: streams.filter((s) => s.trace !== false).map((s) => s.name),
     rules: { keyFields: new Set(traceKeyFields(schemasDir).map((k) => k.field)), exceptionsPrefix: `${EXCEPTIONS_PREFIX}.`, deadLetterPrefix: 'dlq.' },
   };
 }
