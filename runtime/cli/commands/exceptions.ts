@@ -4,9 +4,8 @@ import { clientNatsUrl } from '../nats-url.ts';
 import { streamFor, withClient, type Client } from '../client.ts';
 import { redactText } from '../../config/redact.ts';
 import { MemoryView } from '../../operations/exceptions/memory-view.ts';
-import { performAction } from '../../operations/exceptions/actions.ts';
 import { STATES, type ActionKind, type ExceptionFilter, type ExceptionState, type WorkItem } from '../../operations/exceptions/model.ts';
-import { actionRequest, recordExceptionAction } from '../../operations/exceptions/http.ts';
+import { actionRequest, performAction, recordExceptionAction } from '../../operations/exceptions/actions.ts';
 import { auditedOperatorActions } from '../../operations/operator-actions.ts';
 import { isBad } from '../../operations/http-input.ts';
 

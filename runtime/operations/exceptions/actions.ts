@@ -7,9 +7,16 @@
  */
 import { createHash } from 'node:crypto';
 import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { applyAction, decide, type ActionRequest, type WorkItem } from './model.ts';
+import { applyAction, decide, type ActionKind, type ActionRequest, type WorkItem } from './model.ts';
 import { encodeAction, workbenchSubject } from './fold.ts';
 import type { Positions } from './store.ts';
+import type { OperatorActionLog } from '../operator-actions.ts';
+import { isBad, textField, unknownField, type BadInput } from '../http-input.ts';
+
+const MAX_NOTE = 2000;
+const MAX_NAME = 100;
+/** What each action's body may hold. */
+const BODY_FIELDS: Readonly<Record<ActionKind, readonly string[]>> = { ack: ['note'], assign: ['assignee', 'note'], resolve: ['note'], reopen: ['note'] };
 
 /** What an action reads: the current items, and a way to let them catch up. */
 export interface ItemSource {
@@ -68,4 +75,39 @@ export async function performAction(ctx: ActionContext, req: ActionRequest): Pro
     }
   }
   return { status: 503, error: `exception ${req.id} kept changing; try again` };
+}
+
+/** The audit log's name of each action. */
+export const AUDIT_ACTION: Readonly<Record<ActionKind, string>> = { ack: 'exception.acknowledge', assign: 'exception.assign', resolve: 'exception.resolve', reopen: 'exception.reopen' };
+
+/** Records a taken action in the audit log; the reason it could not, or undefined. */
+export async function recordExceptionAction(record: OperatorActionLog, actor: string, action: ActionKind, stream: string, item: WorkItem, note: string | undefined): Promise<string | undefined> {
+  try {
+    await record({
+      actor,
+      action: AUDIT_ACTION[action],
+      target: `exception:${stream}:${item.id}`,
+      ...(note ? { note } : {}),
+      ...(item.partner ? { partner: item.partner } : {}),
+      ...(item.keys ? { keys: Object.values(item.keys).map(String) } : {}),
+    });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** An action's request from its body; the first mistake names its field. */
+export function actionRequest(action: ActionKind, id: number, actor: string, body: Record<string, unknown>): ActionRequest | BadInput {
+  const unknown = unknownField(body, BODY_FIELDS[action]);
+  if (unknown) return unknown;
+  const note = textField(body, 'note', MAX_NOTE, action === 'resolve');
+  if (isBad(note)) return note;
+  let assignee: string | undefined;
+  if (action === 'assign') {
+    const a = textField(body, 'assignee', MAX_NAME, true);
+    if (isBad(a)) return a;
+    assignee = a;
+  }
+  return { action, id, actor, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}) };
 }

@@ -13,11 +13,11 @@ import type { Logger } from 'pino';
 import { sendJson, type HttpServer } from '../../http/server.ts';
 import type { Access } from '../../http/access.ts';
 import { redactText } from '../../config/redact.ts';
-import { ACTIONS, FILTER_FIELDS, STATES, type ActionKind, type ActionRequest, type ExceptionFilter, type ExceptionState, type WorkItem } from './model.ts';
-import { performAction, type ItemSource } from './actions.ts';
+import { ACTIONS, FILTER_FIELDS, STATES, type ExceptionFilter, type ExceptionState, type WorkItem } from './model.ts';
+import { actionRequest, performAction, recordExceptionAction, type ItemSource } from './actions.ts';
 import type { WorkbenchView } from './view.ts';
 import type { OperatorActionLog } from '../operator-actions.ts';
-import { intParam, isBad, jsonObjectBody, queryOf, textField, unknownField, type BadInput } from '../http-input.ts';
+import { intParam, isBad, jsonObjectBody, queryOf, type BadInput } from '../http-input.ts';
 
 export interface ExceptionRoutesOptions {
   readonly view: WorkbenchView;
@@ -31,10 +31,7 @@ export interface ExceptionRoutesOptions {
 }
 
 const MAX_LIMIT = 500;
-const MAX_NOTE = 2000;
 const MAX_NAME = 100;
-/** What each action's body may hold. */
-const BODY_FIELDS: Readonly<Record<ActionKind, readonly string[]>> = { ack: ['note'], assign: ['assignee', 'note'], resolve: ['note'], reopen: ['note'] };
 /** How long an action waits for this runner's view to fold it before answering 202. */
 const FOLD_WAIT_MS = 5000;
 
@@ -106,41 +103,6 @@ export function registerExceptionRoutes(http: HttpServer, o: ExceptionRoutesOpti
       sendJson(res, out.status, { error: out.error, ...(out.status === 409 ? { state: o.view.get(id)?.state } : {}) });
     });
   }
-}
-
-/** The audit log's name of each action. */
-export const AUDIT_ACTION: Readonly<Record<ActionKind, string>> = { ack: 'exception.acknowledge', assign: 'exception.assign', resolve: 'exception.resolve', reopen: 'exception.reopen' };
-
-/** Records a taken action in the audit log; the reason it could not, or undefined. */
-export async function recordExceptionAction(record: OperatorActionLog, actor: string, action: ActionKind, stream: string, item: WorkItem, note: string | undefined): Promise<string | undefined> {
-  try {
-    await record({
-      actor,
-      action: AUDIT_ACTION[action],
-      target: `exception:${stream}:${item.id}`,
-      ...(note ? { note } : {}),
-      ...(item.partner ? { partner: item.partner } : {}),
-      ...(item.keys ? { keys: Object.values(item.keys).map(String) } : {}),
-    });
-    return undefined;
-  } catch (err) {
-    return (err as Error).message;
-  }
-}
-
-/** An action's request from its body; the first mistake names its field. */
-export function actionRequest(action: ActionKind, id: number, actor: string, body: Record<string, unknown>): ActionRequest | BadInput {
-  const unknown = unknownField(body, BODY_FIELDS[action]);
-  if (unknown) return unknown;
-  const note = textField(body, 'note', MAX_NOTE, action === 'resolve');
-  if (isBad(note)) return note;
-  let assignee: string | undefined;
-  if (action === 'assign') {
-    const a = textField(body, 'assignee', MAX_NAME, true);
-    if (isBad(a)) return a;
-    assignee = a;
-  }
-  return { action, id, actor, ...(note ? { note } : {}), ...(assignee ? { assignee } : {}) };
 }
 
 function idOf(text: string | undefined): number | BadInput {
