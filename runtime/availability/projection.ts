@@ -24,6 +24,11 @@ export interface CommitInfo {
   readonly expiries: readonly { readonly at: number; readonly sku: string }[];
   /** performance.now() when the batch's first message arrived (its time inside the service ends at the commit). */
   readonly firstReceivedAt: number;
+  /**
+   * Warehouse events (positions, receipts, holds) in the batch: their location and the time the
+   * stream stored them, epoch ms, for the inventory-sync KPI (stored → visible at this commit).
+   */
+  readonly warehouseEvents: readonly { readonly location: string; readonly storedAt: number }[];
 }
 
 export interface ProjectionOptions {
@@ -134,6 +139,7 @@ export class Projection {
     const decisions: ReservationRecord[] = [];
     const locations: LocationMaster[] = [];
     const expiries: { at: number; sku: string }[] = [];
+    const warehouseEvents: { location: string; storedAt: number }[] = [];
     let events = 0;
     let last = this.last;
     let foldError: unknown;
@@ -148,7 +154,9 @@ export class Projection {
         let applied;
         try {
           const ev = decodeEvent(m.subject, m.data);
-          applied = applyEvent(batch, ev, { seq, time: Math.floor(m.info.timestampNanos / 1e6) }, policy);
+          const time = Math.floor(m.info.timestampNanos / 1e6);
+          applied = applyEvent(batch, ev, { seq, time }, policy);
+          if (ev.type === 'position' || ev.type === 'receipt' || ev.type === 'hold.placed') warehouseEvents.push({ location: ev.location, storedAt: time });
           if ((ev.type === 'reservation.created' || ev.type === 'reservation.requested') && ev.expiresAt !== undefined) {
             for (const sku of applied.skus) expiries.push({ at: ev.expiresAt, sku });
           }
@@ -193,6 +201,6 @@ export class Projection {
         for (const w of ready) w.resolve();
       }
     }
-    this.o.onCommit?.({ lastSeq: last, events, skus, decisions, locations, expiries, firstReceivedAt: this.firstReceivedAt });
+    this.o.onCommit?.({ lastSeq: last, events, skus, decisions, locations, expiries, firstReceivedAt: this.firstReceivedAt, warehouseEvents });
   }
 }

@@ -43,10 +43,12 @@ export interface PartnerFact {
   readonly firstSuccess?: number;
 }
 
+/** Inventory sync delays, already gathered: `count` events of about `seconds` in the minute starting `at`. */
 export interface DelaySample {
   readonly at: number;
   readonly seconds: number;
   readonly warehouse: string;
+  readonly count: number;
 }
 
 /** What the views hand over; each may return more than the window (compute filters). */
@@ -99,17 +101,29 @@ export function percentile(sorted: readonly number[], p: number): number | undef
   return sorted[rank - 1];
 }
 
+/** Nearest-rank percentile of sorted [value, weight] pairs. */
+function weightedPercentile(sorted: readonly (readonly [number, number])[], total: number, p: number): number | undefined {
+  if (total === 0) return undefined;
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [v, w] of sorted) {
+    seen += w;
+    if (seen >= rank) return v;
+  }
+  return sorted[sorted.length - 1]?.[0];
+}
+
 const inWindow = (t: number | undefined, w: KpiWindow): t is number => t !== undefined && t >= w.since && t < w.until;
 
 /** Durations (seconds) and pending counts, grouped by label with an `all` row first. */
 class DurationGroups {
-  private readonly values = new Map<string, number[]>();
+  private readonly values = new Map<string, [number, number][]>();
   private readonly pending = new Map<string, number>();
-  add(label: string | undefined, seconds: number): void {
+  add(label: string | undefined, seconds: number, weight = 1): void {
     for (const l of [ALL, label ?? 'unknown']) {
       let v = this.values.get(l);
       if (!v) this.values.set(l, (v = []));
-      v.push(seconds);
+      v.push([seconds, weight]);
     }
   }
   wait(label: string | undefined): void {
@@ -117,9 +131,10 @@ class DurationGroups {
   }
   rows(): KpiRow[] {
     return labelsOf(this.values, this.pending).map((label) => {
-      const v = (this.values.get(label) ?? []).sort((a, b) => a - b);
+      const v = (this.values.get(label) ?? []).sort((a, b) => a[0] - b[0]);
+      const count = v.reduce((n, [, w]) => n + w, 0);
       const pending = this.pending.get(label);
-      return compact({ label, count: v.length, p50: percentile(v, 50), p90: percentile(v, 90), p99: percentile(v, 99), pending });
+      return compact({ label, count, p50: weightedPercentile(v, count, 50), p90: weightedPercentile(v, count, 90), p99: weightedPercentile(v, count, 99), pending });
     });
   }
 }
@@ -214,7 +229,7 @@ export function computeKpis(facts: KpiFacts, w: KpiWindow): KpiReport {
   }
 
   const sync = new DurationGroups();
-  for (const s of facts.inventoryDelays) if (inWindow(s.at, w)) sync.add(s.warehouse, s.seconds);
+  for (const s of facts.inventoryDelays) if (inWindow(s.at, w)) sync.add(s.warehouse, s.seconds, s.count);
 
   const rows: Record<KpiId, KpiRow[]> = {
     'order-processing-latency': orders.rows(),
