@@ -30,10 +30,28 @@ const exp = (at: number): Sighting => ({ role: 'expect', at, keys: {}, labels: {
 
 function dump(s: ExpectationStore): unknown {
   const all = (d: { getRange(): Iterable<{ key: unknown; value: unknown }> }): unknown[] => [...d.getRange()].map(({ key, value }) => [key, value]);
-  return { records: all(s.tables.records), due: all(s.tables.due), late: all(s.tables.late), meta: all(s.tables.meta) };
+  return { records: all(s.tables.records), due: all(s.tables.due), late: all(s.tables.late), times: all(s.tables.times), meta: all(s.tables.meta) };
 }
 
 describe('expectation store', () => {
+  it('finds the records a time window touched and those still due, each once, without scanning the rest', () => {
+    const s = openStore();
+    s.transact((b) => {
+      b.sight('a', 'old', when(100, 'old'));
+      b.sight('a', 'old', exp(200)); // opened and closed long before the window
+      b.sight('a', 'in', when(5000, 'in'));
+      b.sight('a', 'in', exp(5500)); // opened and closed inside it
+      b.sight('a', 'late', when(3500, 'late')); // deadline 4500 inside it, never closed
+      b.sight('a', 'open', when(9000, 'open')); // after the window, but still due
+    });
+    const ids = (since: number, until: number): string[] => [...s.touched(since, until)].map((e) => e.key).sort();
+    expect(ids(4000, 6000)).toEqual(['in', 'late', 'open']);
+    // A closed record drops out of the index entry it no longer has.
+    s.transact((b) => b.sight('a', 'late', exp(4400)));
+    expect(ids(4000, 4300)).toEqual(['open']);
+    expect(ids(4400, 4401)).toEqual(['late', 'open']);
+  });
+
   it('finds the earliest deadline first and what is due by a time', () => {
     const s = openStore();
     s.transact((b) => {

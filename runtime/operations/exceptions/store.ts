@@ -20,7 +20,7 @@ type SizeKey = [string, string];
 type CountKey = [string, string, string];
 
 /** The record layout; a folder written in another one is emptied and rebuilt from the streams. */
-const FORMAT = 2;
+const FORMAT = 3;
 const WITH_STATE: readonly FilterField[] = FILTER_FIELDS.filter((f) => f !== 'state');
 
 /** The index entries ([name, value]) of an item. */
@@ -66,6 +66,8 @@ export class WorkbenchStore {
   private readonly parked: Database<ParkedAction, [number, number]>;
   private readonly open: Database<number, CountKey>;
   private readonly resolution: Database<ResolutionStats, string>;
+  /** [resolved at (epoch ms), id]: items resolved in a time window (KPIs) without a scan. */
+  private readonly resolvedAt: Database<true, [number, number]>;
   private readonly meta: Database<unknown, string>;
 
   private constructor(root: RootDatabase) {
@@ -76,6 +78,7 @@ export class WorkbenchStore {
     this.parked = root.openDB({ name: 'parked' });
     this.open = root.openDB({ name: 'open' });
     this.resolution = root.openDB({ name: 'resolution' });
+    this.resolvedAt = root.openDB({ name: 'resolved-at' });
     this.meta = root.openDB({ name: 'meta' });
   }
 
@@ -143,6 +146,20 @@ export class WorkbenchStore {
     return out;
   }
 
+  /** Items resolved in [since, until), then every item not resolved now: what resolution-time KPIs read. */
+  *forKpis(since: number, until: number): Generator<WorkItem> {
+    for (const [, id] of this.resolvedAt.getKeys({ start: [since], end: [until] })) {
+      const item = this.items.get(id);
+      if (item) yield item;
+    }
+    for (const state of ['open', 'acknowledged']) {
+      for (const k of this.index.getKeys({ start: ['state', state, 0], end: ['state', state, Number.MAX_SAFE_INTEGER] })) {
+        const item = this.items.get(k[2]);
+        if (item) yield item;
+      }
+    }
+  }
+
   openCounts(): OpenCount[] {
     const out: OpenCount[] = [];
     for (const { key, value } of this.open.getRange()) if (value > 0) out.push({ state: key[0] as OpenCount['state'], type: key[1], partner: key[2], count: value });
@@ -173,6 +190,10 @@ export class WorkbenchStore {
       for (const e of now) if (!wasKeys.has(key(e))) this.indexEntry(e, after.id, 1);
       this.count(openKey(before), -1);
       this.count(openKey(after), 1);
+      if (before?.resolvedAt !== after.resolvedAt) {
+        if (before?.resolvedAt !== undefined) this.resolvedAt.removeSync([Date.parse(before.resolvedAt), after.id]);
+        if (after.resolvedAt !== undefined) this.resolvedAt.putSync([Date.parse(after.resolvedAt), after.id], true);
+      }
     },
     park: (id, action) => {
       this.parked.putSync([id, action.seq], action);

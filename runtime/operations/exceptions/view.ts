@@ -90,6 +90,11 @@ export class WorkbenchView {
     return this.store.openCounts();
   }
 
+  /** Items resolved in [since, until) and those not resolved now (see WorkbenchStore.forKpis). */
+  forKpis(since: number, until: number): Iterable<WorkItem> {
+    return this.store.forKpis(since, until);
+  }
+
   /** Prometheus text of the open counts and resolution times (from stored totals). */
   metricsText(): string {
     return renderTotals(this.store.openCounts(), this.store.resolutionStats());

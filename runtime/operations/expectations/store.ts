@@ -102,6 +102,10 @@ export class ExpectationBatch {
       t.late += Number(nowLate) - Number(wasLate);
       if (nowClosed && !wasClosed) this.transitions.push({ name, to: 'closed', seconds: Math.max(0, ((now.expectAt as number) - (now.whenAt as number)) / 1000) });
       if (nowLate && !wasLate) this.transitions.push({ name, to: 'late' });
+      const timesBefore = before === undefined ? [] : timesOf(before);
+      const timesNow = timesOf(now);
+      for (const t of timesBefore) if (!timesNow.includes(t)) s.tables.times.removeSync([t, name, key]);
+      for (const t of timesNow) if (!timesBefore.includes(t)) s.tables.times.putSync([t, name, key], 1);
     }
     for (const [name, t] of totals) s.tables.meta.putSync(['totals', name], t);
     for (const [stream, seq] of this.seqs) s.tables.meta.putSync(['seq', stream], seq);
@@ -109,6 +113,15 @@ export class ExpectationBatch {
 }
 
 const VIEW_FILE = 'expectations.mdb';
+/** Layout of the tables; a view in another layout is emptied at open and refolded from the streams. */
+const FORMAT = 2;
+
+/** The instants a record is found by in the time index (KPIs over a window read it). */
+function timesOf(r: ExpectationRecord): number[] {
+  const out: number[] = [];
+  for (const t of [r.whenAt, r.expectAt, r.deadline]) if (t !== undefined && !out.includes(t)) out.push(t);
+  return out;
+}
 
 export function expectationsDir(dataDir: string): string {
   return join(dataDir, 'expectations');
@@ -126,6 +139,8 @@ export interface Tables {
   readonly records: Database<ExpectationRecord, RecordKey>;
   readonly due: Database<number, IndexKey>;
   readonly late: Database<number, IndexKey>;
+  /** [instant, name, key] for each of a record's whenAt, expectAt and deadline. */
+  readonly times: Database<number, IndexKey>;
   readonly meta: Database<unknown, (string | number)[]>;
 }
 
@@ -139,8 +154,23 @@ export class ExpectationStore {
       records: root.openDB<ExpectationRecord, RecordKey>({ name: 'records' }),
       due: root.openDB<number, IndexKey>({ name: 'due' }),
       late: root.openDB<number, IndexKey>({ name: 'late' }),
+      times: root.openDB<number, IndexKey>({ name: 'times' }),
       meta: root.openDB<unknown, (string | number)[]>({ name: 'meta' }),
     };
+  }
+
+  /** Empties a view written in another layout (its positions go too: it is refolded from the streams). */
+  private upgrade(): void {
+    const t = this.tables;
+    if (t.meta.get(['format']) === FORMAT) return;
+    this.root.transactionSync(() => {
+      t.records.clearSync();
+      t.due.clearSync();
+      t.late.clearSync();
+      t.times.clearSync();
+      t.meta.clearSync();
+      t.meta.putSync(['format'], FORMAT);
+    });
   }
 
   /**
@@ -162,7 +192,9 @@ export class ExpectationStore {
       }
       writeFileSync(marker, boot + '\n');
     }
-    return new ExpectationStore(open({ path: file, maxDbs: 8, noSync: boot !== undefined, useWritemap: boot !== undefined }));
+    const store = new ExpectationStore(open({ path: file, maxDbs: 8, noSync: boot !== undefined, useWritemap: boot !== undefined }));
+    store.upgrade();
+    return store;
   }
 
   /** The view a runner writes, for reading beside it (the CLI); undefined when there is none. */
@@ -198,6 +230,23 @@ export class ExpectationStore {
   nextDeadline(): number | undefined {
     for (const key of this.tables.due.getKeys({ limit: 1 })) return key[0];
     return undefined;
+  }
+
+  /**
+   * Records with an opening, expected document or deadline in [since, until), each once, and
+   * every record still due: what KPIs over that window need, read without a scan of history.
+   */
+  *touched(since: number, until: number): Generator<Entry> {
+    const seen = new Set<string>();
+    const emit = function* (this: ExpectationStore, name: string, key: string): Generator<Entry> {
+      const id = `${name}\u0000${key}`;
+      if (seen.has(id)) return;
+      seen.add(id);
+      const record = this.get(name, key);
+      if (record) yield { name, key, record };
+    };
+    for (const k of this.tables.times.getKeys({ start: [since], end: [until] })) yield* emit.call(this, k[1], k[2]);
+    for (const k of this.tables.due.getKeys()) yield* emit.call(this, k[1], k[2]);
   }
 
   /** Due entries with a deadline at or before `now`, earliest first. */
