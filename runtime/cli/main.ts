@@ -20,10 +20,11 @@ import { graphCommand } from './commands/graph.ts';
 import { mapCommand } from './commands/map.ts';
 import { auditCommand } from './commands/audit.ts';
 import { expectationsCommand } from './commands/expectations.ts';
+import { kpiCommand } from './commands/kpi.ts';
 import { exceptionsCommand } from './commands/exceptions.ts';
 
 // `docs` documents every command, itself included, so it is given the list rather than importing it.
-export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, traceCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand, exceptionsCommand];
+export const commands: readonly CommandSpec[] = [runCommand, lintCommand, testCommand, publishCommand, tailCommand, dlqCommand, schemaCommand, docsCommand(() => commands), demoCommand, atpCommand, traceCommand, planCommand, graphCommand, mapCommand, auditCommand, expectationsCommand, exceptionsCommand, kpiCommand];
 
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;

@@ -35,6 +35,9 @@ import { registerTraceRoutes } from '../operations/trace/http.ts';
 
 /** `off`: the runner does not fold the trace index (a runner whose index nobody reads; the benchmark's baseline). */
 export const TRACE_INDEX_ENV = 'CROSSDOCK_TRACE_INDEX';
+import { KpiService } from '../operations/kpi/service.ts';
+import { kpiFacts } from '../operations/kpi/facts.ts';
+import { SyncDelays } from '../operations/kpi/sync-delays.ts';
 
 export interface RunnerOptions {
   readonly project: Project;
@@ -100,6 +103,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let trace: TraceService | undefined;
   // Before any connection: a malformed endpoint stops the start with its reason.
   const tracing = options.tracing ?? (await tracingFor(options.otlp));
+  const syncDelays = new SyncDelays();
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
   try {
@@ -126,7 +130,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // the others' copies would be dropped by the stream's duplicate window after costing
       // a publish each. A restarted worker 0 announces what it missed as it catches up.
       const announce = options.worker === undefined || options.worker.index === 0;
-      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, ...(announce ? {} : { changes: false }) });
+      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? {} : { changes: false }) });
+      // What came before was the catch-up at start, not a delay a channel saw.
+      syncDelays.caughtUp();
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
     // One worker of a group writes audit entries; every runner may (the chain keeps one order).
@@ -145,6 +151,15 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       trace = await TraceService.start({ nc: conn, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
       if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
     }
+    const kpis = new KpiService(
+      kpiFacts({
+        ...(expectations && project.expectations ? { expectations: expectations.store, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
+        ...(workbench.view ? { workbench: workbench.view } : {}),
+        ...(project.availability ? { syncDelays } : { syncDelaysMissing: 'the project has no availability policy' }),
+      }),
+    );
+    kpis.registerMetrics(metrics.registry);
+    if (http) kpis.registerRoutes(http, access);
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {

@@ -8,7 +8,7 @@
  * positions agree and the fold resumes right after them. Everything here is rebuilt from the
  * two streams when the folder is deleted.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { ParkedAction, Tables } from './fold.ts';
@@ -98,6 +98,18 @@ export class WorkbenchStore {
         s.meta.putSync('format', FORMAT);
         s.meta.putSync('identity', identity);
       });
+    }
+    return s;
+  }
+
+  /** The store a runner writes, for reading beside it (the CLI); undefined when there is none or it is in another layout. */
+  static openReadOnly(dir: string): WorkbenchStore | undefined {
+    const file = join(dir, 'workbench.mdb');
+    if (!existsSync(file)) return undefined;
+    const s = new WorkbenchStore(open({ path: file, maxDbs: 12, readOnly: true }));
+    if (s.meta.get('format') !== FORMAT) {
+      void s.root.close();
+      return undefined;
     }
     return s;
   }
