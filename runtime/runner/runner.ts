@@ -155,6 +155,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       kpiFacts({
         ...(expectations && project.expectations ? { expectations: expectations.store, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
         ...(workbench.view ? { workbench: workbench.view } : {}),
+        ...(trace ? { trace: trace.db } : {}),
         ...(project.availability ? { syncDelays } : { syncDelaysMissing: 'the project has no availability policy' }),
       }),
     );

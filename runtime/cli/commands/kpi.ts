@@ -4,6 +4,9 @@ import { loadOrReport } from '../project-loading.ts';
 import { ExpectationStore } from '../../operations/expectations/store.ts';
 import { WorkbenchStore, workbenchDir } from '../../operations/exceptions/store.ts';
 import { kpiReport, type KpiViews } from '../../operations/kpi/facts.ts';
+import { TraceDb, traceDir } from '../../operations/trace/store.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseWindow } from '../../operations/kpi/service.ts';
 import { renderKpis } from '../../operations/kpi/render.ts';
 
@@ -33,11 +36,13 @@ export const kpiCommand: CommandSpec = {
     const data = str(args, 'data') as string;
     const expectations = project.expectations ? ExpectationStore.openReadOnly(data) : undefined;
     const workbench = WorkbenchStore.openReadOnly(workbenchDir(data));
-    if (!expectations && !workbench) throw new CommandError(`no operations views in ${data}: start \`crossdock run\` with this project (or pass --data)`);
+    const trace = existsSync(join(traceDir(data), 'trace.mdb')) ? TraceDb.open(data, { readOnly: true }) : undefined;
+    if (!expectations && !workbench && !trace) throw new CommandError(`no operations views in ${data}: start \`crossdock run\` with this project (or pass --data)`);
     try {
       const views: KpiViews = {
         ...(expectations && project.expectations ? { expectations, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
         ...(workbench ? { workbench } : {}),
+        ...(trace ? { trace } : {}),
         syncDelaysMissing: 'measured by the running runner only (GET /v1/kpi)',
       };
       const report = kpiReport(views, window);
@@ -45,6 +50,7 @@ export const kpiCommand: CommandSpec = {
     } finally {
       await expectations?.close();
       await workbench?.close();
+      await trace?.close();
     }
     return 0;
   },

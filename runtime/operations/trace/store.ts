@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { lookupValues, sourceRef, type Hop } from './hop.ts';
+import { partnerDocument, seen, success, succeeded, type PartnerRecord } from '../kpi/partners.ts';
 
 export type HopKey = [string, number];
 export type ValueKey = [string, number, string, number];
@@ -24,7 +25,9 @@ export type LinkKey = [string, number, string, number];
 const FILE = 'trace.mdb';
 const BOOT_ID_FILE = 'boot-id';
 /** Bumped when what a hop holds changes: an index of another format is emptied and folded again. */
-const FORMAT = 1;
+const FORMAT = 2;
+/** Partner-document refs remembered for linking the hops made from them, and successes waiting for their source. */
+const RECENT = 10_000;
 
 export function traceDir(dataDir: string): string {
   return join(dataDir, 'trace');
@@ -43,7 +46,15 @@ export class TraceDb {
   readonly values: Database<string, ValueKey>;
   readonly links: Database<1, LinkKey>;
   readonly positions: Database<number, string>;
+  /** Partner → its first document and first success (partner onboarding). */
+  readonly partnerFirsts: Database<PartnerRecord, string>;
   private readonly meta: Database<unknown, string>;
+  /** Partner records as queued (this process is the only writer; reads must see its own writes). */
+  private readonly partnerCache = new Map<string, PartnerRecord>();
+  /** `STREAM:SEQ` of recent partner documents → partner. */
+  private readonly recentDocs = new Map<string, string>();
+  /** `STREAM:SEQ` → the earliest success made from it, for sources not folded yet (streams fold independently). */
+  private readonly awaitingSource = new Map<string, number>();
   private readonly root: RootDatabase;
   /** Positions queued but perhaps not yet committed (this process is the only writer). */
   private readonly queued = new Map<string, number>();
@@ -55,6 +66,7 @@ export class TraceDb {
     this.values = root.openDB<string, ValueKey>({ name: 'keys' });
     this.links = root.openDB<1, LinkKey>({ name: 'links' });
     this.positions = root.openDB<number, string>({ name: 'positions' });
+    this.partnerFirsts = root.openDB<PartnerRecord, string>({ name: 'partners' });
     this.meta = root.openDB<unknown, string>({ name: 'meta' });
     if (!readOnly && this.meta.get('format') !== FORMAT) {
       this.clear();
@@ -96,12 +108,14 @@ export class TraceDb {
   commit(hops: readonly Hop[]): { written: number; committed: Promise<unknown> } {
     let written = 0;
     const reached = new Map<string, number>();
+    const fresh: Hop[] = [];
     let last: Promise<unknown> | undefined;
     for (const hop of hops) {
       const at = reached.get(hop.stream) ?? this.position(hop.stream);
       if (hop.seq <= at) continue;
       reached.set(hop.stream, hop.seq);
       written++;
+      fresh.push(hop);
       last = this.hops.put([hop.stream, hop.seq], hop);
       for (const v of lookupValues(hop)) last = this.values.put([v, hop.time, hop.stream, hop.seq], fieldOf(hop, v));
       for (const ref of linksOf(hop)) last = this.links.put([ref.stream, ref.seq, hop.stream, hop.seq], 1);
@@ -110,9 +124,92 @@ export class TraceDb {
       this.queued.set(stream, seq);
       last = this.positions.put(stream, seq);
     }
+    if (fresh.length > 0) last = this.notePartners(fresh) ?? last;
     const committed = last ?? Promise.resolve(true);
     this.lastCommit = committed.catch(() => undefined);
     return { written, committed };
+  }
+
+  /**
+   * Partner onboarding (kpi/partners.ts): each partner's first document and the first a
+   * pipeline finished from one of them. Times are minimums, so fold order does not matter; a
+   * hop made before its source is folded (another stream) waits for it in memory.
+   */
+  private notePartners(hops: readonly Hop[]): Promise<unknown> | undefined {
+    const changed = new Map<string, PartnerRecord>();
+    const record = (partner: string): PartnerRecord | undefined => changed.get(partner) ?? this.partnerCache.get(partner) ?? this.partnerFirsts.get(partner);
+    const remember = <V>(map: Map<string, V>, key: string, value: V): void => {
+      map.set(key, value);
+      if (map.size > RECENT) map.delete(map.keys().next().value as string);
+    };
+    for (const h of hops) {
+      const partner = partnerDocument(h);
+      if (partner === undefined) continue;
+      const ref = `${h.stream}:${h.seq}`;
+      remember(this.recentDocs, ref, partner);
+      let r = seen(record(partner), h.time);
+      const waiting = this.awaitingSource.get(ref);
+      if (waiting !== undefined) {
+        r = success(r, waiting);
+        this.awaitingSource.delete(ref);
+      }
+      for (const [stream, seq] of this.linkedFrom(h.stream, h.seq, 10)) {
+        const made = this.hops.get([stream, seq]);
+        if (made && sourceRef(made.source) && succeeded(made)) r = success(r, made.time);
+      }
+      changed.set(partner, r);
+    }
+    for (const h of hops) {
+      if (!succeeded(h)) continue;
+      const src = sourceRef(h.source);
+      if (!src) continue;
+      const ref = `${src.stream}:${src.seq}`;
+      const stored = this.recentDocs.has(ref) ? undefined : this.hops.get([src.stream, src.seq]);
+      const partner = this.recentDocs.get(ref) ?? (stored ? partnerDocument(stored) : undefined);
+      if (partner !== undefined) changed.set(partner, success(record(partner), h.time));
+      else if (!stored) remember(this.awaitingSource, ref, Math.min(this.awaitingSource.get(ref) ?? Infinity, h.time));
+    }
+    let last: Promise<unknown> | undefined;
+    for (const [partner, r] of changed) {
+      this.partnerCache.set(partner, r);
+      last = this.partnerFirsts.put(partner, r);
+    }
+    return last;
+  }
+
+  /** Every partner's first document and first success. */
+  partners(): { partner: string; firstSeen: number; firstSuccess?: number }[] {
+    const all = new Map<string, PartnerRecord>();
+    for (const { key, value } of this.partnerFirsts.getRange()) all.set(key, value);
+    for (const [k, v] of this.partnerCache) all.set(k, v);
+    const out: { partner: string; firstSeen: number; firstSuccess?: number }[] = [];
+    for (const [partner, r] of all) if (r.firstSeen !== undefined) out.push({ partner, firstSeen: r.firstSeen, ...(r.firstSuccess === undefined ? {} : { firstSuccess: r.firstSuccess }) });
+    return out;
+  }
+
+  /**
+   * Hops stored in [since, until), stream by stream: a stream's times grow with its sequence,
+   * so the first is found by a binary search and the rest are read in order (no scan of history).
+   */
+  *hopsBetween(since: number, until: number): Generator<Hop> {
+    for (const stream of [...this.positions.getKeys()]) {
+      const firstAtOrAfter = (seq: number): Hop | undefined => {
+        for (const { value } of this.hops.getRange({ start: [stream, seq], end: [stream, Infinity], limit: 1 })) return value;
+        return undefined;
+      };
+      let lo = 1;
+      let hi = this.position(stream) + 1;
+      while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        const h = firstAtOrAfter(mid);
+        if (h === undefined || h.time >= since) hi = mid;
+        else lo = h.seq + 1;
+      }
+      for (const { value } of this.hops.getRange({ start: [stream, lo], end: [stream, Infinity] })) {
+        if (value.time >= until) break;
+        if (value.time >= since) yield value;
+      }
+    }
   }
 
   /** Resolves once everything queued so far is committed. */
@@ -128,7 +225,11 @@ export class TraceDb {
       this.values.clearSync();
       this.links.clearSync();
       this.positions.clearSync();
+      this.partnerFirsts.clearSync();
     });
+    this.partnerCache.clear();
+    this.recentDocs.clear();
+    this.awaitingSource.clear();
   }
 
   hop(stream: string, seq: number): Hop | undefined {
@@ -150,8 +251,9 @@ export class TraceDb {
   }
 
   /** Every entry of every table, in key order: two indexes hold the same when these are equal. */
-  dump(): { hops: [HopKey, Hop][]; keys: [ValueKey, string][]; links: LinkKey[]; positions: [string, number][] } {
+  dump(): { hops: [HopKey, Hop][]; keys: [ValueKey, string][]; links: LinkKey[]; positions: [string, number][]; partners: [string, PartnerRecord][] } {
     return {
+      partners: [...this.partnerFirsts.getRange()].map(({ key, value }) => [key, value]),
       hops: [...this.hops.getRange()].map(({ key, value }) => [key, value]),
       keys: [...this.values.getRange()].map(({ key, value }) => [key, value]),
       links: [...this.links.getKeys()],
