@@ -31,11 +31,16 @@ it('raises each deadline once and on time while earlier ones are not yet folded 
     onError: () => undefined,
   });
   firer.poke();
-  await new Promise((r) => setTimeout(r, 600));
+  // The last is due 250 ms from start; a loaded machine runs timers late, and the promise is a second.
+  for (const until = Date.now() + 5000; raised.length < 4 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 100));
   clearInterval(keep);
   await firer.stop();
   expect(raised.map((r) => r.key)).toEqual(['k0', 'k1', 'k2', 'k3']);
-  for (const r of raised) expect(r.late).toBeLessThan(60);
+  for (const r of raised) {
+    expect(r.late).toBeGreaterThanOrEqual(0);
+    expect(r.late).toBeLessThan(1000);
+  }
 });
 
 it('tries a failed raise again, and does not raise before the view has caught up', async () => {
