@@ -55,12 +55,13 @@ export class KpiService {
           if (k.kind === 'ratio') {
             if (r.ratio !== undefined) out.push([labels, r.ratio]);
           } else {
-            for (const [q, v] of [['0.5', r.p50], ['0.9', r.p90], ['0.99', r.p99]] as const) if (v !== undefined) out.push([{ ...labels, quantile: q }, v]);
+            // Not `quantile`: that label belongs to summaries, and these gauges are not one (no _sum, no _count).
+            for (const [q, v] of [['50', r.p50], ['90', r.p90], ['99', r.p99]] as const) if (v !== undefined) out.push([{ ...labels, percentile: q }, v]);
           }
         }
         return out;
       };
-      const unit = k.kind === 'ratio' ? 'a ratio, 0 to 1' : 'seconds, by quantile';
+      const unit = k.kind === 'ratio' ? 'a ratio, 0 to 1' : 'seconds, by percentile 50, 90, 99';
       registry.gauge(k.metric, `KPI ${k.title} over the last hour (${unit}; no label: every ${k.by}). See docs/operations.md, KPIs.`, read);
     }
   }

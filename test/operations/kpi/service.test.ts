@@ -59,8 +59,8 @@ describe('KPI service', () => {
     const registry = new MetricsRegistry();
     service.registerMetrics(registry);
     const text = await registry.scrape();
-    expect(text).toContain('crossdock_kpi_order_processing_seconds{quantile="0.5"} 120');
-    expect(text).toContain('crossdock_kpi_order_processing_seconds{channel="shopify",quantile="0.99"} 120');
+    expect(text).toContain('crossdock_kpi_order_processing_seconds{percentile="50"} 120');
+    expect(text).toContain('crossdock_kpi_order_processing_seconds{channel="shopify",percentile="99"} 120');
     // Both supplier decisions fell in the last hour (an 855 30 min ago, a deadline 20 min ago).
     expect(text).toMatch(/^crossdock_kpi_supplier_ack_on_time_ratio 0.5$/m);
     expect(text).toMatch(/^crossdock_kpi_supplier_ack_on_time_ratio\{partner="acme"\} 0$/m);
