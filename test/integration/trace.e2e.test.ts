@@ -168,6 +168,53 @@ describe('the demo day, traced', () => {
     expect(j.hops[4]!.traceId).not.toBe(traceId);
   });
 
+  it('KPIs over the day: failure and duplicate shares per pipeline and partner onboarding match what the streams hold', async () => {
+    // Worked out from the stored messages themselves, not from the index the KPIs read.
+    const finished = new Map<string, Map<string, boolean>>();
+    const delivered = new Map<string, { all: number; duplicates: number }>();
+    const firstDoc = new Map<string, number>();
+    for (const stream of traceScope(loadProject(PIPELINES).streams, join(REPO, 'schemas')).streams) {
+      const info = (await nats.jsm.streams.info(stream)).state;
+      for (let seq = info.first_seq; info.messages > 0 && seq <= info.last_seq; seq++) {
+        const m = await nats.jsm.streams.getMessage(stream, { seq }).catch(() => undefined);
+        if (!m) continue;
+        const h = (n: string): string | undefined => m.header?.get(n) || undefined;
+        const pipeline = h('Crossdock-Pipeline');
+        const deadLetter = m.subject.startsWith('dlq.');
+        const fromStream = h('Crossdock-Source-Stream');
+        const fromSeq = h('Crossdock-Source-Seq');
+        // A dead letter from an edge (a webhook, a file) has no stored source: it is its own message.
+        const source = deadLetter ? (fromStream && fromSeq && fromSeq !== '0' ? `${fromStream}:${fromSeq}` : `${stream}:${seq}`) : h('Crossdock-Source-Key');
+        const partner = /^edi\.in\.[^.]+\.([^.]+)$/.exec(m.subject)?.[1] ?? /^channel\.([^.]+)\..+/.exec(m.subject)?.[1];
+        if (partner && (source === undefined || /^(http|file):/.test(source)) && !firstDoc.has(partner)) firstDoc.set(partner, Date.parse(m.timestamp));
+        if (!pipeline) continue;
+        // Deliveries, and second copies reported on the duplicate subject (an exceptions subject).
+        if (!deadLetter && (!m.subject.startsWith('exceptions.') || h('Crossdock-Duplicate-Of'))) {
+          const d = delivered.get(pipeline) ?? { all: 0, duplicates: 0 };
+          d.all++;
+          if (h('Crossdock-Duplicate-Of')) d.duplicates++;
+          delivered.set(pipeline, d);
+        }
+        if (source === undefined) continue;
+        const f = finished.get(pipeline) ?? new Map<string, boolean>();
+        f.set(source, (f.get(source) ?? false) || deadLetter);
+        finished.set(pipeline, f);
+      }
+    }
+    const res = await fetch(`http://127.0.0.1:${runner!.http!.port}/v1/kpi?since=1h`, { headers: { 'x-api-key': VIEWER_KEY } });
+    const report = (await res.json()) as { kpis: { id: string; rows: { label: string; count: number; hits?: number }[] }[] };
+    const rows = (id: string) => report.kpis.find((k) => k.id === id)?.rows.filter((r) => r.label !== 'all') ?? [];
+    const failures = [...finished].map(([p, f]) => ({ label: p, count: f.size, hits: [...f.values()].filter(Boolean).length })).sort((a, b) => a.label.localeCompare(b.label));
+    expect(rows('interface-failure-rate').map((r) => ({ label: r.label, count: r.count, hits: r.hits }))).toEqual(failures);
+    // The day has dead letters and a duplicate, so these are not all zeros.
+    expect(failures.some((f) => f.hits > 0)).toBe(true);
+    const duplicates = [...delivered].map(([p, d]) => ({ label: p, count: d.all, hits: d.duplicates })).sort((a, b) => a.label.localeCompare(b.label));
+    expect(rows('duplicate-transaction-rate').map((r) => ({ label: r.label, count: r.count, hits: r.hits }))).toEqual(duplicates);
+    expect(duplicates.some((d) => d.hits > 0)).toBe(true);
+    // Every partner that sent a document is onboarding or onboarded, and no other.
+    expect(rows('partner-onboarding-duration').map((r) => r.label).sort()).toEqual([...firstDoc.keys()].sort());
+  });
+
   it('GET /v1/trace/:key answers viewers with the journey and no message body; 401, 400 and 404 otherwise', async () => {
     const base = `http://127.0.0.1:${runner!.http!.port}/v1/trace/`;
     const get = (key: string, apiKey?: string) => fetch(base + encodeURIComponent(key), { headers: apiKey ? { 'x-api-key': apiKey } : {} });

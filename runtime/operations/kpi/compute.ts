@@ -29,6 +29,9 @@ export interface HopFact {
   readonly pipeline?: string;
   /** The message it was made from; hops of one source message are one finished message. */
   readonly source?: string;
+  /** Where the hop itself is stored: a dead letter from an edge (no source message) counts on its own. */
+  readonly stream?: string;
+  readonly seq?: number;
 }
 
 export interface ExceptionFact {
@@ -207,8 +210,10 @@ export function computeKpis(facts: KpiFacts, w: KpiWindow): KpiReport {
   for (const h of facts.hops) {
     if (!inWindow(h.time, w) || h.pipeline === undefined) continue;
     if (h.outcome === 'delivered' || h.outcome === 'duplicate') duplicates.add(h.pipeline, h.outcome !== 'duplicate');
-    if (h.source === undefined) continue;
-    const key = `${h.pipeline}\u0000${h.source}`;
+    // A webhook or file that failed at the edge has no stored source: it is one failed message.
+    const source = h.source ?? (h.outcome === 'dead-lettered' && h.stream !== undefined ? `${h.stream}:${h.seq}` : undefined);
+    if (source === undefined) continue;
+    const key = `${h.pipeline}\u0000${source}`;
     const f = finished.get(key);
     if (!f) finished.set(key, { pipeline: h.pipeline, failed: h.outcome === 'dead-lettered' });
     else if (h.outcome === 'dead-lettered') f.failed = true;

@@ -64,13 +64,16 @@ describe('KPIs over a window', () => {
         { time: T + 4, outcome: 'duplicate', pipeline: 'orders', source: 'CHANNELS:3' },
         { time: T + 5, outcome: 'delivered', pipeline: 'acks', source: 'EDI:9' },
         { time: T + 6, outcome: 'delivered', source: 'outside' }, // not a pipeline's
+        { time: T + 7, outcome: 'dead-lettered', pipeline: 'webhooks', stream: 'DLQ', seq: 4 }, // failed at the edge: no source
+        { time: T + 8, outcome: 'dead-lettered', pipeline: 'webhooks', stream: 'DLQ', seq: 5 },
         { time: T - 5, outcome: 'dead-lettered', pipeline: 'acks', source: 'EDI:1' }, // before the window
       ],
     };
     expect(kpi(facts, 'interface-failure-rate').rows).toEqual([
-      { label: 'all', count: 4, hits: 1, ratio: 0.25 },
+      { label: 'all', count: 6, hits: 3, ratio: 0.5 },
       { label: 'acks', count: 1, hits: 0, ratio: 0 },
       { label: 'orders', count: 3, hits: 1, ratio: 1 / 3 },
+      { label: 'webhooks', count: 2, hits: 2, ratio: 1 },
     ]);
     expect(kpi(facts, 'duplicate-transaction-rate').rows).toEqual([
       { label: 'all', count: 3, hits: 1, ratio: 1 / 3 },
