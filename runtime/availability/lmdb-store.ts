@@ -17,7 +17,8 @@
  * discarded and rebuilt from the stream. The host's boot id, written beside the file, tells.
  * Where there is no boot id to read, commits are synced instead.
  */
-import { mkdirSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
+import { discardIfRebooted } from '../config/boot-id.ts';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import type { HoldRecord, InboundRecord, LocationMaster, ReservationRecord, SkuState } from './state.ts';
@@ -43,7 +44,6 @@ export const LMDB_FILE = 'atp.mdb';
  * and the projection wait meanwhile); the rest wait for the following commits.
  */
 const PUBLISHED_CHUNK = 500;
-const BOOT_ID_FILE = 'boot-id';
 /**
  * The layout of the records. A view written in another layout (before the reservation ledger:
  * open reservations as a list in the location record) is emptied at open and rebuilt from the
@@ -51,13 +51,6 @@ const BOOT_ID_FILE = 'boot-id';
  */
 const VIEW_FORMAT = 2;
 
-function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function atpDir(dataDir: string): string {
   return join(dataDir, 'availability');
@@ -154,19 +147,7 @@ export class AtpDb implements LedgerReader {
     const readOnly = options.readOnly === true;
     if (readOnly && !existsSync(file)) throw new Error(`no availability view in ${dir}`);
     mkdirSync(dir, { recursive: true });
-    const boot = bootId();
-    let discarded = false;
-    if (!readOnly && boot !== undefined) {
-      const marker = join(dir, BOOT_ID_FILE);
-      const writtenUnder = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
-      if (existsSync(file) && writtenUnder !== boot) {
-        rmSync(file, { force: true });
-        rmSync(`${file}-lock`, { force: true });
-        discarded = true;
-      }
-      writeFileSync(marker, boot + '\n');
-    }
-    const unsynced = !readOnly && boot !== undefined;
+    const { unsynced, discarded } = readOnly ? { unsynced: false, discarded: false } : discardIfRebooted(dir, file);
     // Without fsync, writing straight into the map also saves copying every dirty page.
     const root = open({ path: file, maxDbs: 16, readOnly, noSync: unsynced, useWritemap: unsynced });
     return new AtpDb(root, readOnly, discarded);

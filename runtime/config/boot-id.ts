@@ -19,17 +19,20 @@ export function bootId(): string | undefined {
 
 /**
  * Removes `file` (and its lock) when it was written under another boot than this one, and
- * records this boot beside it. True when commits to it may skip fsync (a boot id is known).
+ * records this boot beside it. `unsynced`: commits to it may skip fsync (a boot id is known);
+ * `discarded`: a file was there and is gone.
  */
-export function discardIfRebooted(dir: string, file: string): boolean {
+export function discardIfRebooted(dir: string, file: string): { readonly unsynced: boolean; readonly discarded: boolean } {
   const boot = bootId();
-  if (boot === undefined) return false;
+  if (boot === undefined) return { unsynced: false, discarded: false };
   const marker = join(dir, MARKER);
   const writtenUnder = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+  let discarded = false;
   if (existsSync(file) && writtenUnder !== boot) {
     rmSync(file, { force: true });
     rmSync(`${file}-lock`, { force: true });
+    discarded = true;
   }
   writeFileSync(marker, boot + '\n');
-  return true;
+  return { unsynced: true, discarded };
 }

@@ -10,12 +10,12 @@ it('keeps an unsynced file written under this boot and discards one written unde
   const dir = tempDir('boot-id');
   const file = join(dir, 'x.lmdb');
   writeFileSync(file, 'pages');
-  expect(discardIfRebooted(dir, file)).toBe(true);
+  expect(discardIfRebooted(dir, file)).toEqual({ unsynced: true, discarded: true });
   // No marker yet: the file cannot be trusted to have been written under this boot.
   expect(existsSync(file)).toBe(false);
   expect(readFileSync(join(dir, 'boot-id'), 'utf8').trim()).toBe(boot);
   writeFileSync(file, 'pages');
-  discardIfRebooted(dir, file);
+  expect(discardIfRebooted(dir, file)).toEqual({ unsynced: true, discarded: false });
   expect(existsSync(file)).toBe(true);
   writeFileSync(join(dir, 'boot-id'), 'another-boot\n');
   writeFileSync(`${file}-lock`, '');

@@ -56,7 +56,7 @@ export class AuditIndex {
     const path = join(dir, 'audit-index');
     mkdirSync(path, { recursive: true });
     const file = join(path, 'index.lmdb');
-    const unsynced = discardIfRebooted(path, file);
+    const { unsynced } = discardIfRebooted(path, file);
     return new AuditIndex(open({ path: file, maxDbs: 8, noSync: unsynced }));
   }
 

@@ -4,7 +4,8 @@
  * late ones, running totals per name, and the last sequence folded from each stream — all
  * written in one transaction per batch, so after any crash the view and its positions agree.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { discardIfRebooted } from '../../config/boot-id.ts';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { applyFired, applySighting, isClosedInTime, isDue, statusOf, type ExpectationRecord, type Sighting } from './state.ts';
@@ -127,13 +128,6 @@ export function expectationsDir(dataDir: string): string {
   return join(dataDir, 'expectations');
 }
 
-function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export interface Tables {
   readonly records: Database<ExpectationRecord, RecordKey>;
@@ -182,17 +176,8 @@ export class ExpectationStore {
     const dir = expectationsDir(dataDir);
     const file = join(dir, VIEW_FILE);
     mkdirSync(dir, { recursive: true });
-    const boot = bootId();
-    if (boot !== undefined) {
-      const marker = join(dir, 'boot-id');
-      const writtenUnder = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
-      if (existsSync(file) && writtenUnder !== boot) {
-        rmSync(file, { force: true });
-        rmSync(`${file}-lock`, { force: true });
-      }
-      writeFileSync(marker, boot + '\n');
-    }
-    const store = new ExpectationStore(open({ path: file, maxDbs: 8, noSync: boot !== undefined, useWritemap: boot !== undefined }));
+    const { unsynced } = discardIfRebooted(dir, file);
+    const store = new ExpectationStore(open({ path: file, maxDbs: 8, noSync: unsynced, useWritemap: unsynced }));
     store.upgrade();
     return store;
   }

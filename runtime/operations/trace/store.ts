@@ -12,7 +12,8 @@
  * Written without fsync (it is rebuilt from the streams); after a reboot of the host, whose
  * unsynced pages may be lost, it is emptied at open and folded again.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { discardIfRebooted } from '../../config/boot-id.ts';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { lookupValues, sourceRef, type Hop } from './hop.ts';
@@ -23,7 +24,6 @@ export type ValueKey = [string, number, string, number];
 export type LinkKey = [string, number, string, number];
 
 const FILE = 'trace.mdb';
-const BOOT_ID_FILE = 'boot-id';
 /** Bumped when what a hop holds changes: an index of another format is emptied and folded again. */
 const FORMAT = 2;
 /** Partner-document refs remembered for linking the hops made from them, and successes waiting for their source. */
@@ -33,13 +33,6 @@ export function traceDir(dataDir: string): string {
   return join(dataDir, 'trace');
 }
 
-function bootId(): string | undefined {
-  try {
-    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export class TraceDb {
   readonly hops: Database<Hop, HopKey>;
@@ -80,17 +73,7 @@ export class TraceDb {
     const readOnly = options.readOnly === true;
     if (readOnly && !existsSync(file)) throw new Error(`no trace index in ${dir}`);
     mkdirSync(dir, { recursive: true });
-    const boot = bootId();
-    if (!readOnly && boot !== undefined) {
-      const marker = join(dir, BOOT_ID_FILE);
-      const writtenUnder = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
-      if (existsSync(file) && writtenUnder !== boot) {
-        rmSync(file, { force: true });
-        rmSync(`${file}-lock`, { force: true });
-      }
-      writeFileSync(marker, boot + '\n');
-    }
-    const unsynced = !readOnly && boot !== undefined;
+    const { unsynced } = readOnly ? { unsynced: false } : discardIfRebooted(dir, file);
     return new TraceDb(open({ path: file, maxDbs: 8, readOnly, noSync: unsynced }), readOnly);
   }
 
