@@ -175,4 +175,9 @@ it('match figures worked out from the stream times, over HTTP, /metrics and the 
   const text = await runCli(['kpi', '--pipelines', project.pipelinesDir, '--data', runner.dataDir]);
   expect(text.stdout).toContain('Supplier acknowledgment SLA (by partner)');
   expect(text.stdout).toMatch(/acme\s+2\s+1\s+50.0 %/);
+  // A window it cannot read: one line naming the option, exit 2, no stack.
+  const bad = await runCli(['kpi', '--pipelines', project.pipelinesDir, '--data', runner.dataDir, '--since', 'yesterday']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("crossdock kpi: --since: expected an ISO time (2026-12-01T08:00:00Z) or a duration back from now (24h, 7d), not 'yesterday'");
+  expect(bad.stderr).not.toMatch(/\n\s+at /);
 });
