@@ -3,10 +3,8 @@ import { join } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
 import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
 import { loadOrReport } from '../project-loading.ts';
+import { rebuildNats } from '../nats-url.ts';
 import { Progress } from '../progress.ts';
-import { readRuntimeInfo } from '../../runner/runtime-file.ts';
-import { connectNats } from '../../transport/connection.ts';
-import { startNatsServer, NatsServerNotFound, type NatsServer } from '../../transport/nats-server.ts';
 import { createLogger } from '../../observability/logger.ts';
 import type { AvailabilityPolicy } from '../../availability/policy.ts';
 import type { ChannelFigure, LocationFigure, SkuAvailability } from '../../availability/api.ts';
@@ -90,25 +88,8 @@ function render(a: SkuAvailability, explain: boolean): string {
 }
 
 async function rebuild(args: ParsedArgs, policy: AvailabilityPolicy, data: string): Promise<number> {
-  const running = readRuntimeInfo(data);
-  if (running) throw new CommandError(`a runner (pid ${running.pid}) is using ${data}: stop it before rebuilding its availability view`);
-  let embedded: NatsServer | undefined;
-  let url = str(args, 'nats') ?? process.env.NATS_URL;
-  if (!url) {
-    const store = join(data, 'nats');
-    if (!existsSync(store)) throw new CommandError(`no NATS server to read from: pass --nats URL, set NATS_URL, or run in the folder whose ${store} holds the embedded server's streams`);
-    try {
-      embedded = await startNatsServer({ storeDir: store });
-    } catch (err) {
-      if (err instanceof NatsServerNotFound) throw new CommandError(err.message);
-      throw err;
-    }
-    url = embedded.url;
-  }
+  const { nc, close } = await rebuildNats(str(args, 'nats'), data, 'availability view', 'crossdock-atp-rebuild');
   const logger = createLogger({ level: 'warn' });
-  const nc = await connectNats({ url, name: 'crossdock-atp-rebuild', connectTimeoutMs: 5000 }).catch((err: unknown) => {
-    throw new CommandError(`cannot connect to NATS at ${url}: ${(err as Error).message}`);
-  });
   try {
     let progress: Progress | undefined;
     let ticks = 0;
@@ -135,7 +116,6 @@ async function rebuild(args: ParsedArgs, policy: AvailabilityPolicy, data: strin
     if (others > 0) process.stdout.write(`removed the views of ${others} other worker${others === 1 ? '' : 's'} in ${workerViewsRoot(data)}: each worker folds its own again from the stream when it starts\n`);
     return 0;
   } finally {
-    await nc.drain().catch(() => undefined);
-    await embedded?.stop();
+    await close();
   }
 }

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
 import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
 import { loadOrReport } from '../project-loading.ts';
-import { readRuntimeInfo } from '../../runner/runtime-file.ts';
-import { connectNats } from '../../transport/connection.ts';
-import { startNatsServer, NatsServerNotFound, type NatsServer } from '../../transport/nats-server.ts';
+import { rebuildNats } from '../nats-url.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { TraceDb, traceDir } from '../../operations/trace/store.ts';
 import { journeyOf, type Journey, type JourneyHop } from '../../operations/trace/journey.ts';
@@ -80,31 +78,13 @@ function duration(ms: number): string {
 async function rebuild(args: ParsedArgs, data: string): Promise<number> {
   const project = loadOrReport(str(args, 'pipelines') as string);
   if (!project) return 1;
-  const running = readRuntimeInfo(data);
-  if (running) throw new CommandError(`a runner (pid ${running.pid}) is using ${data}: stop it before rebuilding its trace index`);
-  let embedded: NatsServer | undefined;
-  let url = str(args, 'nats') ?? process.env.NATS_URL;
-  if (!url) {
-    const store = join(data, 'nats');
-    if (!existsSync(store)) throw new CommandError(`no NATS server to read from: pass --nats URL, set NATS_URL, or run in the folder whose ${store} holds the embedded server's streams`);
-    try {
-      embedded = await startNatsServer({ storeDir: store });
-    } catch (err) {
-      if (err instanceof NatsServerNotFound) throw new CommandError(err.message);
-      throw err;
-    }
-    url = embedded.url;
-  }
-  const nc = await connectNats({ url, name: 'crossdock-trace-rebuild', connectTimeoutMs: 5000 }).catch((err: unknown) => {
-    throw new CommandError(`cannot connect to NATS at ${url}: ${(err as Error).message}`);
-  });
+  const { nc, close } = await rebuildNats(str(args, 'nats'), data, 'trace index', 'crossdock-trace-rebuild');
   try {
     const result = await rebuildTraceIndex({ nc, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: data, logger: createLogger({ level: 'warn' }) });
     const upTo = Object.entries(result.positions).map(([s, n]) => `${s} ${n}`).join(', ');
     process.stdout.write(`rebuilt ${traceDir(data)}: ${result.hops} hops (up to ${upTo}) in ${(result.ms / 1000).toFixed(1)} s\n`);
     return 0;
   } finally {
-    await nc.drain().catch(() => undefined);
-    await embedded?.stop();
+    await close();
   }
 }
