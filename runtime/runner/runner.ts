@@ -32,9 +32,7 @@ import { tracingFor } from '../observability/tracing-config.ts';
 import type { Tracing } from '../observability/tracing.ts';
 import { TraceService, traceScope } from '../operations/trace/service.ts';
 import { registerTraceRoutes } from '../operations/trace/http.ts';
-
-/** `off`: the runner does not fold the trace index (a runner whose index nobody reads; the benchmark's baseline). */
-export const TRACE_INDEX_ENV = 'CROSSDOCK_TRACE_INDEX';
+import { viewsFromEnv, type View } from './views.ts';
 import { KpiService } from '../operations/kpi/service.ts';
 import { kpiFacts } from '../operations/kpi/facts.ts';
 import { SyncDelays } from '../operations/kpi/sync-delays.ts';
@@ -51,8 +49,8 @@ export interface RunnerOptions {
   readonly graceMs?: number;
   /** Set when this runner is one worker of `crossdock run --workers N`. */
   readonly worker?: WorkerRole;
-  /** Fold the trace index (default: unless CROSSDOCK_TRACE_INDEX=off, which workers inherit too). */
-  readonly traceIndex?: boolean;
+  /** Operations views to fold (default: CROSSDOCK_VIEWS, which workers inherit too; see views.ts). */
+  readonly views?: ReadonlySet<View>;
   /** OTLP collector base URL for spans; default OTEL_EXPORTER_OTLP_ENDPOINT; neither: no export. */
   readonly otlp?: string;
   /** Spans go here instead (tests: the SDK's in-memory exporter). */
@@ -106,6 +104,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const syncDelays = new SyncDelays();
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
   const access = new Access(apiKeysFromEnv());
+  const views = options.views ?? viewsFromEnv();
   try {
     nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
     const jsm: JetStreamManager = await jetstreamManager(nc);
@@ -136,8 +135,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
     // One worker of a group writes audit entries; every runner may (the chain keeps one order).
-    audit = await startAuditService({ js: jetstream(conn), jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
-    if (project.expectations) {
+    if (views.has('audit')) audit = await startAuditService({ js: jetstream(conn), jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
+    if (project.expectations && views.has('expectations')) {
       // Each runner (and worker) folds its own view and arms its own timer; the exception's
       // message id lets JetStream keep one copy however many raise it.
       const viewDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
@@ -145,8 +144,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       if (http) registerExpectationRoutes(http, expectations, access);
     }
     // Exceptions as work items, and the dead-letter API; each process folds its own view.
-    workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
-    if (options.traceIndex ?? process.env[TRACE_INDEX_ENV] !== 'off') {
+    if (views.has('workbench')) workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
+    if (views.has('trace')) {
       // Beside the availability view: in a group each worker folds its own copy (one writer per LMDB file).
       trace = await TraceService.start({ nc: conn, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
       if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
@@ -154,7 +153,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     const kpis = new KpiService(
       kpiFacts({
         ...(expectations && project.expectations ? { expectations: expectations.store, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
-        ...(workbench.view ? { workbench: workbench.view } : {}),
+        ...(workbench?.view ? { workbench: workbench.view } : {}),
         ...(trace ? { trace: trace.db } : {}),
         ...(project.availability ? { syncDelays } : { syncDelaysMissing: 'the project has no availability policy' }),
       }),

@@ -10,7 +10,7 @@ import { summarize, fmt, ms, table } from './stats.ts';
 import { TraceDb } from '../../runtime/operations/trace/store.ts';
 import { journeyOf } from '../../runtime/operations/trace/journey.ts';
 import type { Hop } from '../../runtime/operations/trace/hop.ts';
-import { TRACE_INDEX_ENV } from '../../runtime/runner/runner.ts';
+import { TRACE_INDEX_ENV } from '../../runtime/runner/views.ts';
 
 export interface TraceBench {
   readonly flow: { readonly on: RelayRow; readonly off: RelayRow; readonly overhead: number };
