@@ -16,6 +16,7 @@ import { benchCluster, clusterText } from './cluster.ts';
 import { benchWorkers, workersText } from './workers.ts';
 import { benchExpectations, expectationsText } from './expectations.ts';
 import { benchTrace, traceText } from './trace.ts';
+import { benchOperations, operationsText } from './operations.ts';
 import { fmt, ms, table } from './stats.ts';
 
 // `crossdock run` starts one worker per core by default; every other section measures one
@@ -76,6 +77,7 @@ const sections: Section[] = [
   tabled('cluster', (quick) => benchCluster({ quick }), clusterText),
   tabled('workers', (quick) => benchWorkers({ quick, cores: os.availableParallelism() }), workersText),
   tabled('expectations', (quick) => benchExpectations({ quick }), expectationsText),
+  tabled('operations', (quick) => benchOperations({ quick }), operationsText),
   tabled('trace', (quick) => benchTrace({ quick }), traceText),
   {
     name: 'lint',

@@ -1,19 +1,16 @@
 /**
- * The trace index: what folding it costs the Shopify flow (c), run with the index on and off
- * (CROSSDOCK_TRACE_INDEX=off), and how fast a journey is looked up in an index of many orders.
+ * The trace index: how fast a journey is looked up in an index of many orders. What folding it
+ * costs the Shopify flow is measured with the other views in operations.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCrossdock, type RelayRow } from './relay.ts';
-import { summarize, fmt, ms, table } from './stats.ts';
+import { summarize, fmt, ms } from './stats.ts';
 import { TraceDb } from '../../runtime/operations/trace/store.ts';
 import { journeyOf } from '../../runtime/operations/trace/journey.ts';
 import type { Hop } from '../../runtime/operations/trace/hop.ts';
-import { TRACE_INDEX_ENV } from '../../runtime/runner/views.ts';
 
 export interface TraceBench {
-  readonly flow: { readonly on: RelayRow; readonly off: RelayRow; readonly overhead: number };
   readonly lookup: { readonly orders: number; readonly hops: number; readonly foldHopsPerSec: number; readonly lookups: number; readonly p50Ms: number; readonly p99Ms: number; readonly hopsPerJourney: number };
 }
 
@@ -66,29 +63,13 @@ async function lookupBench(orders: number, lookups: number): Promise<TraceBench[
 }
 
 export async function benchTrace(opts: { quick?: boolean }): Promise<TraceBench> {
-  const count = opts.quick ? 2000 : 20_000;
-  const latencyCount = opts.quick ? 200 : 1000;
-  const before = process.env[TRACE_INDEX_ENV];
-  let off: RelayRow;
-  try {
-    process.env[TRACE_INDEX_ENV] = 'off';
-    off = await runCrossdock('first', count, latencyCount, 500);
-  } finally {
-    if (before === undefined) delete process.env[TRACE_INDEX_ENV];
-    else process.env[TRACE_INDEX_ENV] = before;
-  }
-  const on = await runCrossdock('first', count, latencyCount, 500);
-  const lookup = await lookupBench(opts.quick ? 10_000 : 250_000, opts.quick ? 500 : 5000);
-  return { flow: { on, off, overhead: 1 - on.msgPerSec / off.msgPerSec }, lookup };
+  return { lookup: await lookupBench(opts.quick ? 10_000 : 250_000, opts.quick ? 500 : 5000) };
 }
 
 export function traceText(r: TraceBench): string {
-  const row = (label: string, x: RelayRow) => [label, fmt(x.messages), fmt(x.msgPerSec), ms(x.latencyMs.p50), ms(x.latencyMs.p99)];
   const l = r.lookup;
   return [
-    'Trace index: the Shopify flow (c) with the index folded beside it, and without (CROSSDOCK_TRACE_INDEX=off)',
-    table(['variant', 'messages', 'msg/s', 'p50', 'p99'], [row('(c) index off', r.flow.off), row('(c) index on', r.flow.on)]),
-    `overhead: ${(r.flow.overhead * 100).toFixed(1)} % of (c)'s throughput (target ≤ 10 %)`,
+    "Trace index: journeys looked up in an index of many orders (what folding it costs the flow: the operations section)",
     `lookup: ${fmt(l.orders)} orders (${fmt(l.hops)} hops, folded at ${fmt(l.foldHopsPerSec)} hops/s), ${fmt(l.lookups)} journeys of ${l.hopsPerJourney.toFixed(1)} hops by order or ERP number: p50 ${ms(l.p50Ms)}, p99 ${ms(l.p99Ms)}`,
   ].join('\n');
 }

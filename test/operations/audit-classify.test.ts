@@ -31,6 +31,14 @@ describe('what the audit log records', () => {
     expect(businessKeys(new TextEncoder().encode('ISA*00*~'), undefined)).toEqual([]);
     expect(businessKeys(enc({ id: 1000001, name: '#10001' }), undefined)).toEqual(['1000001', '#10001']);
   });
+
+  it('takes the keys a Crossdock output named in its header instead of parsing the body again', () => {
+    // The body says otherwise on purpose: only the header is read when it is there.
+    const body = enc({ orderNumber: 'BODY-1', externalId: 'body' });
+    expect(businessKeys(body, 'shopify:7', JSON.stringify({ orderNumber: 'SO-7', externalId: 7, empty: '' }))).toEqual(['shopify:7', 'SO-7', '7']);
+    // A header that is not a JSON object is no header: the body is read.
+    expect(businessKeys(body, undefined, 'not json')).toEqual(['BODY-1', 'body']);
+  });
 });
 
 describe('audit queries', () => {

@@ -10,7 +10,7 @@
  */
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { MSG_ID } from '../../components/header-names.ts';
+import { MSG_ID, TRACE_KEYS } from '../../components/header-names.ts';
 import { AuditChain, type ChainHead, type Draft } from './chain.ts';
 import { classify, recordFor } from './classify.ts';
 import { sha256Hex } from './entry.ts';
@@ -18,6 +18,11 @@ import { StreamReader } from './stream-reader.ts';
 
 /** Entries published at once before waiting for their acknowledgments. */
 const PIPELINE = 64;
+/**
+ * Caught up, the auditor gathers what arrives for this long before appending it: one pipelined
+ * round per window instead of one per message. The log trails its sources by about this much.
+ */
+const LINGER_MS = 100;
 
 export interface AuditorOptions {
   readonly js: JetStreamClient;
@@ -40,7 +45,7 @@ export class Auditor {
   async start(): Promise<void> {
     const head = await this.o.chain.currentHead();
     for (const stream of this.o.streams) {
-      const reader = new StreamReader({ js: this.o.js, stream, from: (head.cursor[stream] ?? 0) + 1, group: PIPELINE, logger: this.o.logger });
+      const reader = new StreamReader({ js: this.o.js, stream, from: (head.cursor[stream] ?? 0) + 1, group: PIPELINE, linger: LINGER_MS, logger: this.o.logger });
       this.readers.push(reader);
       this.running.push(reader.run((batch) => this.recordBatch(stream, batch)));
     }
@@ -64,6 +69,7 @@ export class Auditor {
         time: new Date(Math.floor(m.info.timestampNanos / 1e6)),
         data: m.data,
         ...(m.headers?.get(MSG_ID) ? { msgId: m.headers.get(MSG_ID) } : {}),
+        ...(m.headers?.get(TRACE_KEYS) ? { traceKeys: m.headers.get(TRACE_KEYS) } : {}),
         bodySha256: sha256Hex(m.data),
       });
       const seq = m.seq;

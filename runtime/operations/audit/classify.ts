@@ -69,13 +69,21 @@ const MAX_KEY_LENGTH = 128;
 
 /**
  * Business keys of a message: its message id (outputs derive it from a business key, e.g.
- * `shopify:1001`) and the known key fields at the top of a JSON body. Nested objects are not
- * walked, so the cost is bounded whatever the document.
+ * `shopify:1001`), then the keys a Crossdock output named in its `Crossdock-Trace-Keys` header
+ * (field → value, the canonical schemas' trace keys), or else the known key fields at the top
+ * of a JSON body. A document the runner made is not parsed again; a partner's is parsed once,
+ * and nested objects are not walked, so the cost is bounded whatever the document.
  */
-export function businessKeys(data: Uint8Array, msgId: string | undefined): string[] {
+export function businessKeys(data: Uint8Array, msgId: string | undefined, traceKeys?: string): string[] {
   const keys = new Set<string>();
   if (msgId) keys.add(msgId.slice(0, MAX_KEY_LENGTH));
-  if (data.length > 0 && data.length <= MAX_KEY_BODY && (data[0] === 0x7b || data[0] === 0x20 || data[0] === 0x0a)) {
+  const named = traceKeys === undefined ? undefined : headerKeys(traceKeys);
+  if (named) {
+    for (const v of named) {
+      keys.add(v.slice(0, MAX_KEY_LENGTH));
+      if (keys.size >= MAX_KEYS) break;
+    }
+  } else if (data.length > 0 && data.length <= MAX_KEY_BODY && (data[0] === 0x7b || data[0] === 0x20 || data[0] === 0x0a)) {
     let body: unknown;
     try {
       body = JSON.parse(new TextDecoder().decode(data));
@@ -94,13 +102,27 @@ export function businessKeys(data: Uint8Array, msgId: string | undefined): strin
   return [...keys];
 }
 
-export function recordFor(c: Classified, m: { subject: string; stream: string; seq: number; time: Date; data: Uint8Array; msgId?: string; bodySha256: string }): AuditRecord {
+/** The values of a `Crossdock-Trace-Keys` header, or undefined when it is not a JSON object. */
+function headerKeys(text: string): string[] | undefined {
+  let given: unknown;
+  try {
+    given = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
+  const out: string[] = [];
+  for (const v of Object.values(given as Record<string, unknown>)) if ((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v))) out.push(String(v));
+  return out;
+}
+
+export function recordFor(c: Classified, m: { subject: string; stream: string; seq: number; time: Date; data: Uint8Array; msgId?: string; traceKeys?: string; bodySha256: string }): AuditRecord {
   return {
     kind: c.kind,
     direction: c.direction,
     ...(c.partner === undefined ? {} : { partner: c.partner }),
     documentType: c.documentType,
-    keys: businessKeys(m.data, m.msgId),
+    keys: businessKeys(m.data, m.msgId, m.traceKeys),
     subject: m.subject,
     source: { stream: m.stream, seq: m.seq },
     bodySha256: m.bodySha256,

@@ -5,6 +5,9 @@ import { AUDIT_STREAM } from './entry.ts';
 import type { AuditIndex } from './index-store.ts';
 import { StreamReader } from './stream-reader.ts';
 
+/** How far the runner's index may trail the AUDIT stream: queries over HTTP see entries this late at most (plus the commit). */
+export const FOLLOW_LINGER_MS = 100;
+
 export class IndexFollower {
   private readonly reader: StreamReader;
   private readonly index: AuditIndex;
@@ -12,12 +15,12 @@ export class IndexFollower {
 
   constructor(js: JetStreamClient, index: AuditIndex, logger?: Logger, stream: string = AUDIT_STREAM) {
     this.index = index;
-    this.reader = new StreamReader({ js, stream, from: index.lastSeq + 1, batch: 500, group: 500, ...(logger ? { logger } : {}) });
+    this.reader = new StreamReader({ js, stream, from: index.lastSeq + 1, batch: 500, group: 500, linger: FOLLOW_LINGER_MS, ...(logger ? { logger } : {}) });
   }
 
   /** Follows the stream until stop(). */
   start(): void {
-    this.running ??= this.reader.run((batch) => void this.index.apply(batch));
+    this.running ??= this.reader.run(async (batch) => void (await this.index.apply(batch)));
   }
 
   /**
@@ -26,7 +29,7 @@ export class IndexFollower {
    */
   async catchUp(lastSeq: number): Promise<void> {
     if (this.index.lastSeq >= lastSeq) return;
-    await this.reader.run((batch) => void this.index.apply(batch), true);
+    await this.reader.run(async (batch) => void (await this.index.apply(batch)), true);
   }
 
   async stop(): Promise<void> {

@@ -65,13 +65,16 @@ export class AuditIndex {
   }
 
   /**
-   * Indexes stream messages in one write transaction. Sequences at or below the index's own
-   * (read inside the transaction: another process may share the files) are skipped; a message
-   * that is not an entry is skipped too (`audit verify` is what names it).
+   * Indexes stream messages in one write transaction, committed on lmdb's write thread (the
+   * caller's thread only encodes; a synchronous commit per group was the largest single cost the
+   * audit log put on a runner). Sequences at or below the index's own (read inside the
+   * transaction: the CLI may catch up the same files while a runner runs) are skipped; a message
+   * that is not an entry is skipped too (`audit verify` is what names it). Resolves with how many
+   * entries it indexed.
    */
-  apply(messages: readonly { readonly seq: number; readonly data: Uint8Array }[]): number {
-    let applied = 0;
-    this.root.transactionSync(() => {
+  apply(messages: readonly { readonly seq: number; readonly data: Uint8Array }[]): Promise<number> {
+    return this.root.transaction(() => {
+      let applied = 0;
       let last = this.lastSeq;
       for (const m of messages) {
         if (m.seq <= last) continue;
@@ -89,8 +92,8 @@ export class AuditIndex {
         applied++;
       }
       void this.meta.put('lastSeq', last);
+      return applied;
     });
-    return applied;
   }
 
   /**

@@ -1,8 +1,10 @@
 /**
  * Folds the business streams into the trace index as messages are stored: one ordered consumer
  * per stream (no server-side state; the position lives in the index), hops of every stream
- * gathered for one turn of the event loop (at most `maxBatch`) and committed in one LMDB
- * transaction with their positions. Resumes after its last committed sequence of each stream,
+ * gathered for up to `lingerMs` (at most `maxBatch`) and committed in one LMDB transaction with
+ * their positions. A commit costs about the same for one hop as for a thousand (every table's
+ * changed pages are written again), so a journey that shows up 50 ms later is bought with a
+ * commit per window instead of one per message when the runner keeps up. Resumes after its last committed sequence of each stream,
  * so a crash at any point leaves nothing out and nothing twice. Same model as the availability
  * projection (availability/projection.ts).
  */
@@ -18,14 +20,19 @@ export interface IndexerOptions {
   readonly rules: HopRules;
   readonly logger: Logger;
   readonly maxBatch?: number;
+  /** Longest a hop waits for others before its batch commits (ms); default LINGER_MS. */
+  readonly lingerMs?: number;
   /** Called once each batch is committed, with how many hops it wrote. */
   readonly onCommit?: (hops: number) => void;
 }
 
+/** How long the index may trail the streams to gather hops into one commit. */
+export const LINGER_MS = 50;
+
 export class TraceIndexer {
   private readonly o: IndexerOptions;
   private pending: JsMsg[] = [];
-  private scheduled = false;
+  private scheduled: ReturnType<typeof setTimeout> | undefined;
   private readonly consumers: ConsumerMessages[] = [];
   private failure: Error | undefined;
   readonly stats = { hops: 0, batches: 0 };
@@ -69,14 +76,12 @@ export class TraceIndexer {
     if (this.failure) return;
     this.pending.push(m);
     if (this.pending.length >= (this.o.maxBatch ?? 1000)) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    else this.scheduled ??= setTimeout(() => this.flush(), this.o.lingerMs ?? LINGER_MS);
   }
 
   private flush(): void {
-    this.scheduled = false;
+    if (this.scheduled !== undefined) clearTimeout(this.scheduled);
+    this.scheduled = undefined;
     const msgs = this.pending;
     if (msgs.length === 0 || this.failure) return;
     this.pending = [];
