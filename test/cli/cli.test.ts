@@ -93,6 +93,12 @@ tests:
     expect(env.stderr).toBe("crossdock run: CROSSDOCK_WORKERS: expected a whole number of processes, 1 or more, not 'two'\n");
   });
 
+  it('run refuses a CROSSDOCK_VIEWS name that is not a view before starting anything', async () => {
+    const r = await runCli(['run'], { env: { CROSSDOCK_VIEWS: 'trace,audits' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("crossdock run: CROSSDOCK_VIEWS: 'audits' is not a view (all, none, or a comma list of trace, audit, expectations, workbench)\n");
+  });
+
   it('client commands without a NATS URL say where one comes from', async () => {
     const r = await runCli(['dlq', 'list', '--data', '/tmp/crossdock-no-runner'], { env: { NATS_URL: '' } });
     expect(r.code).toBe(1);

@@ -6,6 +6,7 @@ import { startRunner } from '../../runner/runner.ts';
 import { runSupervisor, GroupFailed } from '../../runner/supervisor.ts';
 import { runWorker } from '../../runner/worker.ts';
 import { defaultWorkers, workerIndex, WORKER_NATS_ENV } from '../../runner/worker-env.ts';
+import { viewsFromEnv } from '../../runner/views.ts';
 import { LINGER_MS, STOP_MARGIN_MS, exitIfStillRunning, untilSignal } from '../../runner/stop-signals.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { parseListen } from '../../http/server.ts';
@@ -51,6 +52,8 @@ export const runCommand: CommandSpec = {
     }
     try {
       workers = parseWorkers(args, !(str(args, 'nats') ?? process.env.NATS_URL));
+      // Read here too (each runner reads it again): a bad list stops the command before anything starts.
+      viewsFromEnv();
     } catch (err) {
       throw new CommandError((err as Error).message, 2);
     }
