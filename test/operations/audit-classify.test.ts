@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { businessKeys, classify } from '../../runtime/operations/audit/classify.ts';
 import { QueryError, parseQuery } from '../../runtime/operations/audit/query.ts';
-import { canonicalJson, entryHash, sealEntry, GENESIS_HASH } from '../../runtime/operations/audit/entry.ts';
+import { blockSubject, canonicalJson, decodeEntry, encodeEntry, entryHash, recordBytes, recordsOf, sealBlock, GENESIS_HASH, type AuditRecord } from '../../runtime/operations/audit/entry.ts';
+import { blockDraft } from '../../runtime/operations/audit/auditor.ts';
 
 const enc = (v: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(v));
 
@@ -66,13 +67,102 @@ describe('audit queries', () => {
   });
 });
 
+const action: AuditRecord = { kind: 'operator-action', keys: ['K'], time: '2026-12-03T00:00:00.000Z', actor: 'alice', action: 'dlq.replay', target: 'DLQ:1' };
+const doc = (seq: number, partner = 'shopify'): AuditRecord => ({
+  kind: 'partner-transaction',
+  direction: 'in',
+  partner,
+  documentType: 'orders.created',
+  keys: [`shopify:${seq}`, `#${seq}`],
+  subject: `channel.${partner}.orders.created`,
+  source: { stream: 'CHANNEL', seq },
+  bodySha256: 'ab'.repeat(32),
+  time: '2026-12-03T00:00:00.000Z',
+  actor: 'crossdock',
+  // What recordFor never sets but a caller might: left out of the hash and the stored JSON alike.
+  note: undefined,
+});
+
 describe('entry hashing', () => {
   it('is over every field but the hash, independent of key order, and changes with any of them', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: undefined } })).toBe('{"a":{"d":[2,{"e":0,"f":1}]},"b":1}');
-    const e = sealEntry({ kind: 'operator-action', keys: ['K'], time: '2026-12-03T00:00:00.000Z', actor: 'alice', action: 'dlq.replay', target: 'DLQ:1' }, { seq: 1, prev: GENESIS_HASH, cursor: {} });
+    const e = sealBlock([action], { seq: 1, prev: GENESIS_HASH, cursor: {} });
     expect(entryHash(e)).toBe(e.hash);
-    expect(entryHash({ ...e, actor: 'bob' })).not.toBe(e.hash);
+    expect(entryHash({ ...e, records: [{ ...action, actor: 'bob' }] })).not.toBe(e.hash);
     expect(entryHash({ ...e, seq: 2 })).not.toBe(e.hash);
     expect(entryHash({ ...e, prev: 'f'.repeat(64) })).not.toBe(e.hash);
+    expect(entryHash({ ...e, cursor: { ERP: 1 } })).not.toBe(e.hash);
+  });
+
+  it('a block covers every record: one changed, one removed, two swapped each change its hash', () => {
+    const records = [doc(1), doc(2), doc(3)];
+    const b = sealBlock(records, { seq: 7, prev: GENESIS_HASH, cursor: { CHANNEL: 3 } });
+    expect(entryHash(b)).toBe(b.hash);
+    expect(entryHash({ ...b, records: [doc(1), { ...doc(2), partner: 'amazon' }, doc(3)] })).not.toBe(b.hash);
+    expect(entryHash({ ...b, records: [doc(1), doc(3)] })).not.toBe(b.hash);
+    expect(entryHash({ ...b, records: [doc(2), doc(1), doc(3)] })).not.toBe(b.hash);
+  });
+
+  it('is published as canonical JSON that decodes to the same block and rehashes to its hash', () => {
+    const b = sealBlock([doc(1), doc(2)], { seq: 3, prev: 'c'.repeat(64), cursor: { CHANNEL: 2, ERP: 9 } });
+    const bytes = encodeEntry(b);
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toBe(canonicalJson(b));
+    expect(text).not.toContain('note');
+    const back = decodeEntry(bytes);
+    expect(back).toEqual(JSON.parse(JSON.stringify(b)));
+    expect(entryHash(back as Exclude<typeof back, string>)).toBe(b.hash);
+    // What a block adds per record is what its records' bytes measure.
+    const empty = new TextEncoder().encode(canonicalJson({ ...b, records: [] })).length;
+    expect(bytes.length - empty).toBe(recordBytes(doc(1)) + recordBytes(doc(2)) - 1);
+  });
+
+  it('reads a v1 entry (written before blocks) as a block of its one record, and verifies its hash', () => {
+    const unsealed = { ...doc(5), note: 'kept' , v: 1 as const, seq: 1, cursor: { CHANNEL: 5 }, prev: GENESIS_HASH };
+    const v1 = { ...unsealed, hash: entryHash(unsealed) };
+    const back = decodeEntry(new TextEncoder().encode(JSON.stringify(v1)));
+    if (typeof back === 'string') throw new Error(back);
+    expect(back.v).toBe(1);
+    expect(entryHash(back)).toBe(v1.hash);
+    expect(recordsOf(back)).toEqual([{ ...doc(5), note: 'kept' }]);
+  });
+
+  it('refuses a block without records, or with a record that is not one, naming it', () => {
+    const b = sealBlock([doc(1), doc(2)], { seq: 1, prev: GENESIS_HASH, cursor: {} });
+    const as = (v: unknown) => decodeEntry(new TextEncoder().encode(JSON.stringify(v)));
+    expect(as({ ...b, records: [] })).toMatch(/records is missing or empty/);
+    expect(as({ ...b, records: [doc(1), { ...doc(2), kind: 'gossip' }] })).toMatch(/record 1: kind 'gossip'/);
+    expect(as({ ...b, v: 3 })).toMatch(/v is not 1 or 2/);
+    expect(() => sealBlock([], { seq: 1, prev: GENESIS_HASH, cursor: {} })).toThrow(/at least one record/);
+  });
+
+  it("names a block's kind and partner when its records share them, mixed where they do not", () => {
+    expect(blockSubject({ records: [action] })).toBe('audit.operator-action.-');
+    expect(blockSubject({ records: [doc(1), doc(2)] })).toBe('audit.partner-transaction.shopify');
+    expect(blockSubject({ records: [doc(1), doc(2, 'amazon')] })).toBe('audit.partner-transaction.mixed');
+    expect(blockSubject({ records: [doc(1), action] })).toBe('audit.mixed.mixed');
+  });
+});
+
+describe("a group's block drafted on a head", () => {
+  const group = [4, 5, 7, 9].map((seq) => ({ seq, record: doc(seq) }));
+  const head = (cursor: Record<string, number>) => ({ seq: 10, hash: GENESIS_HASH, cursor });
+
+  it('holds the whole group on a head before it, its id naming the range', () => {
+    const d = blockDraft('CHANNEL', group, head({ ERP: 50 }))!;
+    expect(d.records.map((r) => r.source!.seq)).toEqual([4, 5, 7, 9]);
+    expect(d).toMatchObject({ msgId: 'audit:CHANNEL:4-9', source: { stream: 'CHANNEL', seq: 9 } });
+  });
+
+  it('leaves out what the head covers, and then has another id: it is not the first draft', () => {
+    const d = blockDraft('CHANNEL', group, head({ CHANNEL: 5 }))!;
+    expect(d.records.map((r) => r.source!.seq)).toEqual([7, 9]);
+    expect(d.msgId).toBe('audit:CHANNEL:7-9');
+    expect(blockDraft('CHANNEL', group, head({ CHANNEL: 6 }))!.msgId).toBe('audit:CHANNEL:7-9');
+  });
+
+  it('is nothing when the head covers all of it', () => {
+    expect(blockDraft('CHANNEL', group, head({ CHANNEL: 9 }))).toBeUndefined();
+    expect(blockDraft('CHANNEL', group, head({ CHANNEL: 12 }))).toBeUndefined();
   });
 });

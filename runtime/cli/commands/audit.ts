@@ -15,20 +15,21 @@ export const auditCommand: CommandSpec = {
   usage: 'crossdock audit [--key K] [--partner P] [--kind KIND] [--since T] [--until T] [--limit N] [--json] | audit verify [--json]',
   details:
     'The audit log records partner transactions in and out, inventory adjustments, financial\n' +
-    'postings (invoices), ERP postings and operator actions, append-only, each entry hash-chained\n' +
-    'to the one before. A query reads an index kept under --data (brought up to date with the\n' +
-    'stream first). Times are ISO 8601 or a duration back from now (90m, 24h, 7d).\n' +
-    '`audit verify` recomputes the chain from the stream and names the first entry that does not\n' +
+    'postings (invoices), ERP postings and operator actions, append-only, in blocks of records\n' +
+    'each hash-chained to the one before. A query reads an index kept under --data (brought up\n' +
+    'to date with the stream first) and prints one row per record; SEQ.I is its block\'s sequence\n' +
+    'and its place in the block. Times are ISO 8601 or a duration back from now (90m, 24h, 7d).\n' +
+    '`audit verify` recomputes the chain from the stream and names the first block that does not\n' +
     'verify (exit 1); it prints the head sequence and hash, to note elsewhere.',
   options: {
     nats: commonOptions.nats,
     data: commonOptions.data,
-    key: { type: 'string', value: 'KEY', description: 'Entries carrying this business key (order, PO, invoice, shipment number, SKU, message id)' },
-    partner: { type: 'string', value: 'PARTNER', description: 'Entries of this partner, channel, warehouse or location' },
+    key: { type: 'string', value: 'KEY', description: 'Records carrying this business key (order, PO, invoice, shipment number, SKU, message id)' },
+    partner: { type: 'string', value: 'PARTNER', description: 'Records of this partner, channel, warehouse or location' },
     kind: { type: 'string', value: 'KIND', description: 'partner-transaction, inventory-adjustment, financial-posting, erp-posting or operator-action' },
     since: { type: 'string', value: 'TIME', description: 'From this time (inclusive)' },
     until: { type: 'string', value: 'TIME', description: 'Before this time' },
-    limit: { type: 'string', value: 'N', description: 'At most N entries (1-1000)', default: '100' },
+    limit: { type: 'string', value: 'N', description: 'At most N records (1-1000)', default: '100' },
     stream: { type: 'string', value: 'NAME', description: 'The audit stream', default: AUDIT_STREAM },
     json: { type: 'boolean', description: 'JSON output' },
   },
@@ -80,18 +81,18 @@ async function verify(client: Client, stream: string, json: boolean): Promise<nu
   const r = await verifyChain(client.js, client.jsm, stream);
   if (json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   else if (r.ok) {
-    const late = r.startsLate ? ` (from sequence ${r.firstSeq}: earlier entries have aged out)` : '';
-    process.stdout.write(`audit chain of ${stream} verified: ${r.entries} entries${late}; head ${r.headSeq} ${r.headHash}\n`);
+    const late = r.startsLate ? ` (from sequence ${r.firstSeq}: earlier blocks have aged out)` : '';
+    process.stdout.write(`audit chain of ${stream} verified: ${r.blocks} blocks, ${r.records} records${late}; head ${r.headSeq} ${r.headHash}\n`);
   } else {
-    process.stdout.write(`audit chain of ${stream} BROKEN at sequence ${r.broken?.seq}: ${r.broken?.reason}\n${r.entries} entries before it verified.\n`);
+    process.stdout.write(`audit chain of ${stream} BROKEN at sequence ${r.broken?.seq}: ${r.broken?.reason}\n${r.blocks} blocks (${r.records} records) before it verified.\n`);
   }
   return r.ok ? 0 : 1;
 }
 
 function table(entries: readonly IndexedEntry[]): string {
-  if (entries.length === 0) return 'no audit entries match\n';
+  if (entries.length === 0) return 'no audit records match\n';
   const rows = entries.map((e) => [
-    String(e.seq),
+    `${e.seq}.${e.index}`,
     e.time.replace('T', ' ').slice(0, 19),
     e.kind,
     e.direction ?? '',
@@ -100,8 +101,8 @@ function table(entries: readonly IndexedEntry[]): string {
     e.actor,
     e.keys.join(' '),
   ]);
-  const head = ['SEQ', 'TIME (UTC)', 'KIND', 'DIR', 'PARTNER', 'DOCUMENT / ACTION', 'ACTOR', 'KEYS'];
+  const head = ['SEQ.I', 'TIME (UTC)', 'KIND', 'DIR', 'PARTNER', 'DOCUMENT / ACTION', 'ACTOR', 'KEYS'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const fmt = (row: readonly string[]): string => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i] as number))).join('  ');
-  return [fmt(head), ...rows.map(fmt)].join('\n') + `\n${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}\n`;
+  return [fmt(head), ...rows.map(fmt)].join('\n') + `\n${entries.length} record${entries.length === 1 ? '' : 's'}\n`;
 }

@@ -1,8 +1,8 @@
 /**
  * Appending to the audit hash chain, from any number of processes at once.
  *
- * The chain has one order, the audit stream's: entry N carries hash(N-1) and claims sequence
- * N. A writer seals its entry on top of the head it knows and publishes it with JetStream's
+ * The chain has one order, the audit stream's: entry N (a block of records) carries hash(N-1)
+ * and claims sequence N. A writer seals its block on top of the head it knows and publishes it with JetStream's
  * "expected last sequence" = that head's sequence; if another writer got there first, the
  * server refuses it, and the writer reloads the head and tries again. So there is no leader to
  * elect and no window in which two entries can point at the same predecessor.
@@ -10,7 +10,7 @@
  * Within one process appends are queued (one in flight), so they never race each other.
  */
 import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { AUDIT_STREAM, GENESIS_HASH, auditSubject, decodeEntry, encodeEntry, sealEntry, sha256Hex, type AuditEntry, type AuditRecord } from './entry.ts';
+import { AUDIT_STREAM, GENESIS_HASH, blockSubject, decodeEntry, encodeEntry, sealBlock, sha256Hex, type AuditBlock, type AuditEntry, type AuditRecord } from './entry.ts';
 
 export interface ChainHead {
   /** Sequence of the last entry (0: the log is empty). */
@@ -19,17 +19,27 @@ export interface ChainHead {
   readonly cursor: Readonly<Record<string, number>>;
 }
 
-/** What to append on top of a head, or undefined when the head shows it is already recorded. */
+/**
+ * One block to append on top of a head, or undefined when the head shows all of it is already
+ * recorded. A draft is a function of the head: records the head's cursor already covers are
+ * left out of it, so redrafting after a refused append never records a message twice.
+ */
 export interface Draft {
-  readonly record: AuditRecord;
-  /** Nats-Msg-Id: a retry after a lost acknowledgment is recognised as the same entry. */
+  /** At least one; for source messages, those of one stream in sequence order. */
+  readonly records: readonly AuditRecord[];
+  /**
+   * Nats-Msg-Id: a retry of the same block after a lost acknowledgment is recognised as a
+   * duplicate. It must name exactly what the block holds (stream and first..last sequence): a
+   * redraft that holds a different range needs a different id, or the server would take it for
+   * the earlier block. The cursor, not the id, is what records each message once.
+   */
   readonly msgId: string;
-  /** For a recorded stream message: moves the chain's cursor for its stream. */
+  /** For recorded stream messages: moves the chain's cursor for their stream to the last of them. */
   readonly source?: { readonly stream: string; readonly seq: number };
 }
 
 export type AppendOutcome =
-  | { readonly status: 'appended'; readonly entry: AuditEntry }
+  | { readonly status: 'appended'; readonly entry: AuditBlock }
   /** The head already covers it (another writer recorded it). */
   | { readonly status: 'skipped' }
   /** The stream already holds this message id, at `seq`. */
@@ -92,7 +102,7 @@ export class AuditChain {
     let refusedInARow = 0;
     while (next < makes.length) {
       const head = await this.currentHead();
-      const sealed: { readonly i: number; readonly entry: AuditEntry; readonly msgId: string }[] = [];
+      const sealed: { readonly i: number; readonly entry: AuditBlock; readonly msgId: string }[] = [];
       let tip = head;
       for (let i = next; i < makes.length; i++) {
         const draft = (makes[i] as (head: ChainHead) => Draft | undefined)(tip);
@@ -103,14 +113,14 @@ export class AuditChain {
           continue;
         }
         const cursor = draft.source ? { ...tip.cursor, [draft.source.stream]: draft.source.seq } : tip.cursor;
-        const entry = sealEntry(draft.record, { seq: tip.seq + 1, prev: tip.hash, cursor });
+        const entry = sealBlock(draft.records, { seq: tip.seq + 1, prev: tip.hash, cursor });
         sealed.push({ i, entry, msgId: draft.msgId });
         tip = { seq: entry.seq, hash: entry.hash, cursor };
       }
       if (sealed.length === 0) break;
       const acks = await Promise.allSettled(
         sealed.map((s, k) =>
-          this.js.publish(auditSubject(s.entry), encodeEntry(s.entry), {
+          this.js.publish(blockSubject(s.entry), encodeEntry(s.entry), {
             msgID: s.msgId,
             expect: { lastSequence: s.entry.seq - 1, streamName: this.stream, ...(k === 0 ? {} : { lastMsgID: (sealed[k - 1] as (typeof sealed)[number]).msgId }) },
           }),

@@ -1,4 +1,4 @@
-/** `GET /v1/audit?key=&partner=&kind=&since=&until=&limit=`: audit entries from the index, for viewers. */
+/** `GET /v1/audit?key=&partner=&kind=&since=&until=&limit=`: audit records from the index (each with its block's seq, its index in the block and the block's hash), for viewers. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Access } from '../../http/access.ts';
 import { sendJson, type HttpServer } from '../../http/server.ts';

@@ -1,15 +1,16 @@
 /**
- * The audit log's query index: an LMDB view of the AUDIT stream, written in stream order with
- * its last sequence in the same transaction (so a crash never leaves it half-applied), and
- * rebuilt by deleting its folder. Queries read one ordered range: a key's entries, a
- * partner's or a kind's entries in a time range, or every entry in a time range; none scans
- * the log. The stream stays the record; this only finds entries in it.
+ * The audit log's query index: an LMDB view of the AUDIT stream, one row per record (a block's
+ * records are rows [block seq, index]), written in stream order with its last sequence in the
+ * same transaction (so a crash never leaves it half-applied), and rebuilt by deleting its
+ * folder. Queries read one ordered range: a key's records, a partner's or a kind's records in a
+ * time range, or every record in a time range; none scans the log. The stream stays the record;
+ * this only finds records in it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { discardIfRebooted } from '../../config/boot-id.ts';
 import { open, type Database, type RootDatabase } from 'lmdb';
-import { decodeEntry, type AuditEntry, type AuditKind } from './entry.ts';
+import { decodeEntry, recordsOf, type AuditKind, type AuditRecord } from './entry.ts';
 
 export interface AuditQuery {
   readonly key?: string;
@@ -22,18 +23,30 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-/** An entry as the index keeps and answers it (without the chain's cursor). */
-export type IndexedEntry = Omit<AuditEntry, 'cursor'>;
+/** A record as the index keeps and answers it: with where it is in the chain, the block's sequence, its index in the block, and the block's hash. */
+export type IndexedEntry = AuditRecord & {
+  readonly seq: number;
+  readonly index: number;
+  readonly hash: string;
+};
+
+/** A record's row: [block seq, index in the block]. */
+type Row = [number, number];
 
 const TOP = Number.MAX_SAFE_INTEGER;
+/**
+ * The layout of what is stored. An index of another format (rows per entry, before blocks) is
+ * emptied on open and folded again from the stream.
+ */
+const FORMAT = 2;
 
 export class AuditIndex {
   private readonly root: RootDatabase;
-  private readonly entries: Database<IndexedEntry, number>;
-  private readonly byKey: Database<null, [string, number, number]>;
-  private readonly byPartner: Database<null, [string, number, number]>;
-  private readonly byKind: Database<null, [string, number, number]>;
-  private readonly byTime: Database<null, [number, number]>;
+  private readonly entries: Database<IndexedEntry, Row>;
+  private readonly byKey: Database<null, [string, number, ...Row]>;
+  private readonly byPartner: Database<null, [string, number, ...Row]>;
+  private readonly byKind: Database<null, [string, number, ...Row]>;
+  private readonly byTime: Database<null, [number, ...Row]>;
   private readonly meta: Database<number, string>;
 
   private constructor(root: RootDatabase) {
@@ -44,6 +57,17 @@ export class AuditIndex {
     this.byKind = root.openDB({ name: 'by-kind' });
     this.byTime = root.openDB({ name: 'by-time' });
     this.meta = root.openDB({ name: 'meta' });
+    if (this.meta.get('format') !== FORMAT) {
+      root.transactionSync(() => {
+        this.entries.clearSync();
+        this.byKey.clearSync();
+        this.byPartner.clearSync();
+        this.byKind.clearSync();
+        this.byTime.clearSync();
+        this.meta.clearSync();
+        void this.meta.put('format', FORMAT);
+      });
+    }
   }
 
   /**
@@ -69,8 +93,8 @@ export class AuditIndex {
    * caller's thread only encodes; a synchronous commit per group was the largest single cost the
    * audit log put on a runner). Sequences at or below the index's own (read inside the
    * transaction: the CLI may catch up the same files while a runner runs) are skipped; a message
-   * that is not an entry is skipped too (`audit verify` is what names it). Resolves with how many
-   * entries it indexed.
+   * that is not an entry is skipped too (`audit verify` is what names it). A v1 entry is a block of
+   * one record. Resolves with how many records it indexed.
    */
   apply(messages: readonly { readonly seq: number; readonly data: Uint8Array }[]): Promise<number> {
     return this.root.transaction(() => {
@@ -81,15 +105,18 @@ export class AuditIndex {
         last = m.seq;
         const e = decodeEntry(m.data);
         if (typeof e === 'string') continue;
-        const { cursor: _cursor, ...kept } = e;
-        const t = Date.parse(e.time);
-        const time = Number.isFinite(t) ? t : 0;
-        void this.entries.put(m.seq, kept);
-        for (const k of new Set(e.keys)) void this.byKey.put([k, time, m.seq], null);
-        if (e.partner !== undefined) void this.byPartner.put([e.partner, time, m.seq], null);
-        void this.byKind.put([e.kind, time, m.seq], null);
-        void this.byTime.put([time, m.seq], null);
-        applied++;
+        const records = recordsOf(e);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i] as AuditRecord;
+          const t = Date.parse(r.time);
+          const time = Number.isFinite(t) ? t : 0;
+          void this.entries.put([m.seq, i], { ...r, seq: m.seq, index: i, hash: e.hash });
+          for (const k of new Set(r.keys)) void this.byKey.put([k, time, m.seq, i], null);
+          if (r.partner !== undefined) void this.byPartner.put([r.partner, time, m.seq, i], null);
+          void this.byKind.put([r.kind, time, m.seq, i], null);
+          void this.byTime.put([time, m.seq, i], null);
+          applied++;
+        }
       }
       void this.meta.put('lastSeq', last);
       return applied;
@@ -97,8 +124,8 @@ export class AuditIndex {
   }
 
   /**
-   * Entries matching every filter, in time order (the recorded message's stream time; the
-   * log's own order is the order entries were written, which across streams need not be the
+   * Records matching every filter, in time order (the recorded message's stream time; the
+   * log's own order is the order blocks were written, which across streams need not be the
    * order things happened), at most `limit`. The narrowest index given is read (key, then partner, then kind, then time); the
    * other filters are checked on what it yields.
    */
@@ -112,17 +139,18 @@ export class AuditIndex {
       const t = Date.parse(e.time);
       return t >= since && t < until;
     };
-    const seqs: Iterable<number> =
+    // Ranges end before [.., until] (the shortest key at `until`): every row at `until` sorts after it.
+    const rows: Iterable<Row> =
       q.key !== undefined
-        ? this.byKey.getKeys({ start: [q.key, since, 0], end: [q.key, until, 0] }).map((k) => k[2])
+        ? this.byKey.getKeys({ start: [q.key, since], end: [q.key, until] }).map((k) => [k[2], k[3]] as Row)
         : q.partner !== undefined
-          ? this.byPartner.getKeys({ start: [q.partner, since, 0], end: [q.partner, until, 0] }).map((k) => k[2])
+          ? this.byPartner.getKeys({ start: [q.partner, since], end: [q.partner, until] }).map((k) => [k[2], k[3]] as Row)
           : q.kind !== undefined
-            ? this.byKind.getKeys({ start: [q.kind, since, 0], end: [q.kind, until, 0] }).map((k) => k[2])
-            : this.byTime.getKeys({ start: [since, 0], end: [until, 0] }).map((k) => k[1]);
+            ? this.byKind.getKeys({ start: [q.kind, since], end: [q.kind, until] }).map((k) => [k[2], k[3]] as Row)
+            : this.byTime.getKeys({ start: [since], end: [until] }).map((k) => [k[1], k[2]] as Row);
     const out: IndexedEntry[] = [];
-    for (const seq of seqs) {
-      const e = this.entries.get(seq);
+    for (const row of rows) {
+      const e = this.entries.get(row);
       if (e && fits(e)) out.push(e);
       if (out.length >= q.limit) break;
     }

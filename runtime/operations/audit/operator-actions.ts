@@ -1,13 +1,13 @@
 /**
  * Who did what by hand: dead-letter replays, exception acknowledgments and resolutions, and any
- * other operator action, each one entry in the audit chain. Callers pass the actor they have
+ * other operator action, each one block of one record in the audit chain. Callers pass the actor they have
  * authenticated (an API key's Principal.name, or the CLI user), never a key or a secret.
  */
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AuditChain } from './chain.ts';
-import type { AuditEntry } from './entry.ts';
+import type { AuditBlock } from './entry.ts';
 
 export interface OperatorAction {
   /** Principal.name of the API key, or the CLI user. */
@@ -27,8 +27,8 @@ export interface OperatorAction {
 
 const ACTION_TEXT = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
-/** The sealed entry; throws when the audit log cannot be written (the caller says so to its user). */
-export async function recordOperatorAction(target: NatsConnection | AuditChain, action: OperatorAction): Promise<AuditEntry> {
+/** The sealed block (its one record is the action); throws when the audit log cannot be written (the caller says so to its user). */
+export async function recordOperatorAction(target: NatsConnection | AuditChain, action: OperatorAction): Promise<AuditBlock> {
   if (action.actor.trim() === '') throw new Error('an operator action needs an actor');
   if (!ACTION_TEXT.test(action.action)) throw new Error(`operator action '${action.action}' must be dotted lower-case words (e.g. dlq.replay)`);
   const chain = target instanceof AuditChain ? target : new AuditChain(jetstream(target), await jetstreamManager(target));
@@ -46,12 +46,12 @@ export async function recordOperatorAction(target: NatsConnection | AuditChain, 
   };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const out = await chain.append(() => ({ record, msgId }));
+      const out = await chain.append(() => ({ records: [record], msgId }));
       if (out.status === 'appended') return out.entry;
       // A duplicate: the first attempt was stored though its acknowledgment was lost.
       if (out.status === 'duplicate') {
         const stored = await chain.stored(out.seq);
-        if (stored) return stored;
+        if (stored?.v === 2) return stored;
       }
     } catch (err) {
       if (attempt === 2 || !/timeout/i.test((err as Error).message)) throw new Error(`the audit log could not record ${action.action} by ${action.actor}: ${(err as Error).message}`);

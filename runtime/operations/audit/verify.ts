@@ -1,17 +1,21 @@
 /**
- * Recomputes the audit chain from the stream, in order, and names the first entry that does not
- * verify: altered (its hash), removed (a gap in the sequence, or a `prev` that is not the hash
- * before it), inserted or forged (not an entry, or a `prev`/`seq` that does not fit). Memory is
- * constant: one entry and the previous hash at a time.
+ * Recomputes the audit chain from the stream, in order, and names the first entry (a block, or a
+ * v1 entry of a log written before blocks) that does not verify: altered (its hash, over every
+ * record it holds), removed (a gap in the sequence, or a `prev` that is not the hash before it),
+ * inserted or forged (not an entry, or a `prev`/`seq` that does not fit). A record cannot be
+ * told apart from its block: the block's hash covers all of them, and it is the block's sequence
+ * that is named. Memory is constant: one block and the previous hash at a time.
  */
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { AUDIT_STREAM, GENESIS_HASH, decodeEntry, entryHash } from './entry.ts';
+import { AUDIT_STREAM, GENESIS_HASH, decodeEntry, entryHash, recordsOf } from './entry.ts';
 
 export interface VerifyResult {
   readonly ok: boolean;
   readonly stream: string;
-  /** Entries checked. */
-  readonly entries: number;
+  /** Entries (blocks, and v1 entries) checked. */
+  readonly blocks: number;
+  /** Records those entries hold. */
+  readonly records: number;
   readonly firstSeq: number;
   /** The last entry's sequence and hash: write them down elsewhere to also catch a cut-off tail. */
   readonly headSeq: number;
@@ -28,13 +32,14 @@ export async function verifyChain(js: JetStreamClient, jsm: JetStreamManager, st
   const info = await jsm.streams.info(stream);
   const { first_seq: firstSeq, last_seq: lastSeq, messages } = info.state;
   const base = { stream, firstSeq, startsLate: messages > 0 && firstSeq > 1 };
-  if (messages === 0) return { ok: true, entries: 0, headSeq: lastSeq, headHash: GENESIS_HASH, ...base };
+  if (messages === 0) return { ok: true, blocks: 0, records: 0, headSeq: lastSeq, headHash: GENESIS_HASH, ...base };
   const consumer = await js.consumers.get(stream, { deliver_policy: DeliverPolicy.All });
   let expectedSeq = firstSeq;
   // The first stored entry's prev can only be checked when the chain starts at 1.
   let prev: string | undefined = firstSeq === 1 ? GENESIS_HASH : undefined;
-  let entries = 0;
-  const fail = (seq: number, reason: string): VerifyResult => ({ ok: false, entries, headSeq: seq - 1, headHash: prev ?? '', broken: { seq, reason }, ...base });
+  let blocks = 0;
+  let records = 0;
+  const fail = (seq: number, reason: string): VerifyResult => ({ ok: false, blocks, records, headSeq: seq - 1, headHash: prev ?? '', broken: { seq, reason }, ...base });
   while (expectedSeq <= lastSeq) {
     const batch = await consumer.fetch({ max_messages: Math.min(BATCH, lastSeq - expectedSeq + 1), expires: 5000 });
     let got = 0;
@@ -48,13 +53,14 @@ export async function verifyChain(js: JetStreamClient, jsm: JetStreamManager, st
       const recomputed = entryHash(e);
       if (recomputed !== e.hash) return fail(m.seq, `its content does not match its hash (recomputed ${short(recomputed)}, stored ${short(e.hash)}): it was altered`);
       prev = e.hash;
-      entries++;
+      blocks++;
+      records += recordsOf(e).length;
       expectedSeq = m.seq + 1;
       if (expectedSeq > lastSeq) break;
     }
     if (got === 0) return fail(expectedSeq, `entry ${expectedSeq} is missing: it was deleted`);
   }
-  return { ok: true, entries, headSeq: lastSeq, headHash: prev ?? GENESIS_HASH, ...base };
+  return { ok: true, blocks, records, headSeq: lastSeq, headHash: prev ?? GENESIS_HASH, ...base };
 }
 
 function short(hash: string): string {
