@@ -54,4 +54,18 @@ describe('audit stream reader', () => {
     // 40 messages over ~250 ms (5 ms apart plus the publish round trips): a group per 150 ms window.
     expect(groups.length).toBeLessThanOrEqual(6);
   });
+
+  it('hands a backlog in groups of `group`, never more than one pull holds (the auditor asks for pulls as large as its groups)', async () => {
+    const name = `BACKLOG${++streams}`;
+    await nats.jsm.streams.add({ name, subjects: [`${name.toLowerCase()}.>`] });
+    for (let i = 0; i < 300; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => nats.js.publish(`${name.toLowerCase()}.x`, String(i + k))));
+    const groupsOf = async (batch: number, group: number): Promise<number[]> => {
+      const sizes: number[] = [];
+      await new StreamReader({ js: nats.js, stream: name, from: 1, batch, group }).run((b) => void sizes.push(b.length), true);
+      return sizes;
+    };
+    expect(await groupsOf(256, 256)).toEqual([256, 44]);
+    expect(await groupsOf(100, 256)).toEqual([100, 100, 100]);
+    expect(await groupsOf(256, 64)).toEqual([64, 64, 64, 64, 44]);
+  });
 });
