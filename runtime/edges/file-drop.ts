@@ -25,6 +25,7 @@ import { createExchange, isFailure, processExchange, type Failure, type Outcome 
 import { deadLetter, type FailureKind } from '../engine/dead-letter.ts';
 import { backoffDelay, decideDelivery, publishFailure } from '../engine/delivery-policy.ts';
 import { Deliverer } from '../engine/deliverer.ts';
+import { publishAcksFor } from '../transport/publish-acks.ts';
 import { propagateOnly, type Tracing } from '../observability/tracing.ts';
 
 const CLAIMED = '.claimed';
@@ -50,7 +51,7 @@ export class FileDrop implements InputDriver {
     this.pipeline = pipeline;
     this.input = input.config;
     this.deps = deps;
-    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
+    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }), publishAcksFor(deps.nc).publish);
     this.log = deps.logger.child({ pipeline: pipeline.name, dir: this.input.dir });
     this.tracing = deps.tracing ?? propagateOnly;
   }

@@ -16,6 +16,7 @@ import { deadLetter } from '../engine/dead-letter.ts';
 import { decideFailure, SENDER_RETRIES } from '../engine/delivery-policy.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
 import { Deliverer } from '../engine/deliverer.ts';
+import { publishAcksFor } from '../transport/publish-acks.ts';
 import { propagateOnly, TRACEPARENT, type SpanOutcome, type Tracing } from '../observability/tracing.ts';
 import { sendJson } from '../http/server.ts';
 import { ConnectionState } from '../transport/connection-state.ts';
@@ -38,7 +39,7 @@ export class HttpIngress implements InputDriver {
     this.pipeline = pipeline;
     this.input = input.config;
     this.deps = deps;
-    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }));
+    this.deliverer = new Deliverer(jetstream(deps.nc, { timeout: 5000 }), publishAcksFor(deps.nc).publish);
     this.log = deps.logger.child({ pipeline: pipeline.name });
     this.connection = ConnectionState.of(deps.nc);
     this.tracing = deps.tracing ?? propagateOnly;

@@ -2,10 +2,13 @@
  * Delivering what a pipeline decided, wherever it goes: emissions to their JetStream subject
  * (with headers) or to an outbox file (the `file` output, written atomically), and dead
  * letters to JetStream; shared by every input driver. A body larger than the server takes in
- * one message goes by claim check (see claim-check.ts).
+ * one message goes by claim check (see claim-check.ts). Publishes go through the connection's
+ * PublishAcks (transport/publish-acks.ts), not `js.publish`: a request object per publish was a
+ * measurable share of the runner's CPU.
  */
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import type { JetStreamClient, JetStreamManager, PubAck } from '@nats-io/jetstream';
+import type { AckedPublish } from '../config/acked-publish.ts';
 import type { Emission } from '../components/types.ts';
 import { DUPLICATE_OF, SOURCE_KEY } from '../components/header-names.ts';
 import type { DeadLetter } from './dead-letter.ts';
@@ -21,20 +24,29 @@ async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
   await rename(tmp, path);
 }
 
-function natsHeaderSet(record: Readonly<Record<string, string>>): MsgHdrs {
+/**
+ * The message's headers with its Nats-Msg-Id set, as `js.publish` would set it: on a header set
+ * made here, so the publisher has nothing to add and need not copy it.
+ */
+function natsHeaderSet(record: Readonly<Record<string, string>>, msgId: string): MsgHdrs {
   const h = natsHeaders();
   for (const k in record) h.set(k, record[k] as string);
+  // As js.publish: an empty id sets nothing.
+  if (msgId) h.set('Nats-Msg-Id', msgId);
   return h;
 }
 
 export class Deliverer {
   private readonly js: JetStreamClient;
+  private readonly publish: AckedPublish;
   private readonly claimCheck: ClaimCheck;
   private readonly encoder = new TextEncoder();
   private jsm: Promise<JetStreamManager> | undefined;
 
-  constructor(js: JetStreamClient, claimCheck: ClaimCheck = new ClaimCheck(js)) {
+  /** `js` reads back stored messages and holds claim-checked bodies; `publish` stores messages. */
+  constructor(js: JetStreamClient, publish: AckedPublish, claimCheck: ClaimCheck = new ClaimCheck(js)) {
     this.js = js;
+    this.publish = publish;
     this.claimCheck = claimCheck;
   }
 
@@ -66,8 +78,8 @@ export class Deliverer {
   /** One message, or a claim check when the body is too large; inherited claim-check headers are never passed on. */
   private send(subject: string, headers: Readonly<Record<string, string>>, data: Uint8Array, msgId: string): Promise<PubAck> {
     // Checked here so the common case stays one publish with no extra await.
-    if (!(CLAIM_CHECK.ref in headers) && this.claimCheck.fits(headers, data, msgId)) return this.js.publish(subject, data, { msgID: msgId, headers: natsHeaderSet(headers) });
-    return this.claimCheck.outbound(headers, data, msgId).then((m) => this.js.publish(subject, m.data, { msgID: msgId, headers: natsHeaderSet(m.headers) }));
+    if (!(CLAIM_CHECK.ref in headers) && this.claimCheck.fits(headers, data, msgId)) return this.publish(subject, data, { headers: natsHeaderSet(headers, msgId) });
+    return this.claimCheck.outbound(headers, data, msgId).then((m) => this.publish(subject, m.data, { headers: natsHeaderSet(m.headers, msgId) }));
   }
 
   private payload(e: Emission): Uint8Array {
@@ -85,7 +97,7 @@ export class Deliverer {
    * reference: the body is already stored, and `dlq replay` republishes the reference.
    */
   deadLetter(dl: DeadLetter): Promise<PubAck> {
-    if (CLAIM_CHECK.ref in dl.headers && dl.data.length === 0) return this.js.publish(dl.subject, dl.data, { msgID: dl.msgId, headers: natsHeaderSet(dl.headers) });
+    if (CLAIM_CHECK.ref in dl.headers && dl.data.length === 0) return this.publish(dl.subject, dl.data, { headers: natsHeaderSet(dl.headers, dl.msgId) });
     return this.send(dl.subject, dl.headers, dl.data, dl.msgId);
   }
 }

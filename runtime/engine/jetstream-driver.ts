@@ -27,6 +27,7 @@ import { backoffDelay, claimCheckFailure, decideFailure, publishFailure } from '
 import { resolveClaimCheck } from '../transport/claim-check.ts';
 import { CORRELATION_ID } from '../components/header-names.ts';
 import { Deliverer } from './deliverer.ts';
+import { publishAcksFor } from '../transport/publish-acks.ts';
 import type { DriverDeps, InputDriver } from './drivers.ts';
 import { propagateOnly, TRACEPARENT, type SpanOutcome, type Tracing } from '../observability/tracing.ts';
 
@@ -56,7 +57,7 @@ export class JetStreamDriver implements InputDriver {
     this.input = input.config;
     this.deps = deps;
     this.js = jetstream(deps.nc, { timeout: 5000 });
-    this.deliverer = new Deliverer(this.js);
+    this.deliverer = new Deliverer(this.js, publishAcksFor(deps.nc).publish);
     this.log = deps.logger.child({ pipeline: pipeline.name });
     this.tracing = deps.tracing ?? propagateOnly;
   }

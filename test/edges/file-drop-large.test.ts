@@ -16,6 +16,7 @@ import { purchaseOrder850 } from '../bench/edi.ts';
 import { deadLetter } from '../../runtime/engine/dead-letter.ts';
 import { Deliverer } from '../../runtime/engine/deliverer.ts';
 import { CLAIM_CHECK, ClaimCheck, resolveClaimCheck } from '../../runtime/transport/claim-check.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 
 let nats: TestNats;
 let runner: RunnerProcess;
@@ -116,7 +117,7 @@ it('replays a claim-checked dead letter of a stream message as its reference, th
   const ref = await new ClaimCheck(js).store(body);
   const meta = { pipeline: 'edi-retail-orders', subject: 'edi.in.850.bigretailer', stream: 'EDI', streamSeq: 41, deliveryCount: 5, receivedAt: 0, key: 'EDI:41' };
   const dl = deadLetter('dlq.edi-retail-orders', 'edi-retail-orders', meta, { data: new Uint8Array(0), headers: { ...ref, 'X-Partner': 'bigretailer' } }, 'corr-1', { permanent: false, stepIndex: 3, step: 'atp', reason: 'timeout' }, 'exhausted');
-  const ack = await new Deliverer(js).deadLetter(dl);
+  const ack = await new Deliverer(js, publishAcksFor(nats.nc).publish).deadLetter(dl);
   const replayed = await runCli(['dlq', 'replay', String(ack.seq), '--nats', nats.url]);
   expect(replayed.code).toBe(0);
   const [again] = await readStream(nats.jsm, 'EDI', 'edi.in.850.bigretailer');

@@ -11,6 +11,7 @@ import { deadLetter } from '../../runtime/engine/dead-letter.ts';
 import { Deliverer } from '../../runtime/engine/deliverer.ts';
 import { SOURCE_KEY } from '../../runtime/components/header-names.ts';
 import { CLAIM_CHECK, resolveClaimCheck } from '../../runtime/transport/claim-check.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 import { readStream, startTestNats, type TestNats } from '../support/nats.ts';
 
 let nats: TestNats;
@@ -31,7 +32,7 @@ beforeAll(async () => {
   await nats.jsm.streams.add({ name: 'OUT', subjects: ['out.>'] });
   await nats.jsm.streams.add({ name: 'DLQ', subjects: ['dlq.>'] });
   await nats.jsm.streams.add({ name: 'EXCEPTIONS', subjects: ['exceptions.>'] });
-  deliverer = new Deliverer(jetstream(nats.nc, { timeout: 5000 }));
+  deliverer = new Deliverer(jetstream(nats.nc, { timeout: 5000 }), publishAcksFor(nats.nc).publish);
 });
 
 afterAll(async () => {
@@ -75,6 +76,29 @@ describe('Deliverer', () => {
     expect(derived!.body).toBe('derived');
     expect(derived!.headers[CLAIM_CHECK.ref]).toBeUndefined();
     expect(derived!.headers['X-Partner']).toBe('acme');
+  });
+
+  it('stores through the publisher it is given, each message with its Nats-Msg-Id, replacing an inherited one', async () => {
+    const publish = publishAcksFor(nats.nc).publish;
+    const subjects: string[] = [];
+    const counting = new Deliverer(jetstream(nats.nc), (subject, data, opts) => {
+      subjects.push(subject);
+      return publish(subject, data, opts);
+    });
+    await counting.deliverAll([
+      { output: 'o', subject: 'out.given.a', msgId: 'given-a', headers: { 'X-Partner': 'acme', 'Nats-Msg-Id': 'inherited' }, body: 'a' },
+      { output: 'o', subject: 'out.given.b', msgId: 'given-b', headers: {}, body: 'b' },
+    ]);
+    const dl = deadLetter('dlq.given', 'p', { ...meta, key: 'given' }, { data: new TextEncoder().encode('x'), headers: {} }, 'corr', failure, 'permanent');
+    const ack = await counting.deadLetter(dl);
+    expect(subjects).toEqual(['out.given.a', 'out.given.b', 'dlq.given']);
+    const stored = await readStream(nats.jsm, 'OUT');
+    expect(stored.filter((m) => m.subject.startsWith('out.given.')).map((m) => [m.subject, m.headers['Nats-Msg-Id'], m.headers['X-Partner']])).toEqual([
+      ['out.given.a', 'given-a', 'acme'],
+      ['out.given.b', 'given-b', undefined],
+    ]);
+    const [d] = (await readStream(nats.jsm, 'DLQ', 'dlq.given')).filter((m) => m.seq === ack.seq);
+    expect(d?.headers['Nats-Msg-Id']).toBe(dl.msgId);
   });
 
   describe('an output id the stream already holds', () => {
