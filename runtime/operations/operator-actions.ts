@@ -16,7 +16,8 @@ export const unrecordedOperatorActions: OperatorActionLog = async () => undefine
 
 /** Records into the audit chain on `stream` (one chain object: it keeps the head between entries). */
 export function auditedOperatorActions(js: JetStreamClient, jsm: JetStreamManager, stream: string): OperatorActionLog {
-  const chain = new AuditChain(js, jsm, stream);
+  // Operator actions are few: js.publish serves them as well as a publisher of their own would.
+  const chain = new AuditChain((subject, data, opts) => js.publish(subject, data, opts), jsm, stream);
   return async (action) => {
     await recordOperatorAction(chain, action);
   };

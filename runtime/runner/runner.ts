@@ -15,6 +15,7 @@ import { RunnerMetrics } from '../observability/metrics.ts';
 import { HttpServer } from '../http/server.ts';
 import { registerHealthRoutes, type GroupHealth, type HealthSource } from '../http/health.ts';
 import { connectNats } from '../transport/connection.ts';
+import { publishAcksFor } from '../transport/publish-acks.ts';
 import { ConnectionState } from '../transport/connection-state.ts';
 import { ensureStreams } from '../transport/streams.ts';
 import { startNatsServer, type NatsServer } from '../transport/nats-server.ts';
@@ -112,6 +113,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       if (change.action !== 'unchanged') logger.info({ stream: change.stream, fields: change.fields }, `stream ${change.action}`);
     }
     const conn = nc;
+    // The connection's one acknowledgement subscription for the runner's JetStream publishes.
+    const acks = publishAcksFor(conn);
     // Tracked from the start, so the stop knows whether a drain can succeed.
     const connection = ConnectionState.of(conn);
     let listening: { host: string; port: number } | undefined;
@@ -135,7 +138,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
     // One worker of a group writes audit entries; every runner may (the chain keeps one order).
-    if (views.has('audit')) audit = await startAuditService({ js: jetstream(conn), jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
+    if (views.has('audit')) audit = await startAuditService({ js: jetstream(conn), publish: acks.publish, jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
     if (project.expectations && views.has('expectations')) {
       // Each runner (and worker) folds its own view and arms its own timer; the exception's
       // message id lets JetStream keep one copy however many raise it.

@@ -18,6 +18,7 @@ import { AuditIndex } from '../../runtime/operations/audit/index-store.ts';
 import { IndexFollower } from '../../runtime/operations/audit/index-follower.ts';
 import { verifyChain } from '../../runtime/operations/audit/verify.ts';
 import { TRACE_KEYS } from '../../runtime/components/header-names.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 
 let nats: TestNats;
 const extra: NatsConnection[] = [];
@@ -60,7 +61,7 @@ async function blocksOf(stream: string): Promise<number[][]> {
 
 /** Runs an auditor over `streams` until the chain's cursor for `stream` reaches `seq`. */
 async function audit(stream: string, seq: number): Promise<Auditor> {
-  const auditor = new Auditor({ js: nats.js, chain: new AuditChain(nats.js, nats.jsm), streams: [stream], logger });
+  const auditor = new Auditor({ js: nats.js, chain: new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm), streams: [stream], logger });
   await auditor.start();
   try {
     await waitFor(`${stream} recorded through ${seq}`, async () => ((await loadHead(nats.jsm)).cursor[stream] ?? 0) >= seq, 20_000);
@@ -196,7 +197,7 @@ describe('the auditor appends one block per group', () => {
         const nc = await connect({ servers: nats.url });
         extra.push(nc);
         const js = jetstream(nc);
-        const a = new Auditor({ js, chain: new AuditChain(js, await jetstreamManager(nc)), streams: ['INVENTORY'], logger });
+        const a = new Auditor({ js, chain: new AuditChain(publishAcksFor(nc).publish, await jetstreamManager(nc)), streams: ['INVENTORY'], logger });
         await a.start();
         return a;
       }),

@@ -6,9 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startTestNats, type TestNats } from '../support/nats.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 import type { StreamDeclaration } from '../../runtime/compile/streams.ts';
 import { AuditChain, loadHead } from '../../runtime/operations/audit/chain.ts';
 import { recordOperatorAction } from '../../runtime/operations/audit/operator-actions.ts';
@@ -59,7 +60,7 @@ describe('audit chain', () => {
       [0, 1, 2].map(async () => {
         const nc = await connect({ servers: nats.url });
         extra.push(nc);
-        return new AuditChain(jetstream(nc), await jetstreamManager(nc));
+        return new AuditChain(publishAcksFor(nc).publish, await jetstreamManager(nc));
       }),
     );
     const record = (i: number, n: number, r: number): AuditRecord => ({ kind: 'partner-transaction', direction: 'in', partner: `p${i}`, keys: [`K-${i}-${n}-${r}`], time: new Date().toISOString(), actor: 'crossdock' });
@@ -92,8 +93,8 @@ describe('audit chain', () => {
   });
 
   it('a pipelined round whose first entry lost its slot to another writer does not land its later entries on the stranger', async () => {
-    const a = new AuditChain(nats.js, nats.jsm);
-    const b = new AuditChain(nats.js, nats.jsm);
+    const a = new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm);
+    const b = new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm);
     const staleHead = await a.currentHead();
     const rec = (k: string) => () => ({ records: [{ kind: 'erp-posting' as const, keys: [k], time: new Date().toISOString(), actor: 'crossdock' }], msgId: `slot:${k}` });
     // B takes the slot A's first entry expects; A's second entry expects exactly B's sequence.
@@ -108,7 +109,7 @@ describe('audit chain', () => {
   });
 
   it('records who did an operator action, and a source cursor moves only with its stream', async () => {
-    const chain = new AuditChain(nats.js, nats.jsm);
+    const chain = new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm);
     const src = await chain.append(() => ({ records: [{ kind: 'financial-posting', direction: 'out', partner: 'acme', keys: ['INV-1'], time: new Date().toISOString(), actor: 'crossdock' }], msgId: 'audit:ERP:7-7', source: { stream: 'ERP', seq: 7 } }));
     expect(src.status).toBe('appended');
     const e = await recordOperatorAction(nats.nc, { actor: 'alice', action: 'dlq.replay', target: 'DLQ:42', note: 'fixed the SKU map', keys: ['SO-1'] });
@@ -120,7 +121,7 @@ describe('audit chain', () => {
     const head = await loadHead(nats.jsm);
     expect(head).toEqual({ seq: e.seq, hash: e.hash, cursor: { ERP: 7 } });
     // A writer whose head shows ERP:7 recorded drafts nothing for it.
-    const again = await new AuditChain(nats.js, nats.jsm).append((h) => ((h.cursor.ERP ?? 0) >= 7 ? undefined : { records: [{ kind: 'financial-posting', keys: [], time: '', actor: '' }], msgId: 'x' }));
+    const again = await new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm).append((h) => ((h.cursor.ERP ?? 0) >= 7 ? undefined : { records: [{ kind: 'financial-posting', keys: [], time: '', actor: '' }], msgId: 'x' }));
     expect(again.status).toBe('skipped');
     await expect(recordOperatorAction(nats.nc, { actor: 'alice', action: 'Replay Everything', target: 'x' })).rejects.toThrow(/dotted lower-case/);
   });
@@ -194,10 +195,10 @@ describe('audit chain', () => {
     const make = (h: Parameters<typeof blockDraft>[2]) => blockDraft('EDI', group, h);
 
     it('retried on the head it was drafted on (the writer never learnt it was stored): a duplicate, stored once', async () => {
-      const writer = new AuditChain(nats.js, nats.jsm);
+      const writer = new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm);
       const head = await writer.currentHead();
       // The first attempt, stored, its acknowledgment lost: published as the writer would have.
-      const first = await new AuditChain(nats.js, nats.jsm).append(make);
+      const first = await new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm).append(make);
       expect(first).toMatchObject({ status: 'appended', entry: { seq: head.seq + 1 } });
       // The retry: the same block on the same (now stale) head, the same message id.
       const retry = await writer.append(make);
@@ -212,13 +213,13 @@ describe('audit chain', () => {
 
     it('retried after reloading the head: skipped, the cursor shows it recorded', async () => {
       const before = await loadHead(nats.jsm);
-      expect(await new AuditChain(nats.js, nats.jsm).append(make)).toEqual({ status: 'skipped' });
+      expect(await new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm).append(make)).toEqual({ status: 'skipped' });
       expect(await loadHead(nats.jsm)).toEqual(before);
     });
 
     it('a redraft that holds fewer records has another id, so it is not taken for the stored block', async () => {
       const more = [...group, { seq: 15, record: { ...group[0]!.record, keys: ['PO-15'], source: { stream: 'EDI', seq: 15 } } }];
-      const out = await new AuditChain(nats.js, nats.jsm).append((h) => blockDraft('EDI', more, h));
+      const out = await new AuditChain(publishAcksFor(nats.nc).publish, nats.jsm).append((h) => blockDraft('EDI', more, h));
       expect(out.status).toBe('appended');
       const e = (out as { entry: AuditBlock }).entry;
       expect(e.records.map((r) => r.source?.seq)).toEqual([15]);

@@ -8,8 +8,11 @@
  * elect and no window in which two entries can point at the same predecessor.
  *
  * Within one process appends are queued (one in flight), so they never race each other.
+ * Entries are published with an AckedPublish (the runner's is its connection's PublishAcks): a
+ * refusal comes back as the JetStreamApiError `js.publish` gives, which isConflict reads.
  */
-import { JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import type { AckedPublish } from '../../config/acked-publish.ts';
 import { AUDIT_STREAM, GENESIS_HASH, blockSubject, decodeEntry, encodeEntry, sealBlock, sha256Hex, type AuditBlock, type AuditEntry, type AuditRecord } from './entry.ts';
 
 export interface ChainHead {
@@ -51,15 +54,15 @@ const MAX_ATTEMPTS = 50;
 const CURSOR_SEARCH = 1000;
 
 export class AuditChain {
-  private readonly js: JetStreamClient;
+  private readonly publish: AckedPublish;
   private readonly jsm: JetStreamManager;
   private readonly stream: string;
   private head: ChainHead | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   readonly stats = { appended: 0, conflicts: 0, skipped: 0, duplicates: 0 };
 
-  constructor(js: JetStreamClient, jsm: JetStreamManager, stream: string = AUDIT_STREAM) {
-    this.js = js;
+  constructor(publish: AckedPublish, jsm: JetStreamManager, stream: string = AUDIT_STREAM) {
+    this.publish = publish;
     this.jsm = jsm;
     this.stream = stream;
   }
@@ -120,7 +123,7 @@ export class AuditChain {
       if (sealed.length === 0) break;
       const acks = await Promise.allSettled(
         sealed.map((s, k) =>
-          this.js.publish(blockSubject(s.entry), encodeEntry(s.entry), {
+          this.publish(blockSubject(s.entry), encodeEntry(s.entry), {
             msgID: s.msgId,
             expect: { lastSequence: s.entry.seq - 1, streamName: this.stream, ...(k === 0 ? {} : { lastMsgID: (sealed[k - 1] as (typeof sealed)[number]).msgId }) },
           }),

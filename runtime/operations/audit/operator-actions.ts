@@ -4,8 +4,9 @@
  * authenticated (an API key's Principal.name, or the CLI user), never a key or a secret.
  */
 import { randomUUID } from 'node:crypto';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { publishAcksFor } from '../../transport/publish-acks.ts';
 import { AuditChain } from './chain.ts';
 import type { AuditBlock } from './entry.ts';
 
@@ -31,7 +32,7 @@ const ACTION_TEXT = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 export async function recordOperatorAction(target: NatsConnection | AuditChain, action: OperatorAction): Promise<AuditBlock> {
   if (action.actor.trim() === '') throw new Error('an operator action needs an actor');
   if (!ACTION_TEXT.test(action.action)) throw new Error(`operator action '${action.action}' must be dotted lower-case words (e.g. dlq.replay)`);
-  const chain = target instanceof AuditChain ? target : new AuditChain(jetstream(target), await jetstreamManager(target));
+  const chain = target instanceof AuditChain ? target : new AuditChain(publishAcksFor(target).publish, await jetstreamManager(target));
   // One id per action: a retry after a lost acknowledgment is the same entry, not a second one.
   const msgId = `audit:action:${randomUUID()}`;
   const record = {

@@ -5,6 +5,7 @@
  */
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
+import type { AckedPublish } from '../../config/acked-publish.ts';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { subjectsOverlap } from '../../config/subjects.ts';
 import type { Access } from '../../http/access.ts';
@@ -19,6 +20,8 @@ import { AuditIndex } from './index-store.ts';
 
 export interface AuditServiceOptions {
   readonly js: JetStreamClient;
+  /** Appends entries (the runner's: its connection's PublishAcks). */
+  readonly publish: AckedPublish;
   readonly jsm: JetStreamManager;
   readonly streams: readonly StreamDeclaration[];
   readonly dataDir: string;
@@ -50,7 +53,7 @@ export async function startAuditService(o: AuditServiceOptions): Promise<AuditSe
   follower.start();
   let auditor: Auditor | undefined;
   if (o.write) {
-    auditor = new Auditor({ js: o.js, chain: new AuditChain(o.js, o.jsm, found.audit), streams: found.sources, logger: o.logger });
+    auditor = new Auditor({ js: o.js, chain: new AuditChain(o.publish, o.jsm, found.audit), streams: found.sources, logger: o.logger });
     try {
       await auditor.start();
     } catch (err) {
