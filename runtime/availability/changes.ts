@@ -19,7 +19,7 @@
  * marked dirty again and sent again (its message ids make the repeats harmless).
  */
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { AckedPublish } from '../config/acked-publish.ts';
 import type { Logger } from 'pino';
 import type { AvailabilityPolicy, ChannelPolicy } from './policy.ts';
 import type { AtpDb, PublishedFigure, PublishedRecord } from './lmdb-store.ts';
@@ -42,7 +42,8 @@ export function subjectToken(sku: string): string {
 
 export interface ChangePublisherOptions {
   readonly nc: NatsConnection;
-  readonly js: JetStreamClient;
+  /** The acknowledged publish closing a group; it must publish on `nc`, where the group went. */
+  readonly publish: AckedPublish;
   readonly db: AtpDb;
   readonly policy: AvailabilityPolicy;
   readonly logger: Logger;
@@ -237,7 +238,7 @@ export class ChangePublisher {
         }
         offset = end;
       }
-      await this.o.js.publish(last.subject, this.enc.encode(last.json), { msgID: last.msgID });
+      await this.o.publish(last.subject, this.enc.encode(last.json), { msgID: last.msgID });
     } catch (err) {
       this.stats.failed += group.length;
       if (this.stats.failed <= group.length || this.stats.failed % 1000 < group.length) this.o.logger.warn({ err: (err as Error).message, changes: group.length }, 'change events not confirmed by the stream; will send again');

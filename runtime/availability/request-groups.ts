@@ -13,9 +13,12 @@
  * last message as a duplicate, its sequence says nothing about the others, and the callers get
  * `undefined` (they wait for their decision instead). A plain publish the server refuses is not
  * reported; its caller finds no decision at the group's sequence and retries.
+ *
+ * The acknowledged publish is an AckedPublish the runner passes in (its connection's
+ * PublishAcks): on the same connection as the plain publishes, so the order argument holds.
  */
 import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
-import type { JetStreamClient } from '@nats-io/jetstream';
+import type { AckedPublish } from '../config/acked-publish.ts';
 
 /** Requests per acknowledged group. */
 const GROUP = 256;
@@ -32,14 +35,15 @@ export class RequestGroups {
   private queue: Queued[] = [];
   private scheduled = false;
   private readonly nc: NatsConnection;
-  private readonly js: JetStreamClient;
+  private readonly publish: AckedPublish;
   private readonly stream: string;
   private readonly enc = new TextEncoder();
   readonly stats = { groups: 0, requests: 0 };
 
-  constructor(nc: NatsConnection, js: JetStreamClient, stream: string) {
+  /** `publish` must publish on `nc`: the group's acknowledgement covers it only then. */
+  constructor(nc: NatsConnection, publish: AckedPublish, stream: string) {
     this.nc = nc;
-    this.js = js;
+    this.publish = publish;
     this.stream = stream;
   }
 
@@ -71,7 +75,7 @@ export class RequestGroups {
         h.set('Nats-Msg-Id', q.msgID);
         this.nc.publish(q.subject, q.payload, { headers: h });
       }
-      const ack = await this.js.publish(last.subject, last.payload, { msgID: last.msgID, expect: { streamName: this.stream } });
+      const ack = await this.publish(last.subject, last.payload, { msgID: last.msgID, expect: { streamName: this.stream } });
       this.stats.groups++;
       this.stats.requests += group.length;
       const seq = ack.duplicate && group.length > 1 ? undefined : ack.seq;

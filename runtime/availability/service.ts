@@ -5,6 +5,7 @@
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import type { AckedPublish } from '../config/acked-publish.ts';
 import type { Availability, LookupQuery, ReservationDecision, ReservationRequest, SkuAvailability } from './api.ts';
 import type { AvailabilityPolicy } from './policy.ts';
 import type { MetricsRegistry } from '../observability/metrics.ts';
@@ -36,7 +37,15 @@ export interface AvailabilityOptions {
   readonly catchUp?: boolean;
   readonly onChange?: (event: ChangeEvent) => void;
   readonly onCommit?: (info: CommitInfo) => void;
+  /**
+   * The acknowledged publishes of reservation requests and change events, on `nc` (the runner
+   * passes its connection's PublishAcks); default `js.publish`.
+   */
+  readonly publish?: AckedPublish;
 }
+
+/** How long the stream may take to acknowledge a group of requests or change events. */
+const ACK_TIMEOUT_MS = 10_000;
 
 export class AvailabilityService implements Availability {
   readonly name = 'availability' as const;
@@ -60,7 +69,10 @@ export class AvailabilityService implements Availability {
     this.policy = o.policy;
     this.db = db;
     this.js = js;
-    this.requests = new RequestGroups(o.nc, js, o.policy.stream);
+    const publish = o.publish ?? ((subject, data, opts) => js.publish(subject, data, opts));
+    // Once per group of requests or changes, not per message: the spread costs nothing here.
+    const acked: AckedPublish = (subject, data, opts) => publish(subject, data, { timeout: ACK_TIMEOUT_MS, ...opts });
+    this.requests = new RequestGroups(o.nc, acked, o.policy.stream);
     this.logger = o.logger.child({ component: 'availability' });
     this.clock = o.clock ?? Date.now;
     for (const { value } of db.locations.getRange()) this.calendars.set(value.id, calendarOf(value));
@@ -68,7 +80,7 @@ export class AvailabilityService implements Availability {
     this.counters = registerMetrics(o.metrics, this);
     const changesOn = o.changes ?? o.policy.changes.enabled;
     this.changes = changesOn
-      ? new ChangePublisher({ nc: o.nc, js, db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) })
+      ? new ChangePublisher({ nc: o.nc, publish: acked, db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) })
       : undefined;
     this.expiry = new ExpiryTimer(this.clock, (skus) => {
       for (const sku of skus) this.changes?.mark(sku, this.projection.lastSeq, true);

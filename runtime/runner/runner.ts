@@ -132,7 +132,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // the others' copies would be dropped by the stream's duplicate window after costing
       // a publish each. A restarted worker 0 announces what it missed as it catches up.
       const announce = options.worker === undefined || options.worker.index === 0;
-      availability = await AvailabilityService.start({ nc: conn, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? {} : { changes: false }) });
+      availability = await AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? {} : { changes: false }) });
       // What came before was the catch-up at start, not a delay a channel saw.
       syncDelays.caughtUp();
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });

@@ -11,6 +11,7 @@ import { Diagnostics } from '../../runtime/config/diagnostics.ts';
 import { parseYamlSource } from '../../runtime/config/yaml-source.ts';
 import { compileStreams } from '../../runtime/compile/streams.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 import { AvailabilityService, type AvailabilityOptions } from '../../runtime/availability/service.ts';
 import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
 import { tempDir } from '../support/nats.ts';
@@ -44,7 +45,7 @@ export interface Replica {
 export async function startReplica(url: string, policy: AvailabilityPolicy, options: Partial<AvailabilityOptions> & { dataDir?: string } = {}): Promise<Replica> {
   const nc = await connect({ servers: url, noAsyncTraces: true });
   const dataDir = options.dataDir ?? tempDir('atp');
-  const service = await AvailabilityService.start({ nc, policy, dataDir, logger: quietLogger, ...options });
+  const service = await AvailabilityService.start({ nc, policy, dataDir, logger: quietLogger, publish: publishAcksFor(nc).publish, ...options });
   return {
     service,
     nc,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestGroups } from '../../runtime/availability/request-groups.ts';
+import { publishAcksFor } from '../../runtime/transport/publish-acks.ts';
 import { startTestNats, type TestNats } from '../support/nats.ts';
 
 let nats: TestNats;
@@ -13,7 +14,7 @@ afterAll(async () => {
 
 describe('reservation requests in groups', () => {
   it('sends one turn of requests with one acknowledgement, each its own message and id, in order', async () => {
-    const groups = new RequestGroups(nats.nc, nats.js, 'RG');
+    const groups = new RequestGroups(nats.nc, publishAcksFor(nats.nc).publish, 'RG');
     const before = (await nats.jsm.streams.info('RG')).state.last_seq;
     const seqs = await Promise.all(Array.from({ length: 50 }, (_, i) => groups.send('rg.req', JSON.stringify({ n: i }), `rg-a-${i}`)));
     expect(groups.stats).toEqual({ groups: 1, requests: 50 });
@@ -24,7 +25,7 @@ describe('reservation requests in groups', () => {
   });
 
   it('keeps the duplicate window working per request', async () => {
-    const groups = new RequestGroups(nats.nc, nats.js, 'RG');
+    const groups = new RequestGroups(nats.nc, publishAcksFor(nats.nc).publish, 'RG');
     await Promise.all([groups.send('rg.req', '{}', 'rg-b-1'), groups.send('rg.req', '{}', 'rg-b-2')]);
     const before = (await nats.jsm.streams.info('RG')).state.messages;
     // The first is a repeat (dropped by the stream), the second new.
@@ -34,7 +35,7 @@ describe('reservation requests in groups', () => {
   });
 
   it('gives no sequence when the group’s last message is a repeat: it says nothing of the others', async () => {
-    const groups = new RequestGroups(nats.nc, nats.js, 'RG');
+    const groups = new RequestGroups(nats.nc, publishAcksFor(nats.nc).publish, 'RG');
     await groups.send('rg.req', '{}', 'rg-c-last');
     const seqs = await Promise.all([groups.send('rg.req', '{}', 'rg-c-new'), groups.send('rg.req', '{}', 'rg-c-last')]);
     expect(seqs).toEqual([undefined, undefined]);
@@ -43,7 +44,7 @@ describe('reservation requests in groups', () => {
   });
 
   it('fails every request of a group the stream did not take', async () => {
-    const groups = new RequestGroups(nats.nc, nats.js, 'NOT-RG');
+    const groups = new RequestGroups(nats.nc, publishAcksFor(nats.nc).publish, 'NOT-RG');
     const results = await Promise.allSettled([groups.send('rg.req', '{}', 'rg-d-1'), groups.send('rg.req', '{}', 'rg-d-2')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
