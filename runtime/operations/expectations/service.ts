@@ -15,6 +15,7 @@ import { EXCEPTION, MSG_ID } from '../../components/header-names.ts';
 import { exceptionSubject } from '../exception-subjects.ts';
 import { ExpectationStore, type Entry, type Transition } from './store.ts';
 import { StreamReader } from './reader.ts';
+import { publishAcksFor } from '../../transport/publish-acks.ts';
 import { DeadlineFirer } from './firer.ts';
 import { matchesOf, readDocument } from './documents.ts';
 import { deadlineOf } from './deadline.ts';
@@ -282,8 +283,7 @@ export class ExpectationService {
     if (r.labels.channel) h.set(EXCEPTION.channel, r.labels.channel);
     if (r.labels.warehouse) h.set(EXCEPTION.warehouse, r.labels.warehouse);
     if (x.raise.documentType) h.set(EXCEPTION.documentType, x.raise.documentType);
-    const js = jetstream(this.o.nc);
-    const ack = await js.publish(exceptionSubject(x.raise.type, partner), JSON.stringify(body), { msgID: messageIdOf(x.name, e.key), headers: h });
+    const ack = await publishAcksFor(this.o.nc).publish(exceptionSubject(x.raise.type, partner), new TextEncoder().encode(JSON.stringify(body)), { msgID: messageIdOf(x.name, e.key), headers: h });
     this.instruments?.raised(x.name, ack.duplicate);
     this.o.logger.info({ expectation: x.name, key: e.key, deadline, duplicate: ack.duplicate, runner: this.o.runner }, ack.duplicate ? 'expectation late (already raised by another runner)' : 'expectation late: exception raised');
   }
