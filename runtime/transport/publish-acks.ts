@@ -61,7 +61,8 @@ export class PublishAcks {
   private readonly timeoutMs: number;
   /** `<inbox>.`: every reply subject is this and a number. */
   private readonly prefix: string;
-  private readonly sub: Subscription;
+  /** Undefined when made on a connection already closed or draining. */
+  private readonly sub: Subscription | undefined;
   private readonly waiting = new Map<number, Waiting>();
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -75,9 +76,15 @@ export class PublishAcks {
     if (!(this.timeoutMs > 0)) throw new RangeError(`timeoutMs must be greater than 0, got ${this.timeoutMs}`);
     const inbox = createInbox(inboxPrefixOf(nc));
     this.prefix = `${inbox}.`;
+    const ended = (): Error => (nc.isDraining() ? new errors.DrainingConnectionError() : new errors.ClosedConnectionError());
+    if (nc.isClosed() || nc.isDraining()) {
+      // Nothing could be acknowledged: publishes reject as they would on js.publish.
+      this.closedBy = ended;
+      return;
+    }
     this.sub = nc.subscribe(`${inbox}.*`, { callback: (err, msg) => this.onReply(err, msg) });
     // Closed with the connection, or drained with it: no acknowledgement can come any more.
-    void this.sub.closed.then(() => this.shutdown(() => (nc.isDraining() ? new errors.DrainingConnectionError() : new errors.ClosedConnectionError())));
+    void this.sub.closed.then(() => this.shutdown(ended));
   }
 
   /** True once closed (by close(), or with its connection). */
@@ -121,7 +128,7 @@ export class PublishAcks {
   close(): void {
     if (this.closedBy) return;
     this.shutdown(() => new PublishAcksClosedError());
-    if (!this.sub.isClosed()) this.sub.unsubscribe();
+    if (this.sub && !this.sub.isClosed()) this.sub.unsubscribe();
   }
 
   private shutdown(reason: () => Error): void {
@@ -255,7 +262,8 @@ const shared = new WeakMap<NatsConnection, PublishAcks>();
 /** The connection's publisher: one acknowledgement subscription per connection, made on first use. */
 export function publishAcksFor(nc: NatsConnection): PublishAcks {
   let acks = shared.get(nc);
-  if (!acks || (acks.isClosed && !nc.isClosed())) {
+  // One closed by close() is replaced while the connection can still take a subscription.
+  if (!acks || (acks.isClosed && !nc.isClosed() && !nc.isDraining())) {
     acks = new PublishAcks(nc);
     shared.set(nc, acks);
   }

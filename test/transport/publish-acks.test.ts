@@ -177,6 +177,9 @@ describe('PublishAcks', () => {
     expect(await pending).toBeInstanceOf(errors.ClosedConnectionError);
     expect(await rejection(acks.publish('pa.after', body('x')))).toBeInstanceOf(errors.ClosedConnectionError);
     expect(acks.isClosed).toBe(true);
+    // Made after the close: rejects the same way rather than throwing.
+    expect(await rejection(new PublishAcks(own).publish('pa.after', body('x')))).toBeInstanceOf(errors.ClosedConnectionError);
+    expect(await rejection(publishAcksFor(own).publish('pa.after', body('x')))).toBeInstanceOf(errors.ClosedConnectionError);
     stop();
   });
 
