@@ -12,7 +12,8 @@
  * Nothing here flushes: the publishes of one loop turn leave in one socket write when the
  * connection coalesces its writes (write-coalescing.ts). nats.js subscribes again after a
  * reconnect, so the acknowledgement subscription survives one; a reply lost with the old
- * connection times out, as `js.publish`'s would.
+ * connection, or a publish made while disconnected (nats.js empties its outgoing buffer at each
+ * dial), times out, as with `js.publish`.
  */
 import { createInbox, errors, headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { JetStreamApiError, JetStreamError, type ApiError, type PubAck } from '@nats-io/jetstream';
@@ -107,7 +108,8 @@ export class PublishAcks {
     if (this.closedBy) return Promise.reject(this.closedBy());
     if (this.nc.isClosed()) return Promise.reject(new errors.ClosedConnectionError());
     if (this.nc.isDraining()) return Promise.reject(new errors.DrainingConnectionError());
-    const timeout = opts?.timeout ?? this.timeoutMs;
+    // `||` as js.publish: a timeout of 0 means the default.
+    const timeout = opts?.timeout || this.timeoutMs;
     if (!(timeout > 0)) return Promise.reject(new RangeError(`timeout must be greater than 0, got ${timeout}`));
     return new Promise<PubAck>((resolve, reject) => {
       const n = ++this.next;
