@@ -14,6 +14,7 @@
  * process.
  */
 import { Worker } from 'node:worker_threads';
+import { threadBoot } from '../config/thread-boot.ts';
 import { ExpressionError } from './errors.ts';
 import { frozenInstant } from './clock.ts';
 
@@ -75,12 +76,9 @@ export function whenOffloaded<T>(hook: (() => void) | undefined, fn: () => T): T
   }
 }
 
-const BOOT = (entry: string, tsx: string): string =>
-  // Lowest priority for this thread from its first instruction (on Linux, pid 0 is the calling
-  // thread): booting and runaways yield the cores to the event loop and nats-server. Workers
-  // do not inherit the parent's TypeScript loader: register tsx, then load the entry.
-  `try { require('node:os').setPriority(0, 19); } catch {}\n` +
-  `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+// Lowest priority for this thread from its first instruction: booting and runaways yield the
+// cores to the event loop and nats-server.
+const BOOT = (entry: string, tsx: string): string => threadBoot(entry, tsx, { nice: 19 });
 
 export class ExpressionSandbox {
   private readonly size: number;

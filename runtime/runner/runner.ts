@@ -150,7 +150,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     if (views.has('workbench')) workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
     if (views.has('trace')) {
       // Beside the availability view: in a group each worker folds its own copy (one writer per LMDB file).
-      trace = await TraceService.start({ nc: conn, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
+      trace = await TraceService.start({ natsUrl, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
       if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
     }
     const kpis = new KpiService(

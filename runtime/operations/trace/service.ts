@@ -3,14 +3,12 @@
  * it, and journeys read from it. Which streams and which business keys come from the project
  * (streams with `trace: false` are left out; keys are marked in the canonical schemas).
  */
-import { jetstream } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { traceKeyFields } from '../../compile/trace-keys.ts';
 import { EXCEPTIONS_PREFIX } from '../exception-subjects.ts';
 import type { HopRules } from './hop.ts';
-import { TraceIndexer } from './indexer.ts';
+import { IndexThread } from './index-thread.ts';
 import { journeyOf, type Journey } from './journey.ts';
 import { TraceDb } from './store.ts';
 
@@ -28,25 +26,36 @@ export function traceScope(streams: readonly StreamDeclaration[], schemasDir: st
 }
 
 export class TraceService {
+  /** The index as this thread reads it; the indexer thread writes it. */
   readonly db: TraceDb;
-  readonly indexer: TraceIndexer;
+  private readonly thread: IndexThread;
 
-  private constructor(db: TraceDb, indexer: TraceIndexer) {
+  private constructor(db: TraceDb, thread: IndexThread) {
     this.db = db;
-    this.indexer = indexer;
+    this.thread = thread;
   }
 
-  static async start(options: { nc: NatsConnection; scope: TraceScope; dataDir: string; logger: Logger }): Promise<TraceService> {
-    const db = TraceDb.open(options.dataDir);
-    const indexer = new TraceIndexer({ js: jetstream(options.nc, { timeout: 10_000 }), db, streams: options.scope.streams, rules: options.scope.rules, logger: options.logger });
+  /** Starts the indexer thread (on its own connection to `natsUrl`) and opens the index to read. */
+  static async start(options: { natsUrl: string; scope: TraceScope; dataDir: string; logger: Logger }): Promise<TraceService> {
+    const { rules } = options.scope;
+    const thread = await IndexThread.start(
+      {
+        natsUrl: options.natsUrl,
+        dataDir: options.dataDir,
+        streams: options.scope.streams,
+        keyFields: [...rules.keyFields],
+        exceptionsPrefix: rules.exceptionsPrefix,
+        deadLetterPrefix: rules.deadLetterPrefix,
+        logLevel: options.logger.level,
+      },
+      options.logger,
+    );
     try {
-      await indexer.start();
+      return new TraceService(TraceDb.open(options.dataDir, { reader: true }), thread);
     } catch (err) {
-      await indexer.stop().catch(() => undefined);
-      await db.close();
+      await thread.stop();
       throw err;
     }
-    return new TraceService(db, indexer);
   }
 
   journey(key: string): Journey {
@@ -54,7 +63,7 @@ export class TraceService {
   }
 
   async stop(): Promise<void> {
-    await this.indexer.stop();
+    await this.thread.stop();
     await this.db.close();
   }
 }
