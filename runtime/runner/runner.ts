@@ -25,13 +25,14 @@ import { sharedSandbox } from '../expressions/sandbox.ts';
 import { registerAvailabilityRoutes } from '../availability/http.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
 import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
-import { startAuditService, type AuditService } from '../operations/audit/service.ts';
+import { auditThreadPart, openAuditService, type AuditService } from '../operations/audit/service.ts';
+import { ViewThread } from '../operations/view-thread.ts';
 import { ExpectationService } from '../operations/expectations/service.ts';
 import { registerExpectationRoutes } from '../operations/expectations/http.ts';
 import { startWorkbench, type RunningWorkbench } from '../operations/exceptions/workbench.ts';
 import { tracingFor } from '../observability/tracing-config.ts';
 import type { Tracing } from '../observability/tracing.ts';
-import { TraceService, traceScope } from '../operations/trace/service.ts';
+import { TraceService, traceScope, traceThreadPart } from '../operations/trace/service.ts';
 import { registerTraceRoutes } from '../operations/trace/http.ts';
 import { viewsFromEnv, type View } from './views.ts';
 import { KpiService } from '../operations/kpi/service.ts';
@@ -100,6 +101,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let expectations: ExpectationService | undefined;
   let workbench: RunningWorkbench | undefined;
   let trace: TraceService | undefined;
+  let viewThread: ViewThread | undefined;
   // Before any connection: a malformed endpoint stops the start with its reason.
   const tracing = options.tracing ?? (await tracingFor(options.otlp));
   const syncDelays = new SyncDelays();
@@ -137,8 +139,21 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       syncDelays.caughtUp();
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
     }
-    // One worker of a group writes audit entries; every runner may (the chain keeps one order).
-    if (views.has('audit')) audit = await startAuditService({ js: jetstream(conn), publish: acks.publish, jsm, streams: project.streams, dataDir: options.dataDir, logger, write: options.worker === undefined || options.worker.index === 0, ...(http ? { http: { server: http, access } } : {}) });
+    // The views that only fold streams into files run on a thread of their own: the trace index
+    // (beside the availability view: in a group each worker folds its own copy, one writer per
+    // file) and the audit log (one worker of a group writes entries; every runner may, the chain
+    // keeps one order).
+    const traceDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
+    const traceStart = views.has('trace') ? traceThreadPart(traceScope(project.streams, project.layout.schemasDir), traceDataDir) : undefined;
+    const auditStart = views.has('audit') ? auditThreadPart(project.streams, options.dataDir, options.worker === undefined || options.worker.index === 0) : undefined;
+    if (traceStart || auditStart) {
+      viewThread = await ViewThread.start({ natsUrl, logLevel: logger.level, ...(traceStart ? { trace: traceStart } : {}), ...(auditStart ? { audit: auditStart } : {}) }, logger);
+      if (auditStart) audit = openAuditService({ dataDir: options.dataDir, ...(http ? { http: { server: http, access } } : {}) });
+      if (traceStart) {
+        trace = TraceService.open(traceDataDir);
+        if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
+      }
+    }
     if (project.expectations && views.has('expectations')) {
       // Each runner (and worker) folds its own view and arms its own timer; the exception's
       // message id lets JetStream keep one copy however many raise it.
@@ -148,11 +163,6 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     }
     // Exceptions as work items, and the dead-letter API; each process folds its own view.
     if (views.has('workbench')) workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
-    if (views.has('trace')) {
-      // Beside the availability view: in a group each worker folds its own copy (one writer per LMDB file).
-      trace = await TraceService.start({ natsUrl, scope: traceScope(project.streams, project.layout.schemasDir), dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger });
-      if (http) registerTraceRoutes(http, access, (key) => (trace as TraceService).journey(key));
-    }
     const kpis = new KpiService(
       kpiFacts({
         ...(expectations && project.expectations ? { expectations: expectations.store, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
@@ -199,7 +209,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       metrics,
       ...(trace ? { trace } : {}),
       stop() {
-        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench, { trace, tracing }).finally(() => ownMetrics.stop());
+        stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench, { trace, tracing, viewThread }).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
@@ -207,6 +217,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     healthMetrics?.stop();
     await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);
+    await viewThread?.stop().catch(() => undefined);
     await audit?.stop().catch(() => undefined);
     await expectations?.stop().catch(() => undefined);
     await workbench?.stop().catch(() => undefined);
@@ -238,7 +249,7 @@ async function shutdown(
   audit?: AuditService,
   expectations?: ExpectationService,
   workbench?: RunningWorkbench,
-  observing?: { trace: TraceService | undefined; tracing: Tracing },
+  observing?: { trace: TraceService | undefined; tracing: Tracing; viewThread: ViewThread | undefined },
 ): Promise<void> {
   const graceMs = options.graceMs ?? 10_000;
   logger.info({ graceMs }, 'stopping: no new messages, finishing in-flight work');
@@ -255,11 +266,12 @@ async function shutdown(
     );
     if (!(await within(stopping, CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'availability service did not stop in time; closing anyway');
   }
-  // Its last appends go out while the connection is still up.
-  if (audit && !(await within(audit.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'audit log did not stop in time; closing anyway');
+  // The views thread's last appends and commits go out on its own connection; then the readers close.
+  if (observing?.viewThread && !(await within(observing.viewThread.stop().then(() => true, () => true), CLOSE_STEP_MS * 2))) logger.warn({ ms: CLOSE_STEP_MS * 2 }, 'views thread did not stop in time; closing anyway');
+  await audit?.stop().catch(() => undefined);
   if (expectations && !(await within(expectations.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'expectations did not stop in time; closing anyway');
   if (workbench && !(await within(workbench.stop().then(() => true, () => true), CLOSE_STEP_MS))) logger.warn({ ms: CLOSE_STEP_MS }, 'exceptions workbench did not stop in time; closing anyway');
-  // The index has folded what reached the streams; what it missed it folds at the next start.
+  // What the trace index missed it folds at the next start.
   await within(observing?.trace?.stop().catch((err: unknown) => logger.error({ err }, 'trace index did not stop cleanly')) ?? Promise.resolve(), CLOSE_STEP_MS);
   // Spans still buffered go to the collector while the process lives.
   await within(observing?.tracing.shutdown().catch(() => undefined) ?? Promise.resolve(), CLOSE_STEP_MS);

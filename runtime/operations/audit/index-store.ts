@@ -49,7 +49,7 @@ export class AuditIndex {
   private readonly byTime: Database<null, [number, ...Row]>;
   private readonly meta: Database<number, string>;
 
-  private constructor(root: RootDatabase) {
+  private constructor(root: RootDatabase, reader: boolean) {
     this.root = root;
     this.entries = root.openDB({ name: 'entries' });
     this.byKey = root.openDB({ name: 'by-key' });
@@ -57,7 +57,7 @@ export class AuditIndex {
     this.byKind = root.openDB({ name: 'by-kind' });
     this.byTime = root.openDB({ name: 'by-time' });
     this.meta = root.openDB({ name: 'meta' });
-    if (this.meta.get('format') !== FORMAT) {
+    if (!reader && this.meta.get('format') !== FORMAT) {
       root.transactionSync(() => {
         this.entries.clearSync();
         this.byKey.clearSync();
@@ -76,12 +76,14 @@ export class AuditIndex {
    * and the index is rebuilt from the AUDIT stream whenever the host restarted since it was
    * written (config/boot-id.ts).
    */
-  static open(dir: string): AuditIndex {
+  static open(dir: string, options: { reader?: boolean } = {}): AuditIndex {
     const path = join(dir, 'audit-index');
     mkdirSync(path, { recursive: true });
     const file = join(path, 'index.lmdb');
-    const { unsynced } = discardIfRebooted(path, file);
-    return new AuditIndex(open({ path: file, maxDbs: 8, noSync: unsynced }));
+    // A reader opens the file the runner's views thread writes (operations/view-thread.ts), which
+    // has already checked the boot and the format: it only reads.
+    const { unsynced } = options.reader ? { unsynced: true } : discardIfRebooted(path, file);
+    return new AuditIndex(open({ path: file, maxDbs: 8, noSync: unsynced }), options.reader === true);
   }
 
   get lastSeq(): number {

@@ -3,12 +3,11 @@
  * it, and journeys read from it. Which streams and which business keys come from the project
  * (streams with `trace: false` are left out; keys are marked in the canonical schemas).
  */
-import type { Logger } from 'pino';
 import type { StreamDeclaration } from '../../compile/streams.ts';
 import { traceKeyFields } from '../../compile/trace-keys.ts';
 import { EXCEPTIONS_PREFIX } from '../exception-subjects.ts';
 import type { HopRules } from './hop.ts';
-import { IndexThread } from './index-thread.ts';
+import type { ViewThreadStart } from '../view-thread.ts';
 import { journeyOf, type Journey } from './journey.ts';
 import { TraceDb } from './store.ts';
 
@@ -25,37 +24,22 @@ export function traceScope(streams: readonly StreamDeclaration[], schemasDir: st
   };
 }
 
-export class TraceService {
-  /** The index as this thread reads it; the indexer thread writes it. */
-  readonly db: TraceDb;
-  private readonly thread: IndexThread;
+/** What the views thread folds for the trace index. */
+export function traceThreadPart(scope: TraceScope, dataDir: string): ViewThreadStart['trace'] {
+  const { rules } = scope;
+  return { dataDir, streams: scope.streams, keyFields: [...rules.keyFields], exceptionsPrefix: rules.exceptionsPrefix, deadLetterPrefix: rules.deadLetterPrefix };
+}
 
-  private constructor(db: TraceDb, thread: IndexThread) {
+/** The index the views thread writes (operations/view-thread.ts), opened to read journeys. */
+export class TraceService {
+  readonly db: TraceDb;
+
+  private constructor(db: TraceDb) {
     this.db = db;
-    this.thread = thread;
   }
 
-  /** Starts the indexer thread (on its own connection to `natsUrl`) and opens the index to read. */
-  static async start(options: { natsUrl: string; scope: TraceScope; dataDir: string; logger: Logger }): Promise<TraceService> {
-    const { rules } = options.scope;
-    const thread = await IndexThread.start(
-      {
-        natsUrl: options.natsUrl,
-        dataDir: options.dataDir,
-        streams: options.scope.streams,
-        keyFields: [...rules.keyFields],
-        exceptionsPrefix: rules.exceptionsPrefix,
-        deadLetterPrefix: rules.deadLetterPrefix,
-        logLevel: options.logger.level,
-      },
-      options.logger,
-    );
-    try {
-      return new TraceService(TraceDb.open(options.dataDir, { reader: true }), thread);
-    } catch (err) {
-      await thread.stop();
-      throw err;
-    }
+  static open(dataDir: string): TraceService {
+    return new TraceService(TraceDb.open(dataDir, { reader: true }));
   }
 
   journey(key: string): Journey {
@@ -63,7 +47,6 @@ export class TraceService {
   }
 
   async stop(): Promise<void> {
-    await this.thread.stop();
     await this.db.close();
   }
 }

@@ -69,7 +69,7 @@ export class TraceDb {
 
   /**
    * `readOnly`: another process's index (the CLI's). `reader`: the file another thread of this
-   * process writes (index-thread.ts), which has already formatted it: this one only reads, and
+   * process writes (operations/view-thread.ts), which has already formatted it: this one only reads, and
    * sees each of that thread's commits as it lands.
    */
   static open(dataDir: string, options: { readOnly?: boolean; reader?: boolean } = {}): TraceDb {
