@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { businessKeys, classify } from '../../runtime/operations/audit/classify.ts';
 import { QueryError, parseQuery } from '../../runtime/operations/audit/query.ts';
@@ -31,6 +32,38 @@ describe('what the audit log records', () => {
     expect(businessKeys(enc({ invoiceNumber: 'INV-1', poNumber: 'PO-9', lines: [{ sku: 'deep' }] }), 'inv:1')).toEqual(['inv:1', 'PO-9', 'INV-1']);
     expect(businessKeys(new TextEncoder().encode('ISA*00*~'), undefined)).toEqual([]);
     expect(businessKeys(enc({ id: 1000001, name: '#10001' }), undefined)).toEqual(['1000001', '#10001']);
+  });
+
+  it('reads the Shopify order webhook\'s own keys, not its line items\'', () => {
+    const order = (JSON.parse(readFileSync(new URL('../fixtures/shopify/order.json', import.meta.url), 'utf8')) as { order: unknown }).order;
+    expect(businessKeys(enc(order), 'shopify:450789469')).toEqual(['shopify:450789469', '450789469', '1001', '#1001']);
+  });
+
+  it('gives a malformed body\'s message id only, and lets a later duplicate field win, as parsing the whole body did', () => {
+    const text = (s: string) => new TextEncoder().encode(s);
+    expect(businessKeys(text('{"orderNumber":"SO-1","lines":[{"sku":"A"}'), 'm:1')).toEqual(['m:1']);
+    expect(businessKeys(text('{"orderNumber":"SO-1"}}'), 'm:1')).toEqual(['m:1']);
+    expect(businessKeys(text('{"orderNumber":"SO-1","poNumber":"P\\q"}'), undefined)).toEqual([]);
+    expect(businessKeys(text('{"orderNumber":"SO-1","orderNumber":"SO-2","poNumber":"PO-1","poNumber":{"n":1}}'), undefined)).toEqual(['SO-2']);
+    expect(businessKeys(text(' {"\\u0073ku":"S\\u00e9-1","name":"","id":1.5e3}'), undefined)).toEqual(['Sé-1', '1500']);
+  });
+
+  it('agrees with parsing the whole body on a partner document cut anywhere', () => {
+    const whole = (data: Uint8Array): string[] => {
+      let o: unknown;
+      try {
+        o = JSON.parse(new TextDecoder().decode(data));
+      } catch {
+        return [];
+      }
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) return [];
+      return ['orderNumber', 'externalId', 'externalOrderId', 'poNumber', 'sellerOrderNumber', 'invoiceNumber', 'shipmentId', 'rmaNumber', 'sku', 'id', 'order_number', 'name']
+        .map((f) => (o as Record<string, unknown>)[f])
+        .filter((v) => (typeof v === 'string' && v !== '') || typeof v === 'number')
+        .map(String);
+    };
+    const body = enc({ orderNumber: 'SO-9', lines: [{ sku: 'deep', id: 3 }], note: 'a "quoted" \\ é 😀', id: 42, name: '#9' });
+    for (let cut = 0; cut <= body.length; cut++) expect(businessKeys(body.subarray(0, cut), undefined), String(cut)).toEqual(whole(body.subarray(0, cut)));
   });
 
   it('takes the keys a Crossdock output named in its header instead of parsing the body again', () => {

@@ -18,6 +18,7 @@
  * Reservations, inbound-supply notices, locations and availability changes are not recorded:
  * they are the availability view's working traffic, not adjustments or postings.
  */
+import { TopLevelFields, topLevelScalars } from '../../config/json-top-level.ts';
 import type { AuditKind, AuditRecord } from './entry.ts';
 
 /** Subjects the auditor reads: the streams capturing any of these are folded. */
@@ -62,7 +63,8 @@ export function classify(subject: string): Classified | undefined {
 
 /** Top-level body fields that carry a business key, in the canonical objects and common partner payloads. */
 const KEY_FIELDS = ['orderNumber', 'externalId', 'externalOrderId', 'poNumber', 'sellerOrderNumber', 'invoiceNumber', 'shipmentId', 'rmaNumber', 'sku', 'id', 'order_number', 'name'] as const;
-/** Bodies larger than this are not parsed for keys (the hash still covers them). */
+const KEY_FIELD_NAMES = new TopLevelFields(KEY_FIELDS);
+/** Bodies larger than this are not read for keys (the hash still covers them). */
 const MAX_KEY_BODY = 256 * 1024;
 const MAX_KEYS = 8;
 const MAX_KEY_LENGTH = 128;
@@ -71,8 +73,10 @@ const MAX_KEY_LENGTH = 128;
  * Business keys of a message: its message id (outputs derive it from a business key, e.g.
  * `shopify:1001`), then the keys a Crossdock output named in its `Crossdock-Trace-Keys` header
  * (field → value, the canonical schemas' trace keys), or else the known key fields at the top
- * of a JSON body. A document the runner made is not parsed again; a partner's is parsed once,
- * and nested objects are not walked, so the cost is bounded whatever the document.
+ * of a JSON body. A document the runner made is not parsed again; a partner's is scanned once
+ * without building it (nested objects are skipped, only the few key values are decoded), so the
+ * cost is bounded whatever the document. A body that is not a well-formed JSON object gives no
+ * keys from its body, as when it was parsed whole.
  */
 export function businessKeys(data: Uint8Array, msgId: string | undefined, traceKeys?: string): string[] {
   const keys = new Set<string>();
@@ -84,19 +88,11 @@ export function businessKeys(data: Uint8Array, msgId: string | undefined, traceK
       if (keys.size >= MAX_KEYS) break;
     }
   } else if (data.length > 0 && data.length <= MAX_KEY_BODY && (data[0] === 0x7b || data[0] === 0x20 || data[0] === 0x0a)) {
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder().decode(data));
-    } catch {
-      body = undefined;
-    }
-    if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-      const o = body as Record<string, unknown>;
-      for (const f of KEY_FIELDS) {
-        const v = o[f];
-        if ((typeof v === 'string' && v !== '') || typeof v === 'number') keys.add(String(v).slice(0, MAX_KEY_LENGTH));
-        if (keys.size >= MAX_KEYS) break;
-      }
+    const found = topLevelScalars(data, KEY_FIELD_NAMES);
+    for (const f of KEY_FIELDS) {
+      const v = found.get(f);
+      if ((typeof v === 'string' && v !== '') || typeof v === 'number') keys.add(String(v).slice(0, MAX_KEY_LENGTH));
+      if (keys.size >= MAX_KEYS) break;
     }
   }
   return [...keys];
