@@ -49,6 +49,8 @@ export class ViewThread {
   private readonly worker: Worker;
   private readonly logger: Logger;
   private exited = false;
+  /** Set by stop(): the thread is ended on purpose (terminate() exits it with code 1). */
+  private stopping = false;
   private stopped: (() => void) | undefined;
 
   private constructor(worker: Worker, logger: Logger) {
@@ -77,7 +79,7 @@ export class ViewThread {
       worker.on('exit', (code) => {
         thread.exited = true;
         thread.stopped?.();
-        if (code !== 0) logger.error({ code }, 'views thread exited; the trace index and audit log no longer follow the streams');
+        if (code !== 0 && !thread.stopping) logger.error({ code }, 'views thread exited; the trace index and audit log no longer follow the streams');
         reject(new Error(`views thread exited with code ${code} before it started`));
       });
     });
@@ -86,6 +88,7 @@ export class ViewThread {
   /** Stops every view (what is queued commits first) and ends the thread. */
   async stop(): Promise<void> {
     if (this.exited) return;
+    this.stopping = true;
     const done = new Promise<void>((r) => (this.stopped = r));
     this.worker.postMessage({ type: 'stop' } satisfies ToViewThread);
     const timer = setTimeout(() => void this.worker.terminate(), STOP_MS);
