@@ -29,6 +29,9 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   // A supervisor that is gone (killed) disconnects the IPC channel, and node:cluster ends the
   // worker at once: nobody would restart, stop or answer for it, and an embedded server went too.
   const signalled = untilSignal(logger, o.graceMs + STOP_MARGIN_MS);
+  let stopping = false;
+  void signalled.then(() => (stopping = true));
+  endAtOnceWhenOrphaned(() => stopping);
   let running: RunningRunner;
   try {
     running = await startRunner({
@@ -56,5 +59,21 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   link.ready(running.http ? `${running.http.host}:${running.http.port}` : undefined);
   await signalled;
   await running.stop();
+  stopping = true;
   return 0;
+}
+
+/**
+ * node:cluster exits a worker whose primary is gone (its IPC channel disconnected). Exiting
+ * still joins every thread — the views thread runs at a low priority, so on a busy machine it
+ * is scheduled late — and closes every LMDB environment: over 3 s under the test suite's load,
+ * while nobody supervises the worker. Such an exit ends the process there instead, as kill -9
+ * would: everything it held is redelivered by JetStream or rebuilt from the streams, which a
+ * worker must survive anyway. A stop it was asked for (a signal the supervisor passed on)
+ * exits normally.
+ */
+function endAtOnceWhenOrphaned(stoppingAsked: () => boolean): void {
+  process.once('exit', () => {
+    if (!stoppingAsked() && process.connected === false) process.kill(process.pid, 'SIGKILL');
+  });
 }

@@ -180,7 +180,7 @@ it('workers end at once when their supervisor is killed', { timeout: 60_000 }, a
   // At once: an orphaned worker ends itself rather than tear down its threads and files (seconds).
   // 100-170 ms measured; before zombies counted as ended, this waited on the container's init
   // to reap them, which under load took over 10 s.
-  await waitFor('both workers gone', () => pids.every((pid) => !alive(pid)), 3_000, 20);
+  await waitFor('both workers gone', () => pids.every((pid) => !alive(pid)), 5_000, 20);
 });
 
 it('a project that cannot start fails once, with a clean message, not once per worker', { timeout: 60_000 }, async () => {
