@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandSpec, ParsedArgs } from '../command.ts';
 import { CommandError, UsageError, commonOptions, flag, str } from '../command.ts';
 import { displayPath, layoutFor } from '../../compile/resources.ts';
+import { watchFiles } from '../watch-files.ts';
 import { SchemaCatalog } from '../../compile/schemas.ts';
 import { evaluateMapping, type PlaygroundInput } from '../../review/playground.ts';
 
@@ -52,7 +53,7 @@ export const mapCommand: CommandSpec = {
       return result.ok;
     };
     if (!flag(args, 'watch')) return (await once()) ? 0 : 1;
-    return watch([mappingAbs, inputAbs, ...(schemaFile ? [join(layout.schemasDir, schemaFile)] : [])], once);
+    return watchFiles([mappingAbs, inputAbs, ...(schemaFile ? [join(layout.schemasDir, schemaFile)] : [])], once);
   },
 };
 
@@ -83,43 +84,3 @@ function headers(args: ParsedArgs): Record<string, string> {
   return out;
 }
 
-/**
- * Runs again on every save until Ctrl-C. Polling the files' modification times survives
- * editors that save by writing a new file and renaming it over the old one.
- */
-async function watch(files: readonly string[], run: () => Promise<boolean>): Promise<number> {
-  // A file caught half-saved (or a schema broken for a moment) is reported, and the watch goes on.
-  const once = async (): Promise<void> => {
-    try {
-      await run();
-    } catch (err) {
-      process.stderr.write(`${(err as Error).message}\n`);
-    }
-  };
-  await once();
-  process.stderr.write(`watching ${files.map(displayPath).join(', ')} — Ctrl-C to stop\n`);
-  let running = Promise.resolve();
-  const rerun = (file: string): void => {
-    running = running.then(async () => {
-      process.stderr.write(`\n── ${new Date().toTimeString().slice(0, 8)} ${displayPath(file)} changed ──\n`);
-      await once();
-    });
-  };
-  for (const f of files) {
-    watchFile(f, { interval: 200 }, (now, before) => {
-      if (now.mtimeMs !== before.mtimeMs || now.size !== before.size) rerun(f);
-    });
-  }
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      done();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  for (const f of files) unwatchFile(f);
-  await running;
-  return 0;
-}
