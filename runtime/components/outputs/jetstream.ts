@@ -8,6 +8,7 @@ import { StepFailure } from '../types.ts';
 import { isPromiseLike, toExpressionError } from '../../expressions/jsonata.ts';
 import { headerValue } from '../values.ts';
 import { CORRELATION_ID, EXCEPTION, PRODUCED_BY, SOURCE_KEY, TRACE_KEYS } from '../header-names.ts';
+import { writeTraceKeys } from '../trace-keys-header.ts';
 import { degenerate, degenerateReason, idShape, missingHeaders, type IdShape } from './message-id.ts';
 import type { JsonSchema } from '../../config/json-schema.ts';
 import type { ConfigOf } from '../config-type.ts';
@@ -192,7 +193,7 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
   headers[CORRELATION_ID] = ex.correlationId;
   headers[SOURCE_KEY] = ex.meta.key;
   headers[PRODUCED_BY] = plan.pipeline;
-  const keys = traceKeysOf(body, plan.traceKeys);
+  const keys = writeTraceKeys(body, plan.traceKeys);
   if (keys !== undefined) headers[TRACE_KEYS] = keys;
   else delete headers[TRACE_KEYS];
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
@@ -210,16 +211,6 @@ function duplicateHeaders(plan: OutputPlan, ex: Exchange, body: unknown): Record
   };
 }
 
-/** The body's business keys as the trace index reads them (top-level strings and numbers), as JSON; undefined when it has none. */
-function traceKeysOf(body: unknown, fields: readonly string[]): string | undefined {
-  if (fields.length === 0 || typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  let out: Record<string, string> | undefined;
-  for (const f of fields) {
-    const v = (body as Record<string, unknown>)[f];
-    if ((typeof v === 'string' && v.length > 0 && v.length <= 200) || (typeof v === 'number' && Number.isFinite(v))) (out ??= {})[f] = String(v);
-  }
-  return out === undefined ? undefined : JSON.stringify(out);
-}
 
 function degenerateIdFailure(plan: OutputPlan, id: LocatedExpression, shape: IdShape, gave: DegenerateId['gave'], bindings: Record<string, unknown>): StepFailure {
   const d: DegenerateId = {

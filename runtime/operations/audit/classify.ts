@@ -18,6 +18,7 @@
  * Reservations, inbound-supply notices, locations and availability changes are not recorded:
  * they are the availability view's working traffic, not adjustments or postings.
  */
+import { readTraceKeys } from '../../components/trace-keys-header.ts';
 import { TopLevelFields, topLevelScalars } from '../../config/json-top-level.ts';
 import type { AuditKind, AuditRecord } from './entry.ts';
 
@@ -81,9 +82,9 @@ const MAX_KEY_LENGTH = 128;
 export function businessKeys(data: Uint8Array, msgId: string | undefined, traceKeys?: string): string[] {
   const keys = new Set<string>();
   if (msgId) keys.add(msgId.slice(0, MAX_KEY_LENGTH));
-  const named = traceKeys === undefined ? undefined : headerKeys(traceKeys);
+  const named = traceKeys === undefined ? undefined : readTraceKeys(traceKeys);
   if (named) {
-    for (const v of named) {
+    for (const v of Object.values(named)) {
       keys.add(v.slice(0, MAX_KEY_LENGTH));
       if (keys.size >= MAX_KEYS) break;
     }
@@ -96,20 +97,6 @@ export function businessKeys(data: Uint8Array, msgId: string | undefined, traceK
     }
   }
   return [...keys];
-}
-
-/** The values of a `Crossdock-Trace-Keys` header, or undefined when it is not a JSON object. */
-function headerKeys(text: string): string[] | undefined {
-  let given: unknown;
-  try {
-    given = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
-  const out: string[] = [];
-  for (const v of Object.values(given as Record<string, unknown>)) if ((typeof v === 'string' && v !== '') || (typeof v === 'number' && Number.isFinite(v))) out.push(String(v));
-  return out;
 }
 
 export function recordFor(c: Classified, m: { subject: string; stream: string; seq: number; time: Date; data: Uint8Array; msgId?: string; traceKeys?: string; bodySha256: string }): AuditRecord {

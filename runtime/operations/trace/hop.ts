@@ -5,6 +5,7 @@
  */
 import { CORRELATION_ID, DLQ, DUPLICATE_OF, MSG_ID, PRODUCED_BY, SOURCE_KEY, TRACE_KEYS } from '../../components/header-names.ts';
 import { parseTraceparent, TRACEPARENT } from '../../observability/tracing.ts';
+import { readTraceKeys } from '../../components/trace-keys-header.ts';
 
 /** How the hop ended: a normal output, a dead letter, a business exception, or a reported duplicate. */
 export type HopOutcome = 'delivered' | 'dead-lettered' | 'exception' | 'duplicate';
@@ -49,8 +50,6 @@ export interface HopRules {
   readonly deadLetterPrefix: string;
 }
 
-/** Key values longer than this are not keys but text; they are left out of the index. */
-const MAX_KEY_LENGTH = 200;
 
 export function hopOf(m: StoredMessage, rules: HopRules): Hop {
   const h = m.headers;
@@ -84,22 +83,12 @@ export function hopOf(m: StoredMessage, rules: HopRules): Hop {
 }
 
 function keysFromHeader(text: string | undefined, rules: HopRules): Record<string, string> | undefined {
-  if (text === undefined) return undefined;
-  let given: unknown;
-  try {
-    given = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return undefined;
-  return pick(given as Record<string, unknown>, rules);
-}
-
-function pick(record: Record<string, unknown>, rules: HopRules): Record<string, string> {
+  const named = readTraceKeys(text);
+  if (named === undefined) return undefined;
   const keys: Record<string, string> = {};
   for (const field of rules.keyFields) {
-    const v = record[field];
-    if ((typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH) || (typeof v === 'number' && Number.isFinite(v))) keys[field] = String(v);
+    const v = named[field];
+    if (v !== undefined) keys[field] = v;
   }
   return keys;
 }
