@@ -59,7 +59,6 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   link.ready(running.http ? `${running.http.host}:${running.http.port}` : undefined);
   await signalled;
   await running.stop();
-  stopping = true;
   return 0;
 }
 

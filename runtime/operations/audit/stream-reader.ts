@@ -86,14 +86,12 @@ export class StreamReader {
         if (this.stopped) break;
         if (untilCaughtUp) throw err;
         this.o.logger?.warn({ stream: this.o.stream, from, err: (err as Error).message }, 'stream read failed; resuming');
-        await new Promise<void>((r) => {
-          this.wake = r;
-          setTimeout(r, 1000);
-        });
+        await this.pause(1000);
       }
     }
   }
 
+  /** Waits `ms`, or until stop(). */
   private pause(ms: number): Promise<void> {
     return new Promise<void>((r) => {
       const t = setTimeout(r, ms);
