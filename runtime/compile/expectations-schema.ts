@@ -84,6 +84,10 @@ export const expectationsSchema: JsonSchema = {
   type: 'object',
   properties: {
     calendars: { type: 'object', propertyNames: { pattern: CALENDAR_NAME }, additionalProperties: calendarSchema },
+    retention: {
+      ...durationSchema,
+      description: 'How long a finished expectation (closed, or late and raised) is kept in the view after its last document or deadline; KPIs over older windows no longer see it. Default 35d.',
+    },
     expectations: {
       type: 'object',
       description: 'Expectations by name (lowercase, dashes).',

@@ -42,8 +42,14 @@ export interface Expectation {
   readonly declaredAt: string;
 }
 
+const DAY_MS = 86_400_000;
+/** Finished expectations are kept five weeks by default: a month of KPIs, with a week to spare. */
+export const DEFAULT_RETENTION_MS = 35 * DAY_MS;
+
 export interface ExpectationSet {
   readonly file: string;
+  /** How long a finished record stays in the view (its newest instant older than this is pruned). */
+  readonly retentionMs: number;
   readonly expectations: readonly Expectation[];
 }
 
@@ -73,6 +79,7 @@ interface CalendarDoc {
 
 interface FileDoc {
   calendars?: Record<string, CalendarDoc>;
+  retention?: string;
   expectations: Record<string, ExpectationDoc>;
 }
 
@@ -158,7 +165,13 @@ export function compileExpectations(source: YamlSource, diags: Diagnostics, opti
       declaredAt: `${source.file}:${source.locate(['expectations', name], 'key').line}`,
     });
   }
-  return ok ? { file: source.file, expectations } : undefined;
+  const retentionMs = doc.retention === undefined ? DEFAULT_RETENTION_MS : parseDuration(doc.retention);
+  // A day at least: the KPIs' default window and every deadline round need the records of the last one.
+  if (retentionMs < DAY_MS) {
+    diags.error(source.file, source.locate(['retention']), 'expectation-retention', `retention must be at least 1d (it is ${doc.retention}): KPIs and late documents need a day of finished expectations`);
+    ok = false;
+  }
+  return ok ? { file: source.file, retentionMs, expectations } : undefined;
 }
 
 /** Every subject an expectation reads must be captured by a declared stream (it is read from there). */

@@ -96,4 +96,20 @@ expectations:
     const lines = loadProject(t.pipelinesDir).diagnostics.sorted().map(formatDiagnostic);
     expect(lines).toContainEqual(expect.stringMatching(/pipelines\/sla\.yaml:4:24: .*subject 'nowhere\.x' is not captured by any declared stream/));
   });
+  it('retention: 35 days unless the file says otherwise; under a day is an error at its line', () => {
+    expect(loadProject(join(REPO, 'pipelines')).expectations?.retentionMs).toBe(35 * 86_400_000);
+    const file = (retention: string): string => `retention: ${retention}
+expectations:
+  a:
+    when: { subject: erp.out.purchaseorders.*, key: poNumber, partner: "'x'" }
+    expect: { subject: erp.purchaseorder-acks.*, key: poNumber }
+    within: 1h
+    raise: { type: late-ack }
+`;
+    const ok = loadProject(tempProject({ 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'), 'pipelines/sla.yaml': file('90d') }).pipelinesDir);
+    expect(ok.expectations?.retentionMs).toBe(90 * 86_400_000);
+    const short = loadProject(tempProject({ 'pipelines/streams.yaml': repoFile('pipelines/streams.yaml'), 'pipelines/sla.yaml': file('6h') }).pipelinesDir);
+    expect(short.expectations).toBeUndefined();
+    expect(short.diagnostics.sorted().map(formatDiagnostic)).toContainEqual(expect.stringMatching(/pipelines\/sla\.yaml:1:\d+: .*retention must be at least 1d/));
+  });
 });

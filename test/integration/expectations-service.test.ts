@@ -127,3 +127,28 @@ it('raises one late-ack at the deadline with several runners; the acknowledged P
   expect(await exceptionCount()).toBe(1);
   await Promise.all([a.stop(), b.stop(), c.stop()]);
 }, 60_000);
+
+it('forgets finished expectations once they are older than the retention, and keeps the totals', async () => {
+  let now = Date.now();
+  const clock = (): number => now;
+  const metrics = new MetricsRegistry();
+  const a = await service(clock, metrics);
+  const js = jetstream(nats.nc);
+  await js.publish('erp.out.purchaseorders.acme', JSON.stringify({ poNumber: 'R-1', lines: [] }));
+  await js.publish('erp.purchaseorder-acks.acme', JSON.stringify({ poNumber: 'R-1' }));
+  await js.publish('erp.purchaseorder-acks.acme', JSON.stringify({ poNumber: 'R-2' }));
+  await waitFor('the view folded them', () => a.store.get('supplier-response', 'R-1')?.expectAt !== undefined && a.store.get('supplier-response', 'R-2') !== undefined);
+  const kept = a.store.size;
+  const totals = a.summary();
+  // Within the retention nothing goes.
+  expect(await a.pruneNow()).toBe(0);
+  expect(a.store.size).toBe(kept);
+  // A day past it, every finished record goes (none of these is still due).
+  now += set.retentionMs + 24 * HOUR;
+  const removed = await a.pruneNow();
+  expect(removed).toBe(kept);
+  expect(a.store.size).toBe(0);
+  expect(a.summary()).toEqual(totals);
+  expect(metrics.render()).toContain(`crossdock_expectations_pruned_total ${kept}`);
+  await a.stop();
+}, 60_000);

@@ -129,4 +129,56 @@ describe('expectation store', () => {
       { numRuns: 100 },
     );
   });
+  it('prune forgets finished records older than the cutoff through the time index, keeps due and recent ones, and the totals', () => {
+    const s = openStore();
+    s.transact((b) => {
+      b.sight('a', 'closed-old', when(100, 'closed-old'));
+      b.sight('a', 'closed-old', exp(200));
+      b.sight('a', 'late-old', when(300, 'late-old')); // deadline 1300
+      b.fired('a', 'late-old', 1400);
+      b.sight('a', 'answer-only', exp(500)); // an expected document whose opening never came
+      b.sight('a', 'due-old', when(400, 'due-old')); // never answered, never raised: still has to fire
+      b.sight('a', 'spans', when(600, 'spans'));
+      b.sight('a', 'spans', exp(9000)); // opened before the cutoff, closed late after it
+      b.sight('a', 'recent', when(8000, 'recent'));
+    });
+    const totals = s.totals('a');
+    const r = s.prune(5000, 100);
+    expect(r).toMatchObject({ removed: 3, more: false });
+    expect([...s.tables.records.getKeys()].map((k) => k[1]).sort()).toEqual(['due-old', 'recent', 'spans']);
+    expect(s.list('late', 'a', 10).map((e) => e.key)).toEqual(['spans']);
+    // Nothing before the cutoff is left in the time index; what is after it is untouched.
+    expect([...s.tables.times.getKeys()].every((k) => k[0] >= 5000)).toBe(true);
+    expect([...s.touched(5000, 10_000)].map((e) => e.key).sort()).toEqual(['due-old', 'recent', 'spans']);
+    expect(s.nextDeadline()).toBe(1400);
+    expect(s.totals('a')).toEqual(totals);
+    // A second pass finds nothing more to read.
+    expect(s.prune(5000, 100)).toEqual({ visited: 0, removed: 0, more: false });
+  });
+
+  it('prune works in chunks: the view holds only what is recent however long the history, and a chunk never reads past its limit', () => {
+    const s = openStore();
+    for (let day = 0; day < 20; day++) {
+      s.transact((b) => {
+        for (let i = 0; i < 50; i++) {
+          const key = `d${day}-${i}`;
+          const at = day * 1_000_000 + i;
+          b.sight('a', key, when(at, key));
+          b.sight('a', key, exp(at + 10));
+        }
+      });
+    }
+    expect(s.size).toBe(1000);
+    const cutoff = 15 * 1_000_000;
+    const first = s.prune(cutoff, 120);
+    expect(first).toMatchObject({ visited: 120, more: true });
+    let removed = first.removed;
+    for (let r = s.prune(cutoff, 120); ; r = s.prune(cutoff, 120)) {
+      removed += r.removed;
+      if (!r.more) break;
+    }
+    expect(removed).toBe(750);
+    expect(s.size).toBe(250);
+    expect([...s.tables.records.getKeys()].every((k) => Number(/^d(\d+)-/.exec(k[1])?.[1]) >= 15)).toBe(true);
+  });
 });

@@ -34,6 +34,10 @@ export function parseMessageId(id: string): { name: string; key: string } | unde
 
 /** How long a deadline round waits for the view to catch up before trying again. */
 const CATCH_UP_MS = 5000;
+/** Finished expectations older than the retention are forgotten this often, and once at start. */
+const PRUNE_EVERY_MS = 10 * 60_000;
+/** Index entries per prune transaction: short write transactions between the folds. */
+const PRUNE_CHUNK = 2000;
 
 export interface ExpectationServiceOptions {
   readonly nc: NatsConnection;
@@ -95,6 +99,9 @@ export class ExpectationService {
   private readonly instruments: Instruments | undefined;
   private failure: Error | undefined;
   private started: Promise<void> | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<number> | undefined;
+  private stopping = false;
   private readersStarted = false;
 
   private constructor(o: ExpectationServiceOptions) {
@@ -155,7 +162,35 @@ export class ExpectationService {
     return this.firer.fireNow();
   }
 
+  /**
+   * Forgets finished expectations whose last instant is older than the retention, a chunk per
+   * transaction; resolves with how many records went. Without it the view (and every deadline
+   * round's index) would grow with every order ever taken.
+   */
+  pruneNow(): Promise<number> {
+    this.pruning ??= (async () => {
+      const cutoff = this.clock() - this.o.set.retentionMs;
+      let removed = 0;
+      for (;;) {
+        if (this.stopping) break;
+        const r = this.store.prune(cutoff, PRUNE_CHUNK);
+        removed += r.removed;
+        if (!r.more) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      this.instruments?.pruned(removed);
+      if (removed > 0) this.o.logger.info({ removed, before: new Date(cutoff).toISOString() }, 'finished expectations past their retention forgotten');
+      return removed;
+    })().finally(() => {
+      this.pruning = undefined;
+    });
+    return this.pruning;
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.pruneTimer);
+    await this.pruning?.catch(() => undefined);
     await this.firer.stop();
     await Promise.all(this.readers.map((r) => r.stop()));
     await this.store.close();
@@ -195,6 +230,10 @@ export class ExpectationService {
         this.o.logger.warn('expectations view still catching up with its streams');
       }
       this.firer.poke();
+      if (this.stopping) return;
+      const prune = (): void => void this.pruneNow().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'pruning the expectations view failed; next round in 10 minutes'));
+      prune();
+      this.pruneTimer = setInterval(prune, PRUNE_EVERY_MS).unref();
     })();
   }
 
@@ -291,6 +330,7 @@ export class ExpectationService {
 
 interface Instruments {
   record(transitions: readonly Transition[]): void;
+  pruned(n: number): void;
   raised(name: string, duplicate: boolean): void;
 }
 
@@ -304,6 +344,7 @@ function instrumentsOf(registry: MetricsRegistry, set: ExpectationSet, store: Ex
   const closed = registry.counter('crossdock_expectation_closed_in_time_total', 'Expectations this runner saw close in time (the expected document by the deadline).');
   const late = registry.counter('crossdock_expectation_late_total', 'Expectations this runner saw become late (raised, or closed after the deadline).');
   const published = registry.counter('crossdock_expectation_exceptions_published_total', 'Late exceptions this runner published, by whether JetStream already had them from another runner.');
+  const pruned = registry.counter('crossdock_expectations_pruned_total', 'Finished expectations forgotten by this runner\'s view once past the retention (expectations.yaml `retention`).').labels({});
   const seconds = registry.histogram('crossdock_expectation_close_seconds', 'Time from the opening document to the expected one, for expectations closed in time, in seconds.', CLOSE_BUCKETS);
   return {
     record(transitions) {
@@ -314,6 +355,9 @@ function instrumentsOf(registry: MetricsRegistry, set: ExpectationSet, store: Ex
           seconds.labels({ expectation: t.name }).observe(t.seconds ?? 0);
         }
       }
+    },
+    pruned(n) {
+      if (n > 0) pruned.inc(n);
     },
     raised(name, duplicate) {
       published.labels({ expectation: name, duplicate: String(duplicate) }).inc();

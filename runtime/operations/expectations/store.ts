@@ -124,6 +124,11 @@ function timesOf(r: ExpectationRecord): number[] {
   return out;
 }
 
+/** The last thing known of a record: after it, nothing in the view refers to the record's time. */
+function newestInstant(r: ExpectationRecord): number {
+  return Math.max(...timesOf(r), r.firedAt ?? -Infinity);
+}
+
 export function expectationsDir(dataDir: string): string {
   return join(dataDir, 'expectations');
 }
@@ -209,6 +214,43 @@ export class ExpectationStore {
       batch.write();
     });
     return batch.transitions;
+  }
+
+  /**
+   * Forgets what is older than `cutoff`, reading the time index from its oldest entry (never the
+   * live records): each index entry before the cutoff goes, and with it a record whose every
+   * instant is before the cutoff and which is not due (closed, late and raised, or an expected
+   * document whose opening never came). A due record stays whatever its age: it still has to
+   * fire. Totals are lifetime counts and stay. At most `limit` index entries per call, in one
+   * transaction; `more` says whether older entries remain.
+   */
+  prune(cutoff: number, limit: number): { visited: number; removed: number; more: boolean } {
+    const t = this.tables;
+    let visited = 0;
+    let removed = 0;
+    let more = false;
+    this.root.transactionSync(() => {
+      // Read before writing: removing under an open cursor would move it.
+      const keys = [...t.times.getKeys({ end: [cutoff], limit: limit + 1 })];
+      more = keys.length > limit;
+      for (const key of keys.slice(0, limit)) {
+        visited++;
+        t.times.removeSync(key);
+        const [, name, id] = key;
+        const record = this.get(name, id);
+        if (!record || isDue(record) || newestInstant(record) >= cutoff) continue;
+        t.records.removeSync([name, id]);
+        if (record.deadline !== undefined) t.late.removeSync([record.deadline, name, id]);
+        for (const at of timesOf(record)) t.times.removeSync([at, name, id]);
+        removed++;
+      }
+    });
+    return { visited, removed, more };
+  }
+
+  /** How many records the view holds (tests and the prune's log line). */
+  get size(): number {
+    return this.tables.records.getCount();
   }
 
   /** The earliest due deadline, or undefined when nothing is due. */
