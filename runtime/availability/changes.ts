@@ -23,6 +23,7 @@ import type { AckedPublish } from '../config/acked-publish.ts';
 import type { Logger } from 'pino';
 import type { AvailabilityPolicy, ChannelPolicy } from './policy.ts';
 import type { AtpDb, PublishedFigure, PublishedRecord } from './lmdb-store.ts';
+import type { LocationMaster } from './state.ts';
 import { sameFigure, type VisibleFigure } from './figures.ts';
 
 export interface ChangeEvent {
@@ -40,17 +41,32 @@ export function subjectToken(sku: string): string {
   return /^[A-Za-z0-9_-]+$/.test(sku) ? sku : Array.from(new TextEncoder().encode(sku), (b) => (/[A-Za-z0-9_-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 }
 
+/** What the service asks of whoever announces changes: here, or on the change-event thread. */
+export interface ChangeAnnouncer {
+  /** `sku` may have changed at `seq` (`timed`: by time, not by an event). */
+  mark(sku: string, seq: number, timed?: boolean): void;
+  /** Location master data changed: figures derived from calendars must be worked out again. */
+  locationsChanged?(locations: readonly LocationMaster[]): void;
+  stop(): Promise<void>;
+  readonly stats: { readonly published: number; readonly compared: number; readonly failed: number };
+}
+
+/** Where the figures last announced are kept: the view's file (in process), or the thread's own memory until the view writes them. */
+export type PublishedStore = Pick<AtpDb, 'publishedRecord' | 'queuePublished'>;
+
 export interface ChangePublisherOptions {
   readonly nc: NatsConnection;
   /** The acknowledged publish closing a group; it must publish on `nc`, where the group went. */
   readonly publish: AckedPublish;
-  readonly db: AtpDb;
+  readonly db: PublishedStore;
   readonly policy: AvailabilityPolicy;
   readonly logger: Logger;
   readonly clock: () => number;
   /** What the channel sees of the SKU now. */
   readonly visible: (sku: string, channel: ChannelPolicy, now: number) => VisibleFigure;
   readonly onPublished?: (event: ChangeEvent) => void;
+  /** After each round of comparing and sending (the thread reports its stats then). */
+  readonly onRound?: () => void;
 }
 
 const ZERO: VisibleFigure = { available: 0 };
@@ -104,7 +120,7 @@ const HEADER_TEXT_LENGTH = headerText('').length;
 /** Ids the client's own headers would trim or refuse (a SKU may hold any character) take its path. */
 const plainID = (msgID: string): boolean => !/[\r\n]/.test(msgID) && msgID.trim() === msgID;
 
-export class ChangePublisher {
+export class ChangePublisher implements ChangeAnnouncer {
   private readonly o: ChangePublisherOptions;
   /** SKU → sequence behind the change, and whether time (not an event) changed it. */
   private dirty = new Map<string, { seq: number; timed: boolean }>();
@@ -212,6 +228,7 @@ export class ChangePublisher {
     if (group.length > 0) inFlight.push(this.send(group));
     await Promise.all(inFlight);
     this.save();
+    this.o.onRound?.();
   }
 
   /** Sends a group: plain publishes, then the last one acknowledged by the stream. */

@@ -140,17 +140,53 @@ export class AtpDb implements LedgerReader {
     return this.locationIndexes.get(id) ?? -1;
   }
 
-  /** Opens (creating with `readOnly: false`) the view in `<data>/availability/`. */
-  static open(dataDir: string, options: { readOnly?: boolean } = {}): AtpDb {
+  /**
+   * Opens (creating with `readOnly: false`) the view in `<data>/availability/`. `reader`: the
+   * file another thread of this process writes (opened with that writer's flags, which it
+   * gives as `unsynced`); nothing is written, and lookup records are read from the file.
+   */
+  static open(dataDir: string, options: { readOnly?: boolean; reader?: { readonly unsynced: boolean } } = {}): AtpDb {
     const dir = atpDir(dataDir);
     const file = join(dir, LMDB_FILE);
     const readOnly = options.readOnly === true;
-    if (readOnly && !existsSync(file)) throw new Error(`no availability view in ${dir}`);
+    if ((readOnly || options.reader) && !existsSync(file)) throw new Error(`no availability view in ${dir}`);
     mkdirSync(dir, { recursive: true });
-    const { unsynced, discarded } = readOnly ? { unsynced: false, discarded: false } : discardIfRebooted(dir, file);
+    const { unsynced, discarded } = options.reader ? { unsynced: options.reader.unsynced, discarded: false } : readOnly ? { unsynced: false, discarded: false } : discardIfRebooted(dir, file);
     // Without fsync, writing straight into the map also saves copying every dirty page.
     const root = open({ path: file, maxDbs: 16, readOnly, noSync: unsynced, useWritemap: unsynced });
-    return new AtpDb(root, readOnly, discarded);
+    const db = new AtpDb(root, readOnly || options.reader !== undefined, discarded);
+    db.unsynced = unsynced;
+    db.reader = options.reader !== undefined;
+    return db;
+  }
+
+  /** Commits skip fsync (a reader in another thread must open the file with the same flags). */
+  unsynced = false;
+  /** Another thread of this process writes the file (see open). */
+  private reader = false;
+  private writtenWaiters: (() => void)[] = [];
+
+  /**
+   * The lookup record of a SKU as committed: from memory for the writer, from the file for a
+   * reader (whose memory no commit refreshes).
+   */
+  lookupRecord(sku: string): LookupRecord | undefined {
+    if (!this.reader) return this.lookup.get(sku);
+    const state = this.skus.get(sku);
+    return state ? encodeFast(state, (id) => this.indexFor(id)) : undefined;
+  }
+
+  /** Calls `done` once every published figure queued so far is committed (at once when none waits). */
+  whenPublishedWritten(done: () => void): void {
+    if (this.pendingPublished.size === 0) done();
+    else this.writtenWaiters.push(done);
+  }
+
+  private publishedDrained(): void {
+    if (this.pendingPublished.size > 0 || this.writtenWaiters.length === 0) return;
+    const waiters = this.writtenWaiters;
+    this.writtenWaiters = [];
+    for (const w of waiters) w();
   }
 
   get lastSeq(): number {
@@ -158,7 +194,8 @@ export class AtpDb implements LedgerReader {
   }
 
   sweptAt(): number {
-    return this.swept;
+    // A reader sees the writer's commits in the file, not in this object.
+    return this.reader ? ((this.meta.get('sweptAt') as number | undefined) ?? 0) : this.swept;
   }
 
   lines(sku: string, location: string, after?: number, upTo?: number, limit?: number): LedgerLine[] {
@@ -193,6 +230,7 @@ export class AtpDb implements LedgerReader {
       this.meta.putSync('lastSeq', lastSeq);
       batch = b;
     });
+    this.publishedDrained();
     if (!batch) return;
     this.swept = batch.sweptAt();
     // Visible to lookups only now that the transaction holding them is committed.
@@ -251,6 +289,7 @@ export class AtpDb implements LedgerReader {
     this.root.transactionSync(() => {
       for (const [k, v] of entries) this.publishedBySku.putSync(k, v);
     });
+    this.publishedDrained();
   }
 
   private takePublished(limit: number): [string, PublishedRecord][] {

@@ -11,10 +11,12 @@ import type { AvailabilityPolicy } from './policy.ts';
 import type { MetricsRegistry } from '../observability/metrics.ts';
 import { AtpDb } from './lmdb-store.ts';
 import { Projection, type CommitInfo } from './projection.ts';
-import { ChangePublisher, type ChangeEvent } from './changes.ts';
+import { ChangePublisher, type ChangeAnnouncer, type ChangeEvent } from './changes.ts';
+import { ChangeThread } from './change-thread.ts';
 import { ExpiryTimer, DaySweep } from './timers.ts';
 import { calendarOf, DEFAULT_CALENDAR, type LocationCalendar } from './calendar.ts';
-import { skuAvailability, visibleFigure, type VisibleFigure } from './figures.ts';
+import { skuAvailability, type VisibleFigure } from './figures.ts';
+import { channelVisible } from './visible.ts';
 import type { ChannelPolicy } from './policy.ts';
 import { FastReader } from './fast.ts';
 import { SUBJECTS, prepareValidators, validateEventBody } from './events.ts';
@@ -36,6 +38,13 @@ export interface AvailabilityOptions {
   /** Resolve only once the view has caught up with the stream as it was at start (default true). */
   readonly catchUp?: boolean;
   readonly onChange?: (event: ChangeEvent) => void;
+  /**
+   * Announce changes from a thread of its own (change-thread.ts), connected to `natsUrl`: the
+   * runner's choice, so that announcing never delays the fold and the lookups. `onChange` is
+   * not called then. `entry` is the thread's module (runner/change-thread-entry.ts: the
+   * connection it makes belongs to a layer above this one).
+   */
+  readonly changesThread?: { readonly natsUrl: string; readonly logLevel: string; readonly entry: string };
   readonly onCommit?: (info: CommitInfo) => void;
   /**
    * The acknowledged publishes of reservation requests and change events, on `nc` (the runner
@@ -52,7 +61,7 @@ export class AvailabilityService implements Availability {
   readonly policy: AvailabilityPolicy;
   readonly db: AtpDb;
   readonly projection: Projection;
-  readonly changes: ChangePublisher | undefined;
+  changes: ChangeAnnouncer | undefined;
   private readonly js: JetStreamClient;
   private readonly clock: () => number;
   private readonly logger: Logger;
@@ -79,7 +88,8 @@ export class AvailabilityService implements Availability {
     this.fast = new FastReader(o.policy, this.calendar, (id) => db.locationIndex(id));
     this.counters = registerMetrics(o.metrics, this);
     const changesOn = o.changes ?? o.policy.changes.enabled;
-    this.changes = changesOn
+    // The thread, when asked for, is started by start() (it is asynchronous).
+    this.changes = changesOn && !o.changesThread
       ? new ChangePublisher({ nc: o.nc, publish: acked, db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) })
       : undefined;
     this.expiry = new ExpiryTimer(this.clock, (skus) => {
@@ -113,17 +123,28 @@ export class AvailabilityService implements Availability {
       log.error({ stream: o.policy.stream, viewSeq: db.lastSeq, firstSeq: state.first_seq }, 'events between the view and the stream are gone (max age or limits); figures miss them until fresh snapshots arrive');
     }
     const service = new AvailabilityService(o, js, db);
-    service.loadExpiries();
-    await service.projection.start();
-    if (o.catchUp !== false && state.last_seq > service.projection.lastSeq) {
-      const target = state.last_seq;
-      log.info({ from: service.projection.lastSeq, to: target }, 'availability view catching up with the stream');
-      const progress = setInterval(() => log.info({ at: service.projection.lastSeq, to: target }, 'availability view catching up'), 5000);
-      try {
-        await service.projection.waitForSeq(target, Infinity);
-      } finally {
-        clearInterval(progress);
+    if (o.changesThread && (o.changes ?? o.policy.changes.enabled)) {
+      service.changes = await ChangeThread.start(o.changesThread.entry, { natsUrl: o.changesThread.natsUrl, logLevel: o.changesThread.logLevel, dataDir: o.dataDir, unsynced: db.unsynced, policy: o.policy }, db, log);
+    }
+    try {
+      service.loadExpiries();
+      await service.projection.start();
+      if (o.catchUp !== false && state.last_seq > service.projection.lastSeq) {
+        const target = state.last_seq;
+        log.info({ from: service.projection.lastSeq, to: target }, 'availability view catching up with the stream');
+        const progress = setInterval(() => log.info({ at: service.projection.lastSeq, to: target }, 'availability view catching up'), 5000);
+        try {
+          await service.projection.waitForSeq(target, Infinity);
+        } finally {
+          clearInterval(progress);
+        }
       }
+    } catch (err) {
+      // A view that cannot start leaves no thread behind to keep the process alive.
+      await service.changes?.stop().catch(() => undefined);
+      await service.projection.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      throw err;
     }
     if (service.changes) service.sweep = new DaySweep(db, o.policy, service.calendar, service.clock, (skus) => skus.forEach((s) => service.changes?.mark(s, service.seq, true)));
     log.info({ seq: service.seq, stream: o.policy.stream }, 'availability view ready');
@@ -161,20 +182,9 @@ export class AvailabilityService implements Availability {
     return skuAvailability(sku, this.db.skus.get(sku), query, { policy: this.policy, now, calendar: this.calendar, ledger: this.db }, seq);
   }
 
-  /** What a channel sees of a SKU now (change events): from the lookup record where it can tell. */
+  /** What a channel sees of a SKU now (change events). */
   private visible(sku: string, channel: ChannelPolicy, now: number): VisibleFigure {
-    const rec = this.db.lookup.get(sku);
-    const available = this.fast.figure(sku, rec, channel, undefined, 1, now)?.available;
-    const regions: Record<string, number> = {};
-    let complete = available !== undefined;
-    for (const region of channel.byRegion.keys()) {
-      if (!complete) break;
-      const a = this.fast.figure(sku, rec, channel, region, 1, now)?.available;
-      if (a === undefined) complete = false;
-      else regions[region] = a;
-    }
-    if (complete) return channel.byRegion.size > 0 ? { available: available as number, regions } : { available: available as number };
-    return visibleFigure(sku, this.db.skus.get(sku), channel, { policy: this.policy, now, calendar: this.calendar, ledger: this.db }, new Map());
+    return channelVisible(sku, channel, now, { db: this.db, fast: this.fast, policy: this.policy, calendar: this.calendar });
   }
 
   reservation(id: string): ReservationDecision | undefined {
@@ -242,7 +252,10 @@ export class AvailabilityService implements Availability {
   private committed(info: CommitInfo): void {
     this.counters.applied(info.events);
     for (const m of info.locations) this.calendars.set(m.id, calendarOf(m));
-    if (info.locations.length > 0) this.fast.invalidate();
+    if (info.locations.length > 0) {
+      this.fast.invalidate();
+      this.changes?.locationsChanged?.(info.locations);
+    }
     for (const d of info.decisions) this.counters.decisions(d.status === 'active' ? 'accepted' : d.status);
     this.decisionWaiters.settle(info.decisions);
     for (const e of info.expiries) this.expiry.add(e.at, e.sku);

@@ -39,6 +39,9 @@ import { KpiService } from '../operations/kpi/service.ts';
 import { kpiFacts } from '../operations/kpi/facts.ts';
 import { SyncDelays } from '../operations/kpi/sync-delays.ts';
 
+/** The change-event thread's module (runner/change-thread-entry.ts; importing it would run it). */
+export const CHANGE_THREAD_ENTRY_URL = new URL('./change-thread-entry.ts', import.meta.url).href;
+
 export interface RunnerOptions {
   readonly project: Project;
   /** NATS URL to join; omitted: start an embedded server under `dataDir`. */
@@ -134,7 +137,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // the others' copies would be dropped by the stream's duplicate window after costing
       // a publish each. A restarted worker 0 announces what it missed as it catches up.
       const announce = options.worker === undefined || options.worker.index === 0;
-      availability = await AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? {} : { changes: false }) });
+      availability = await AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? { changesThread: { natsUrl, logLevel: logger.level, entry: CHANGE_THREAD_ENTRY_URL } } : { changes: false }) });
       // What came before was the catch-up at start, not a delay a channel saw.
       syncDelays.caughtUp();
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });

@@ -11,17 +11,12 @@ import { POLICY, T0, ev, policyOf } from '../availability/helpers.ts';
 import { rebuildView } from '../../runtime/availability/rebuild.ts';
 import { AtpDb } from '../../runtime/availability/lmdb-store.ts';
 import type { ChangeEvent } from '../../runtime/availability/changes.ts';
+import type { AvailabilityOptions } from '../../runtime/availability/service.ts';
+import { ChangeThread } from '../../runtime/availability/change-thread.ts';
+import { CHANGE_THREAD_ENTRY_URL } from '../../runtime/runner/runner.ts';
 
 let nats: TestNats;
 const policy = policyOf(POLICY.replace('availability:\n', 'availability:\n  changes: { debounce: 20ms }\n'));
-
-beforeAll(async () => {
-  nats = await startTestNats();
-  await ensureTestStreams(nats.jsm);
-});
-afterAll(async () => {
-  await nats.close();
-});
 
 function collect(subject: string): { events: ChangeEvent[]; ids: string[]; sub: Subscription } {
   const events: ChangeEvent[] = [];
@@ -37,11 +32,26 @@ function collect(subject: string): { events: ChangeEvent[]; ids: string[]; sub: 
 
 const web = (r: Replica, sku: string): number => r.service.lookup(sku, { channel: 'web' }).channels[0]!.available;
 
-describe('the availability view', () => {
+// Change events are announced in process (tests, tools) or from a thread of their own (the
+// runner): every promise below holds for both, each on a nats-server of its own.
+describe.each([
+  ['announcing changes in process', false],
+  ['announcing changes from the change-event thread', true],
+])('the availability view, %s', (_label, onThread) => {
   let replica: Replica;
+  const start = (options: Partial<AvailabilityOptions> & { dataDir?: string } = {}): Promise<Replica> =>
+    startReplica(nats.url, policy, { ...(onThread ? { changesThread: { natsUrl: nats.url, logLevel: 'silent', entry: CHANGE_THREAD_ENTRY_URL } } : {}), ...options });
+
+  beforeAll(async () => {
+    nats = await startTestNats();
+    await ensureTestStreams(nats.jsm);
+  });
+  afterAll(async () => {
+    await nats.close();
+  });
 
   it('applies events in order and answers lookups from LMDB', async () => {
-    replica = await startReplica(nats.url, policy);
+    replica = await start();
     const seq = await publishAll(nats.js, [
       ev.position('P1', 'A', 31, 1), // 30 after safety stock
       ev.position('P1', 'B', 10, 1),
@@ -113,10 +123,27 @@ describe('the availability view', () => {
     const stoppedAt = before.lastSeq;
     await before.close();
     const last = await publishAll(nats.js, [ev.position('P1', 'B', 20, 2), ev.receipt('rc1', 'P1', 'B', 3, T0), ev.receipt('rc1', 'P1', 'B', 3, T0)]);
-    replica = await startReplica(nats.url, policy, { dataDir: replica.dataDir });
+    replica = await start({ dataDir: replica.dataDir });
     expect(replica.service.seq).toBe(last);
     expect(replica.service.projection.stats.applied).toBe(last - stoppedAt);
     expect(web(replica, 'P1')).toBe(30 + 20 - 4 - 1 + 3 - 5);
+  });
+
+  it('announces nothing a channel already has after a restart: what it announced was written to the view', async () => {
+    expect(replica.service.changes instanceof ChangeThread).toBe(onThread);
+    const { events, sub } = collect('availability.*.P4');
+    await publishAll(nats.js, [ev.position('P4', 'B', 12, 1)]);
+    await waitFor('the first figures', () => events.some((e) => e.channel === 'web' && e.available === 12));
+    await replica.stop();
+    replica = await start({ dataDir: replica.dataDir });
+    events.length = 0;
+    // An event for the SKU that changes nothing a channel sees: compared, not announced.
+    const seq = await publishAll(nats.js, [ev.position('P4', 'C', 0, 1)]);
+    await replica.service.waitForSeq(seq);
+    await new Promise((r) => setTimeout(r, 300));
+    sub.unsubscribe();
+    expect(events).toEqual([]);
+    expect(replica.service.changes?.stats.compared ?? 0).toBeGreaterThan(0);
   });
 
   it('gives the same figures and decisions from a clean rebuild', async () => {

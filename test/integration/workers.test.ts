@@ -166,7 +166,9 @@ it('a worker that keeps failing stops the group with exit 1 instead of restartin
     return exit !== undefined;
   }, 80_000, 20);
   expect(exit?.code).toBe(1);
-  expect(killed.size, r.output()).toBe(5);
+  // Five quick failures in a row end it. A run the poll found only after 10 s (the host loaded)
+  // counts as stable and starts the count again, so more kills than five can be needed.
+  expect(killed.size, r.output()).toBeGreaterThanOrEqual(5);
   expect(r.output()).toContain('crossdock run: worker 1 failed 5 times in a row');
   expect(r.output()).not.toMatch(/\n\s+at /);
 });
