@@ -20,6 +20,7 @@ import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jets
 import { startNatsServer, type NatsServer } from '../../runtime/transport/nats-server.ts';
 import { loadProject } from '../../runtime/compile/project.ts';
 import { ensureStreams } from '../../runtime/transport/streams.ts';
+import { CHANGE_THREAD_ENTRY_URL } from '../../runtime/runner/runner.ts';
 import { AvailabilityService } from '../../runtime/availability/service.ts';
 import { rebuildView } from '../../runtime/availability/rebuild.ts';
 import type { AvailabilityPolicy } from '../../runtime/availability/policy.ts';
@@ -68,6 +69,8 @@ export interface AvailabilityBench {
   readonly freshness: { readonly ratePerSec: number; readonly events: number; readonly visible: { readonly p50Ms: number; readonly p99Ms: number }; readonly receivedToVisible: { readonly p50Ms: number; readonly p99Ms: number }; readonly eventLoopDelayMs: { readonly p50: number; readonly p99: number }; readonly changeEvent: { readonly p50Ms: number; readonly p99Ms: number; readonly count: number } };
   /** The same measure with change events off (the figures' own path only). */
   readonly freshnessWithoutChanges: Pick<AvailabilityBench['freshness'], 'visible' | 'receivedToVisible' | 'eventLoopDelayMs'>;
+  /** Change events announced on the view's own event loop (how runners did it before the change-event thread). */
+  readonly freshnessInProcess: AvailabilityBench['freshness'];
   readonly http: { readonly runner: Served; readonly bare: Served; readonly throughputRatio: number };
   readonly hot: HotSkuBench;
 }
@@ -134,10 +137,14 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
     const lookup = lookups(service, skus, options.quick ? 200_000 : 1_000_000);
     await service.stop();
 
-    // Freshness, with change events on, the way a runner runs.
+    // Freshness, with change events on, the way a runner runs: announced from their own thread.
     const commits: { watch?: (skus: Iterable<string>, firstReceivedAt: number) => void } = {};
-    service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
+    service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, changesThread: { natsUrl: server.url, logLevel: 'silent', entry: CHANGE_THREAD_ENTRY_URL }, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
     const freshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 0, true);
+    await service.stop();
+    // The same with change events announced on the view's own event loop.
+    service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
+    const inProcess = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 2_000_000, true);
     await service.stop();
     // The same without change events: what they cost the figures' freshness on these cores.
     service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, changes: false, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
@@ -156,6 +163,7 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
       rebuild: { events: rebuilt.events, seconds: rebuildSeconds, eventsPerSec: rebuilt.events / rebuildSeconds },
       lookup,
       freshness,
+      freshnessInProcess: inProcess,
       freshnessWithoutChanges: { visible: quietFreshness.visible, receivedToVisible: quietFreshness.receivedToVisible, eventLoopDelayMs: quietFreshness.eventLoopDelayMs },
       http,
       hot,
@@ -340,6 +348,9 @@ export function availabilityText(r: AvailabilityBench): string {
       [`freshness: published → visible, p50 / p99 at ${fmt(r.freshness.ratePerSec)}/s`, `${ms(r.freshness.visible.p50Ms)} / ${ms(r.freshness.visible.p99Ms)}`, 'p99 ≤ 20 ms'],
       ['  of which in the view: received → visible, p50 / p99', `${ms(r.freshness.receivedToVisible.p50Ms)} / ${ms(r.freshness.receivedToVisible.p99Ms)}`, ''],
       ['  event-loop delay of the view meanwhile, p50 / p99', `${ms(r.freshness.eventLoopDelayMs.p50)} / ${ms(r.freshness.eventLoopDelayMs.p99)}`, ''],
+      ['the same, change events announced on the view\'s own loop: published → visible, p50 / p99', `${ms(r.freshnessInProcess.visible.p50Ms)} / ${ms(r.freshnessInProcess.visible.p99Ms)}`, ''],
+      ['  event-loop delay of the view meanwhile, p50 / p99', `${ms(r.freshnessInProcess.eventLoopDelayMs.p50)} / ${ms(r.freshnessInProcess.eventLoopDelayMs.p99)}`, ''],
+      ['  published → change event, p50 / p99', `${ms(r.freshnessInProcess.changeEvent.p50Ms)} / ${ms(r.freshnessInProcess.changeEvent.p99Ms)}`, ''],
       ['freshness with change events off: published → visible, p50 / p99', `${ms(r.freshnessWithoutChanges.visible.p50Ms)} / ${ms(r.freshnessWithoutChanges.visible.p99Ms)}`, 'p99 ≤ 20 ms'],
       ['  event-loop delay of the view meanwhile, p50 / p99', `${ms(r.freshnessWithoutChanges.eventLoopDelayMs.p50)} / ${ms(r.freshnessWithoutChanges.eventLoopDelayMs.p99)}`, ''],
       [`freshness: published → change event, p50 / p99 (${fmt(r.freshness.changeEvent.count)} events)`, `${ms(r.freshness.changeEvent.p50Ms)} / ${ms(r.freshness.changeEvent.p99Ms)}`, 'p99 ≤ 20 ms'],
