@@ -7,10 +7,16 @@
  * acts (replays, acknowledges, resolves). The name is what audit entries and logs record; a
  * bare key is named by the first 8 hex digits of its SHA-256, never by its text. Keys are
  * kept and compared as SHA-256 digests and never logged.
+ *
+ * A request carries a key in a header or, from the console, a session cookie (session.ts)
+ * that names a key by its digest; the header wins when both are there. The roles are the
+ * same either way. A cookie-authenticated POST/PUT/PATCH/DELETE must also pass the CSRF
+ * check (X-CSRF-Token and Origin), since a browser sends the cookie with any request.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './server.ts';
+import { csrfRefusal, isUnsafeMethod, sessionCookie, SessionKeys } from './session.ts';
 
 export type Role = 'viewer' | 'operator';
 
@@ -62,14 +68,25 @@ export function apiKeysFromEnv(env: NodeJS.ProcessEnv = process.env): KeyEntry[]
   return parseApiKeys(env.CROSSDOCK_API_KEYS ?? '');
 }
 
+/** A valid console session: its principal, token and end. */
+export interface Session {
+  readonly principal: Principal;
+  readonly token: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
 export type Verdict = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly status: 401 | 403; readonly error: string };
 
 export class Access {
   private readonly byDigest = new Map<string, Principal>();
   /** Keys already proven valid, by their text: a map hit instead of a hash per request. */
   private readonly proven = new Map<string, Principal>();
+  /** Signs and checks console sessions; a random secret unless the caller gives keys. */
+  readonly sessions: SessionKeys;
 
-  constructor(entries: readonly KeyEntry[]) {
+  constructor(entries: readonly KeyEntry[], sessions?: SessionKeys) {
+    this.sessions = sessions ?? new SessionKeys(randomBytes(32));
     for (const e of entries) {
       const d = digest(e.key);
       const before = this.byDigest.get(d);
@@ -90,15 +107,40 @@ export class Access {
     return typeof h === 'string' && h !== '' ? h : undefined;
   }
 
-  /** Whether the request's key is known and its role covers `need`. */
+  /** The principal of a key's text (the console's sign-in form), or undefined. */
+  principalOf(key: string): Principal | undefined {
+    return this.proven.get(key) ?? this.byDigest.get(digest(key));
+  }
+
+  /** The request's console session, when its cookie holds a valid, unexpired token for a key still listed. */
+  session(req: IncomingMessage, now: number = Date.now()): Session | undefined {
+    const token = sessionCookie(req);
+    if (!token) return undefined;
+    const claims = this.sessions.verify(token, now);
+    const principal = claims && this.byDigest.get(claims.keyDigest);
+    return principal && claims ? { principal, token, expiresAt: claims.expiresAt } : undefined;
+  }
+
+  /** Whether the request's key (or else its session cookie) is known and its role covers `need`. */
   check(req: IncomingMessage, need: Role = 'viewer'): Verdict {
     const given = Access.keyOf(req);
-    if (!given) return { ok: false, status: 401, error: 'missing API key: send Authorization: Bearer KEY or X-API-Key: KEY' };
-    let p = this.proven.get(given);
-    if (!p) {
-      p = this.byDigest.get(digest(given));
-      if (!p) return { ok: false, status: 401, error: 'unknown API key' };
-      this.proven.set(given, p);
+    let p: Principal | undefined;
+    if (given) {
+      p = this.proven.get(given);
+      if (!p) {
+        p = this.byDigest.get(digest(given));
+        if (!p) return { ok: false, status: 401, error: 'unknown API key' };
+        this.proven.set(given, p);
+      }
+    } else {
+      if (sessionCookie(req) === undefined) return { ok: false, status: 401, error: 'missing API key: send Authorization: Bearer KEY or X-API-Key: KEY' };
+      const s = this.session(req);
+      if (!s) return { ok: false, status: 401, error: 'the console session has ended or is not valid: sign in again' };
+      if (isUnsafeMethod(req.method)) {
+        const refused = csrfRefusal(req, this.sessions.csrfOf(s.token));
+        if (refused) return { ok: false, status: 403, error: refused };
+      }
+      p = s.principal;
     }
     if (need === 'operator' && p.role !== 'operator') return { ok: false, status: 403, error: `this action needs the operator role; key '${p.name}' is a ${p.role}` };
     return { ok: true, principal: p };

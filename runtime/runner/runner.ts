@@ -24,6 +24,9 @@ import { AvailabilityService } from '../availability/service.ts';
 import { sharedSandbox } from '../expressions/sandbox.ts';
 import { registerAvailabilityRoutes } from '../availability/http.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
+import { sessionKeysFromEnv } from '../http/session.ts';
+import { registerConsole, type RunningConsole } from '../console/console.ts';
+import { streamCapturing } from '../operations/exceptions/workbench.ts';
 import { registerRunnerHealth, type RunnerHealth } from './health-metrics.ts';
 import { auditThreadPart, openAuditService, type AuditService } from '../operations/audit/service.ts';
 import { ViewThread } from '../operations/view-thread.ts';
@@ -109,7 +112,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   const tracing = options.tracing ?? (await tracingFor(options.otlp));
   const syncDelays = new SyncDelays();
   // Read before anything starts: a malformed CROSSDOCK_API_KEYS stops the start with its reason.
-  const access = new Access(apiKeysFromEnv());
+  const access = new Access(apiKeysFromEnv(), sessionKeysFromEnv());
+  let opsConsole: RunningConsole | undefined;
   const views = options.views ?? viewsFromEnv();
   try {
     nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
@@ -176,6 +180,17 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     );
     kpis.registerMetrics(metrics.registry);
     if (http) kpis.registerRoutes(http, access);
+    if (http) {
+      const dlqStream = streamCapturing(project.streams, 'dlq.any');
+      opsConsole = registerConsole(http, access, {
+        metrics,
+        pipelines: project.pipelines.map((p) => p.name),
+        logger,
+        kpis,
+        ...(workbench?.view ? { exceptions: workbench.view } : {}),
+        ...(dlqStream ? { deadLetters: async () => ((s) => ({ count: s.messages, lastId: s.last_seq }))((await jsm.streams.info(dlqStream)).state) } : {}),
+      });
+    }
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
@@ -212,11 +227,14 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       metrics,
       ...(trace ? { trace } : {}),
       stop() {
+        // Open event streams would hold the HTTP server's close for its grace period.
+        opsConsole?.stop();
         stopping ??= shutdown(drivers, conn, connection, http, embedded, options, logger, availability, audit, expectations, workbench, { trace, tracing, viewThread }).finally(() => ownMetrics.stop());
         return stopping;
       },
     };
   } catch (err) {
+    opsConsole?.stop();
     healthMetrics?.stop();
     await Promise.allSettled(drivers.map((r) => r.stop(0)));
     await availability?.stop().catch(() => undefined);

@@ -19,6 +19,7 @@ import { afterExit } from './restart-policy.ts';
 import { isWorkerMessage, type AskWhat, type SupervisorMessage, type WorkerMessage } from './worker-link.ts';
 import { STOP_MARGIN_MS, signalExitCode, watchStopSignals } from './stop-signals.ts';
 import { WORKER_ENV, WORKER_NATS_ENV } from './worker-env.ts';
+import { newSessionSecret, SECRET_ENV } from '../http/session.ts';
 
 export interface SupervisorOptions {
   readonly workers: number;
@@ -84,6 +85,12 @@ class Supervisor {
   private readonly collectors = new Map<number, Collector>();
   private nextReportId = 1;
   private allExited: (() => void) | undefined;
+  /**
+   * The console's session secret every worker signs and checks with (a session issued by one
+   * worker is checked by whichever gets the next request): CROSSDOCK_CONSOLE_SECRET, or one
+   * made for this run of the group, so restarting the group signs everyone out.
+   */
+  private readonly consoleSecret = process.env[SECRET_ENV] || newSessionSecret();
 
   constructor(o: SupervisorOptions) {
     this.o = o;
@@ -172,7 +179,7 @@ class Supervisor {
     slot.ready = false;
     slot.failure = undefined;
     slot.forkedAt = Date.now();
-    const worker = cluster.fork({ [WORKER_ENV]: String(slot.index), [WORKER_NATS_ENV]: this.natsUrl });
+    const worker = cluster.fork({ [WORKER_ENV]: String(slot.index), [WORKER_NATS_ENV]: this.natsUrl, [SECRET_ENV]: this.consoleSecret });
     slot.worker = worker;
     worker.on('message', (m: unknown) => {
       if (isWorkerMessage(m)) this.onMessage(slot, worker, m);
