@@ -13,6 +13,8 @@ const WINDOW_MS = 15 * 60_000;
 const REFETCH_MS = 5000;
 const KPI_DETAIL_MS = 60_000;
 const DLQ_PAGE = 500;
+/** Rows of a KPI's breakdown on its card (the busiest). */
+const KPI_ROWS = 6;
 
 /**
  * @typedef {{ label: string, count: number, p50?: number, p90?: number, p99?: number, hits?: number, ratio?: number, pending?: number }} KpiRow
@@ -155,8 +157,10 @@ function kpiPart(part, ctx) {
         for (const k of /** @type {Kpi[]} */ (report.kpis)) {
           const rows = k.rows ?? [];
           headline(k, rows[0]);
-          const by = rows.slice(1).filter((r) => r.count > 0 || (r.pending ?? 0) > 0);
-          replace(card(k).rows, k.unavailable ? null : table(`${k.title} by ${k.by}`, [k.by, 'value', 'count', 'waiting'], by.map((r) => [r.label, figure(k, r).value, formatCount(r.count), formatCount(r.pending ?? 0)]), { numeric: [1, 2, 3], empty: `No ${k.by} had any in the last hour.` }));
+          const by = rows.slice(1).filter((r) => r.count > 0).sort((a, b) => b.count - a.count);
+          const shown = by.slice(0, KPI_ROWS);
+          const caption = by.length > shown.length ? `By ${k.by}, the busiest ${shown.length} of ${by.length}` : `By ${k.by}`;
+          replace(card(k).rows, k.unavailable ? null : table(caption, [k.by, 'value', 'count'], shown.map((r) => [r.label, figure(k, r).value, formatCount(r.count)]), { numeric: [1, 2], empty: `No ${k.by} had any in the last hour.` }));
         }
       } catch (err) {
         failed(part.body, err);

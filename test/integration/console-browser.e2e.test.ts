@@ -1,0 +1,142 @@
+/**
+ * The console in a real browser (Debian's chromium through playwright-core) on a real runner
+ * with the shipped pipelines and a real nats-server, after the demo day has played: sign in
+ * with the keyboard, the Overview shows the day's KPIs, exceptions, dead letters and
+ * throughput charts, live updates arrive over the event stream, no console errors (a CSP
+ * violation is one), and axe-core finds no accessibility violation. Screenshots go to
+ * test-results/console/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Page } from 'playwright-core';
+import { startTestNats, tempDir, type TestNats } from '../support/nats.ts';
+import { REPO } from '../support/project.ts';
+import { axeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';
+import { loadProject } from '../../runtime/compile/project.ts';
+import { startRunner, type RunningRunner } from '../../runtime/runner/runner.ts';
+import { startStandInErp, type StandInErp } from '../../runtime/demo/stand-in-erp.ts';
+import { demoErpBook } from '../../runtime/demo/erp-book.ts';
+import { loadDemoScript } from '../../runtime/demo/script.ts';
+import { play } from '../../runtime/demo/player.ts';
+import { waitForQuiet } from '../../runtime/demo/summary.ts';
+import { Diagnostics } from '../../runtime/config/diagnostics.ts';
+
+const PIPELINES = join(REPO, 'pipelines');
+const DAY = join(REPO, 'runtime/demo/day/day.yaml');
+const OPERATOR_KEY = 'console-browser-operator-key-9f3a';
+
+let nats: TestNats;
+let erp: StandInErp;
+let runner: RunningRunner | undefined;
+let browser: TestBrowser;
+let base = '';
+let page: Page;
+
+beforeAll(async () => {
+  nats = await startTestNats();
+  erp = await startStandInErp(0, demoErpBook());
+  const edi = tempDir('console-edi');
+  process.env.ERP_URL = erp.url;
+  process.env.EDI_INBOX = join(edi, 'inbox');
+  process.env.EDI_OUTBOX = join(edi, 'outbox');
+  process.env.CROSSDOCK_API_KEYS = `operator:olga:${OPERATOR_KEY}`;
+  mkdirSync(process.env.EDI_INBOX, { recursive: true });
+  runner = await startRunner({ project: loadProject(PIPELINES), natsUrl: nats.url, dataDir: tempDir('console-day'), logger: pino({ level: 'silent' }), http: { host: '127.0.0.1', port: 0 }, graceMs: 2000 });
+  base = `http://127.0.0.1:${runner.http!.port}`;
+  const script = loadDemoScript(DAY, new Diagnostics());
+  expect(script).toBeDefined();
+  await play(script!, DAY, { js: nats.js, httpBase: base, dropFolder: () => process.env.EDI_INBOX as string, shopifySecret: 'crossdock-dev-secret' }, 4, () => undefined);
+  expect(await waitForQuiet(nats.jsm, 60_000, 1000)).toBe(true);
+  browser = await launchBrowser();
+  page = await browser.page();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await runner?.stop();
+  await erp?.close();
+  await nats?.close();
+  for (const k of ['ERP_URL', 'EDI_INBOX', 'EDI_OUTBOX', 'CROSSDOCK_API_KEYS']) delete process.env[k];
+});
+
+/** The text of every cell in the first column of the table captioned `caption` within `section`. */
+async function firstColumn(section: string, caption: string): Promise<string[]> {
+  return page.locator(`section.part-${section} table:has(caption:text-is("${caption}")) tbody th`).allTextContents();
+}
+
+describe('the console in a browser', () => {
+  it('sends a visitor to the sign-in form, which passes axe-core', async () => {
+    await page.goto(`${base}/console/`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
+    expect(await axeViolations(page)).toEqual([]);
+    // A wrong key: the form again, with the message announced, the key not kept.
+    await page.fill('#key', 'not-a-key-4411');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('p.error[role="alert"]');
+    expect(await page.inputValue('#key')).toBe('');
+    expect(await page.content()).not.toContain('not-a-key-4411');
+    await screenshot(page, 'sign-in');
+  });
+
+  it('signs in with the keyboard and shows the overview with the day in it', async () => {
+    // The 401 answer to the wrong key above is logged by the browser as a failed resource load.
+    browser.errors.length = 0;
+    await page.focus('#key');
+    await page.keyboard.type(OPERATOR_KEY);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/`);
+    await expect.poll(() => page.textContent('#who')).toBe('olga (operator)');
+    // KPIs: the eight cards, each with a value.
+    await page.waitForSelector('section.part-kpis article.card >> nth=7');
+    expect(await page.locator('section.part-kpis article.card h3').count()).toBe(8);
+    expect(await page.locator('section.part-kpis article.card h3').first().textContent()).toBeTruthy();
+    // The day raises exceptions and dead-letters some documents.
+    await expect.poll(() => page.textContent('section.part-exceptions .total'), { timeout: 10_000 }).toMatch(/^[1-9][\d,]* not resolved$/);
+    expect((await firstColumn('exceptions', 'By type')).length).toBeGreaterThan(0);
+    expect((await firstColumn('exceptions', 'By partner')).length).toBeGreaterThan(0);
+    await expect.poll(() => page.textContent('section.part-dead-letters .total'), { timeout: 10_000 }).toMatch(/^[1-9][\d,]* stored$/);
+    await expect.poll(() => firstColumn('dead-letters', 'By pipeline'), { timeout: 10_000 }).not.toEqual([]);
+    expect((await firstColumn('dead-letters', 'By reason')).length).toBeGreaterThan(0);
+    // The day's traffic is in the rates history: charts for the flows that moved.
+    await page.waitForSelector('section.part-throughput svg.chart polyline');
+    const flows = await page.locator('section.part-throughput li.flow h3').allTextContents();
+    expect(flows).toContain('shopify-orders');
+    expect(await page.locator('section.part-throughput svg.chart').first().getAttribute('aria-label')).toMatch(/messages per second over the last 15 minutes/);
+    // SLA breaches: the expectations table is there (the day's late ones, or none late).
+    await page.waitForSelector('section.part-sla table:has(caption:text-is("Expectations"))');
+    expect(await page.textContent('#status')).toBe('Live');
+    await screenshot(page, 'overview');
+  });
+
+  it('updates live: a new dead letter shows in the count without a reload', async () => {
+    const before = Number((await page.textContent('section.part-dead-letters .total'))!.replace(/\D/g, ''));
+    await nats.js.publish('channel.shopify.orders.created', JSON.stringify({ id: 1, line_items: 'not a list' }));
+    await expect.poll(async () => Number((await page.textContent('section.part-dead-letters .total'))!.replace(/\D/g, '')), { timeout: 15_000 }).toBe(before + 1);
+  });
+
+  it('is keyboard navigable: the skip link first, then the page links, with a visible focus', async () => {
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Overview');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/console/flows`);
+    expect(await page.textContent('#page')).toContain('This page is coming.');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.goBack();
+    await page.waitForSelector('section.part-kpis article.card >> nth=7');
+  });
+
+  it('passes axe-core on the overview, with no console error on any page', async () => {
+    await page.waitForSelector('section.part-throughput svg.chart');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(browser.errors).toEqual([]);
+    expect(existsSync(join(REPO, 'test-results/console/overview.png'))).toBe(true);
+  });
+});
