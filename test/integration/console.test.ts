@@ -158,6 +158,15 @@ describe('signing in', () => {
     expect(Date.parse(session.expiresAt as string)).toBeGreaterThan(Date.now());
   });
 
+  it('signs out by removing the cookie (a cross-site sign-out is refused)', async () => {
+    const cookie = await signIn(VIEWER_KEY);
+    expect((await call('POST', '/console/sign-out', { cookie, origin: 'https://evil.example' })).status).toBe(403);
+    const out = await call('POST', '/console/sign-out', { cookie, origin: base });
+    expect(out.status).toBe(303);
+    expect(out.headers.location).toBe('/console/sign-in');
+    expect(String(out.headers['set-cookie'])).toMatch(/^crossdock_session=; Path=\/; HttpOnly; SameSite=Strict; Max-Age=0$/);
+  });
+
   it('serves assets with an ETag, answering 304 when unchanged', async () => {
     const a = await call('GET', '/console/assets/app.js');
     expect(a.status).toBe(200);
