@@ -46,12 +46,23 @@ async function start() {
   const root = document.getElementById('page');
   if (!root || body.dataset.built !== 'true') return;
   const events = connectEvents();
-  events.onState((up) => status(up ? 'Live' : 'Live updates interrupted; reconnecting…'));
+  events.onState((state) => {
+    if (state === 'up') status('Live');
+    else if (state === 'reconnecting') status('Live updates interrupted; reconnecting…');
+    else void streamRefused();
+  });
   /** @type {PageContext} */
   const ctx = { session, api: createApi(session.csrf), events, status };
   const mod = await import(`./page-${body.dataset.page}.js`);
   replace(root);
   await mod.render(root, ctx);
+}
+
+/** The event stream was refused: an ended session goes to the form, anything else is said. */
+async function streamRefused() {
+  const res = await fetch('/console/session', { credentials: 'same-origin', headers: { accept: 'application/json' } }).catch(() => undefined);
+  if (res?.status === 401) return signInAgain();
+  status('Live updates stopped (the runner refused the stream or is gone); reload the page to try again.');
 }
 
 start().catch((err) => {

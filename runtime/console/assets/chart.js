@@ -45,7 +45,7 @@ export function lineChart(o) {
     { class: 'chart', viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-label': o.label },
     svg('line', { class: 'axis', x1: pad, x2: width - pad, y1: height - pad, y2: height - pad }),
     lines,
-    svg('text', { class: 'peak', x: width - pad, y: 10, 'text-anchor': 'end', 'aria-hidden': 'true' }, `${top}/s`),
+    svg('text', { class: 'peak', x: pad, y: 10, 'aria-hidden': 'true' }, `${top}/s`),
   );
 }
 

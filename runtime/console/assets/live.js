@@ -4,7 +4,8 @@
  * JSON; a listener gets the parsed value. The stream opens before the page's module has
  * loaded, so events that arrive before the first listener of their name are kept (up to
  * MAX_QUEUED each) and handed to it when it registers. The browser reconnects by itself after
- * the server's `retry:` delay; `onState` reports whether the stream is up.
+ * the server's `retry:` delay; `onState` reports whether the stream is up, reconnecting, or
+ * closed for good (the server refused it: the session ended, or too many streams are open).
  */
 
 /** Every event the server sends (runtime/console/console.ts). */
@@ -14,7 +15,7 @@ const MAX_QUEUED = 100;
 /**
  * @typedef {object} LiveEvents
  * @property {(event: string, listener: (data: any) => void) => void} on
- * @property {(listener: (up: boolean) => void) => void} onState
+ * @property {(listener: (state: 'up' | 'reconnecting' | 'closed') => void) => void} onState
  * @property {() => void} close
  */
 
@@ -25,7 +26,7 @@ export function connectEvents() {
   const listeners = new Map();
   /** @type {Map<string, unknown[]>} */
   const queued = new Map();
-  /** @type {((up: boolean) => void)[]} */
+  /** @type {((state: 'up' | 'reconnecting' | 'closed') => void)[]} */
   const states = [];
   /**
    * @param {string} event
@@ -57,8 +58,9 @@ export function connectEvents() {
       }
     });
   }
-  source.addEventListener('open', () => states.forEach((l) => l(true)));
-  source.addEventListener('error', () => states.forEach((l) => l(false)));
+  source.addEventListener('open', () => states.forEach((l) => l('up')));
+  // A refused stream (an answer other than 200) is closed and not retried by the browser.
+  source.addEventListener('error', () => states.forEach((l) => l(source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting')));
   return {
     on(event, listener) {
       const ls = listeners.get(event) ?? [];
