@@ -32,7 +32,7 @@ export interface DeadLetterState {
 export interface FeedSources {
   readonly kpis?: { recent(): KpiReport };
   readonly exceptions?: ExceptionsSource;
-  /** The dead-letter stream's state (one stream-info request). */
+  /** The dead-letter stream's state (one stream-info request). Absent: the event says the figure is unavailable. */
   readonly deadLetters?: () => Promise<DeadLetterState>;
   readonly logger: Logger;
 }
@@ -82,9 +82,11 @@ export class Feeds {
     const kpi = this.kpi();
     if (kpi) out.push({ event: 'kpi', data: kpi });
     const ex = this.readExceptions(false);
-    if (ex) out.push({ event: 'exceptions', data: ex.event });
+    // A figure this runner cannot give is said once, so a page does not wait for it.
+    out.push({ event: 'exceptions', data: ex ? ex.event : { unavailable: 'this runner does not fold the exceptions workbench (see CROSSDOCK_VIEWS)' } });
     const dl = this.deadLetters ?? (await this.readDeadLetters());
     if (dl) out.push({ event: 'dead-letters', data: dl });
+    else if (!this.s.deadLetters) out.push({ event: 'dead-letters', data: { unavailable: 'no stream of the project captures dlq.>' } });
     return out;
   }
 

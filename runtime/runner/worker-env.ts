@@ -1,6 +1,8 @@
 /**
  * How a supervised worker learns its place: environment variables set by the supervisor when
- * it forks (node:cluster re-runs the same command line), read by `crossdock run`.
+ * it forks (node:cluster re-runs the same command line), read by `crossdock run`. The
+ * console's session secret travels the same way, as CROSSDOCK_CONSOLE_SECRET (SECRET_ENV in
+ * http/session.ts): one per group, so every worker accepts every worker's sessions.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -37,7 +37,10 @@ describe('the console feeds', () => {
     const { hub, sent, active } = recordingHub();
     const feeds = new Feeds({ exceptions: source, logger: pino({ level: 'silent' }) }, hub);
     // A new client's first events: the current counts, without using up the change.
-    expect(await feeds.current()).toEqual([{ event: 'exceptions', data: { open: 2, counts } }]);
+    expect(await feeds.current()).toEqual([
+      { event: 'exceptions', data: { open: 2, counts } },
+      { event: 'dead-letters', data: { unavailable: 'no stream of the project captures dlq.>' } },
+    ]);
     active(true);
     await vi.advanceTimersByTimeAsync(1000);
     expect(sent).toEqual([{ event: 'exceptions', data: { open: 2, counts } }]);

@@ -48,11 +48,13 @@ export async function render(root, ctx) {
 
   ctx.events.on('kpi', (summary) => kpis.headlines(summary.kpis));
   ctx.events.on('exceptions', (e) => {
+    if (e.unavailable) return replace(parts.exceptions.body, el('p', { class: 'muted' }, `Not available: ${e.unavailable}.`));
     showExceptions(parts.exceptions, e.open, e.counts);
     // An SLA breach raises an exception: the late list may have changed too.
     void sla();
   });
   ctx.events.on('dead-letters', (d) => {
+    if (d.unavailable) return replace(deadLetterTotal, `Not available: ${d.unavailable}.`);
     replace(deadLetterTotal, `${formatCount(d.count)} stored`);
     void deadLetters();
   });
