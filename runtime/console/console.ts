@@ -62,6 +62,12 @@ export function registerConsole(http: HttpServer, access: Access, deps: ConsoleD
 
   http.route('GET', '/v1/events', async (req, res) => {
     if (!access.require(req, res, 'viewer')) return;
+    if (req.method === 'HEAD') {
+      // The router answers HEAD with GET's handler: the headers, never a stream held open.
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+      res.end();
+      return;
+    }
     const first = [frame('rates-history', rates.history()), ...(await feeds.current()).map((e) => frame(e.event, e.data))];
     if (!hub.connect(req, res, first)) sendJson(res, 503, { error: `too many open event streams (at most ${deps.events?.maxClients ?? MAX_CLIENTS}); try again later` }, { 'retry-after': '30', ...securityHeaders() });
   });

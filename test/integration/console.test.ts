@@ -263,8 +263,11 @@ function openEvents(headers: Record<string, string>): Promise<{ res: IncomingMes
 }
 
 describe('the event stream', () => {
-  it('needs a session or a key', async () => {
+  it('needs a session or a key; HEAD answers without holding a stream open', async () => {
     expect((await call('GET', '/v1/events')).status).toBe(401);
+    const head = await call('HEAD', '/v1/events', { authorization: `Bearer ${VIEWER_KEY}` });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
   });
 
   it('sends the rates history, then rates, exceptions and dead letters as they change; the runner stop ends it', async () => {
