@@ -19,7 +19,7 @@ const CANONICAL = join(SCHEMAS, 'canonical');
 const FIXTURES = join(REPO, 'test', 'fixtures', 'canonical');
 
 /** Objects that must have examples here (SalesOrder is covered by the Shopify pipeline's tests). */
-const OBJECTS = ['item', 'purchase-order', 'purchase-order-ack', 'asn', 'shipment', 'invoice', 'return-authorization'];
+const OBJECTS = ['item', 'purchase-order', 'purchase-order-ack', 'asn', 'shipment', 'invoice', 'return-authorization', 'warehouse-release'];
 
 /** Schemas only ever `$ref`'d from objects, never a message of their own: no version, no schemaVersion. */
 const FRAGMENTS = new Set(['address.schema.json']);
@@ -88,6 +88,13 @@ const EXPECTED: Record<string, ValidationProblem> = {
   'return-authorization/refund-without-currency.json': { field: '', message: 'must have property currency when property requestedRefund is present' },
   'return-authorization/line-without-reason.json': { field: '/lines/1/reasonCode', message: 'is required' },
   'return-authorization/zero-quantity.json': { field: '/lines/0/quantity', message: 'must be > 0' },
+
+  // Released before the ERP posted it: without its ERP number the release cannot be told apart.
+  'warehouse-release/not-yet-posted.json': { field: '/erpOrderNumber', message: 'is required' },
+  'warehouse-release/zero-quantity-released.json': { field: '/lines/1/quantity', message: 'must be > 0' },
+  // The location is a subject token (erp.out.releases.<location>, wms.orders.<location>).
+  'warehouse-release/location-with-space.json': { field: '/location', message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9_-]*$"' },
+  'warehouse-release/released-at-without-time.json': { field: '/releasedAt', message: 'must match format "date-time"' },
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
