@@ -37,7 +37,8 @@ export const SOURCE_KEY = 'Crossdock-Source-Key';
 /**
  * On outputs whose body carries business keys (the fields marked `x-crossdock-trace-key` in
  * the canonical schemas): a JSON object of them, e.g. {"orderNumber":"#1001"}. Written from the
- * body the output already holds, so the trace index need not parse the body again.
+ * body the output already holds, so the trace index need not parse the body again; an output
+ * whose body became text (an X12 interchange) names the keys of the message it was made from.
  */
 export const TRACE_KEYS = 'Crossdock-Trace-Keys';
 

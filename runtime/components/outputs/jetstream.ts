@@ -193,11 +193,21 @@ function assemble(plan: OutputPlan, ex: Exchange, input: unknown, bindings: Reco
   headers[CORRELATION_ID] = ex.correlationId;
   headers[SOURCE_KEY] = ex.meta.key;
   headers[PRODUCED_BY] = plan.pipeline;
-  const keys = writeTraceKeys(body, plan.traceKeys);
+  const keys = writeTraceKeys(keyedBody(body, ex.original), plan.traceKeys);
   if (keys !== undefined) headers[TRACE_KEYS] = keys;
   else delete headers[TRACE_KEYS];
   const verbatim = !plan.body && body === ex.original && typeof body === 'object' && body !== null;
   return { output, subject, msgId, headers, body, ...(verbatim ? { data: ex.raw } : {}), ...(onDuplicate ? { onDuplicate } : {}) };
+}
+
+/**
+ * The document whose business keys an output names. A body that is no JSON object (an X12
+ * interchange x12-write made from a canonical invoice or purchase order) carries its keys
+ * only in text the index will not parse, so the output names those of the message it was made
+ * from: the 810 to a retailer is then found by the invoice and PO numbers, like the invoice.
+ */
+function keyedBody(body: unknown, original: unknown): unknown {
+  return typeof body === 'object' && body !== null ? body : original;
 }
 
 /** What the exceptions workbench filters a business duplicate by, where the output knows it. */

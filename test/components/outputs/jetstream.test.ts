@@ -105,3 +105,32 @@ describe('jetstream output business duplicates', () => {
     expect(dupHeaders(await run(p, { id: 1 }))).toEqual({ 'Crossdock-Raised-By': `pipeline:${p.name}` });
   });
 });
+
+describe('jetstream output business keys (Crossdock-Trace-Keys)', () => {
+  const schema = JSON.stringify({
+    title: 'Doc',
+    type: 'object',
+    properties: { invoiceNumber: { 'x-crossdock-trace-key': true, type: 'string' }, poNumber: { 'x-crossdock-trace-key': true, type: 'string' } },
+  });
+  const keysOf = (o: Outcome): string | undefined => {
+    if (o.kind !== 'emit') throw new Error(`expected emissions, got ${o.kind}: ${o.kind === 'fail' ? o.failure.reason : ''}`);
+    return o.emissions[0]?.headers['Crossdock-Trace-Keys'];
+  };
+  const compile = (steps: string) =>
+    compileInline(`${HEAD}${steps}outputs:\n  out: { jetstream: { subject: "'out.doc'" } }\n`, { 'schemas/canonical/doc.schema.json': schema });
+
+  it('names the keys at the top of the body it publishes', async () => {
+    const p = compile("steps:\n  - map: { expr: '{\"invoiceNumber\": number}' }\n");
+    expect(keysOf(await run(p, { number: 'INV-1', poNumber: 'PO-9' }))).toBe('{"invoiceNumber":"INV-1"}');
+  });
+
+  it('names those of the message it was made from when the body became text (an X12 interchange)', async () => {
+    const p = compile("steps:\n  - map: { expr: '\"ISA*00*...~\"' }\n");
+    expect(keysOf(await run(p, { invoiceNumber: 'INV-1', poNumber: 'PO-9', other: 'x' }))).toBe('{"invoiceNumber":"INV-1","poNumber":"PO-9"}');
+  });
+
+  it('names none when an object body has none, even if the message it was made from had some', async () => {
+    const p = compile("steps:\n  - map: { expr: '{\"status\": \"ok\"}' }\n");
+    expect(keysOf(await run(p, { invoiceNumber: 'INV-1' }))).toBeUndefined();
+  });
+});
