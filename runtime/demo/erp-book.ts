@@ -2,7 +2,9 @@
  * What the stand-in ERP knows during the demo and the end-to-end scenarios: purchase order
  * 08292233294 to Widget Works (the PO of the corpus 850), with what the warehouse received
  * against it (receipt RCV-000731: 78 good of line 1's 80, 216 of line 2's 220), so the invoice
- * pipeline's three-way match has something real to compare against.
+ * pipeline's three-way match has something real to compare against; and the numbers it gives
+ * the two sales orders the demo day releases to a warehouse and (the retailer's) invoices, which
+ * the day's releases (payloads/canonical/warehouse-release/) and invoice quote.
  */
 import type { ErpBook } from './stand-in-erp.ts';
 
@@ -20,6 +22,10 @@ export function demoErpBook(): ErpBook {
           { lineNumber: 4, sku: '065308-116', supplierPartNumber: 'VX2332', unit: 'EA', unitPrice: 4.35, orderedQuantity: 76, receivedQuantity: 12, invoicedQuantity: 0 },
         ],
       },
+    },
+    salesOrderNumbers: {
+      'b2b-portal:B2B-100482': 'SO-500001',
+      'edi-4405197800:4500047731': 'SO-500002',
     },
   };
 }

@@ -15,11 +15,29 @@ export interface StandInErp {
 export interface ErpBook {
   /** Purchase orders the ERP knows, by PO number: ordered and received quantities per line. */
   readonly purchaseOrders: Readonly<Record<string, unknown>>;
+  /**
+   * The ERP's numbers for sales orders it goes on to release and invoice in the day, by
+   * `<channel>:<externalId>`: the day's releases and invoices quote them. Other orders are
+   * numbered in the order they arrive.
+   */
+  readonly salesOrderNumbers?: Readonly<Record<string, string>>;
+}
+
+/** `<channel>:<externalId>` of a posted SalesOrder, when the body is one. */
+function orderKey(body: string): string | undefined {
+  try {
+    const o = JSON.parse(body) as { channel?: unknown; externalId?: unknown };
+    return typeof o.channel === 'string' && typeof o.externalId === 'string' ? `${o.channel}:${o.externalId}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function startStandInErp(port: number, book: ErpBook): Promise<StandInErp> {
   let calls = 0;
   let next = 100_000;
+  // Like a real ERP, an order posted again keeps the number it was given.
+  const numbered = new Map<string, string>(Object.entries(book.salesOrderNumbers ?? {}));
   const server: Server = createServer((req, res) => {
     calls++;
     let body = '';
@@ -34,7 +52,13 @@ export async function startStandInErp(port: number, book: ErpBook): Promise<Stan
         return;
       }
       if (req.method === 'POST' && url.startsWith('/api/')) {
-        res.writeHead(201).end(JSON.stringify({ orderNumber: `SO-${next++}`, documentNumber: `DOC-${next++}`, received: body.length }));
+        const key = url.startsWith('/api/salesorders') ? orderKey(body) : undefined;
+        let orderNumber = key === undefined ? undefined : numbered.get(key);
+        if (orderNumber === undefined) {
+          orderNumber = `SO-${next++}`;
+          if (key !== undefined) numbered.set(key, orderNumber);
+        }
+        res.writeHead(201).end(JSON.stringify({ orderNumber, documentNumber: `DOC-${next++}`, received: body.length }));
         return;
       }
       res.writeHead(404).end(JSON.stringify({ error: `no route ${req.method} ${url}` }));

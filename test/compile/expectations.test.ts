@@ -1,11 +1,13 @@
 /**
  * The expectations file: the shipped one compiles to the seed's four SLAs, and each mistake
- * is reported with file:line:col, all of them in one load.
+ * is reported with file:line:col, all of them in one load; the shipped keys agree across the
+ * documents each SLA pairs.
  */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
 import { formatDiagnostic } from '../../runtime/config/diagnostics.ts';
+import { createExchange, isFailure, processExchange } from '../../runtime/engine/process.ts';
 import { REPO, repoFile, tempProject } from '../support/project.ts';
 
 describe('expectations file', () => {
@@ -35,6 +37,30 @@ describe('expectations file', () => {
     const ship = set?.expectations.find((e) => e.name === 'shipment-confirmation');
     const confirmation = JSON.parse(repoFile('runtime/demo/day/payloads/pipelines/wms-shipments/shipment-shp-000871.json')) as unknown;
     expect(await ship?.expect[0]?.key.evaluate(confirmation, { subject: 'wms.shipments.DC-EAST', headers: {} })).toEqual({ channel: 'shopify', orderNumber: '#1001' });
+  });
+
+  it('pick release and shipment confirmation read one key from the posting, the warehouse order wms-release-orders makes, and the WMS shipment', async () => {
+    const project = loadProject(join(REPO, 'pipelines'));
+    const set = project.expectations;
+    const pick = set?.expectations.find((e) => e.name === 'pick-release');
+    const ship = set?.expectations.find((e) => e.name === 'shipment-confirmation');
+    // What erp-post-salesorders publishes for the B2B order (its map step's fields).
+    const posted = { channel: 'b2b-portal', externalId: 'B2B-100482', orderNumber: 'ACME-PO-55120', erpOrderNumber: 'SO-500001', postedAt: '2026-03-02T14:16:00Z' };
+    // The warehouse order, as the shipped pipeline makes it from the demo day's release.
+    const release = pipeline(project, 'wms-release-orders');
+    const data = new TextEncoder().encode(repoFile('runtime/demo/day/payloads/canonical/warehouse-release/valid/b2b-acme-po-55120-dc-east.json'));
+    const ex = createExchange(release, { data, headers: {}, meta: { pipeline: release.name, subject: 'erp.out.releases.DC-EAST', stream: 'ERP', streamSeq: 1, deliveryCount: 1, receivedAt: 0, key: 'ERP:1' } }, release.input.format);
+    if (isFailure(ex)) throw new Error(ex.reason);
+    const out = await processExchange(release, ex);
+    if (out.kind !== 'emit') throw new Error(out.kind);
+    const order = out.emissions[0]!.body;
+    const confirmation = JSON.parse(repoFile('runtime/demo/day/payloads/pipelines/wms-shipments/shipment-shp-000872-b2b.json')) as unknown;
+    const key = { channel: 'b2b-portal', orderNumber: 'ACME-PO-55120' };
+    expect(await pick?.when[0]?.key.evaluate(posted, { subject: 'erp.posted.salesorders.b2b-portal', headers: {} })).toEqual(key);
+    expect(await pick?.expect[0]?.key.evaluate(order, { subject: out.emissions[0]!.subject, headers: {} })).toEqual(key);
+    expect(await ship?.when[0]?.key.evaluate(order, { subject: out.emissions[0]!.subject, headers: {} })).toEqual(key);
+    expect(await ship?.when[0]?.warehouse?.evaluate(order, { subject: out.emissions[0]!.subject, headers: {} })).toBe('DC-EAST');
+    expect(await ship?.expect[0]?.key.evaluate(confirmation, { subject: 'wms.shipments.DC-EAST', headers: {} })).toEqual(key);
   });
 
   it('reports every mistake with file, line and column', () => {
@@ -113,3 +139,9 @@ expectations:
     expect(short.diagnostics.sorted().map(formatDiagnostic)).toContainEqual(expect.stringMatching(/pipelines\/sla\.yaml:1:\d+: .*retention must be at least 1d/));
   });
 });
+
+function pipeline(project: ReturnType<typeof loadProject>, name: string) {
+  const found = project.pipelines.find((p) => p.name === name);
+  if (!found) throw new Error(`no pipeline ${name}`);
+  return found;
+}
