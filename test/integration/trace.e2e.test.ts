@@ -1,12 +1,14 @@
 /**
  * The trace index on a real nats-server with real runners and the shipped pipelines: the demo
- * day played through a runner exporting spans to the OpenTelemetry SDK's in-memory exporter,
+ * day played through a runner exporting spans to the OpenTelemetry SDK's in-memory exporter
+ * (orders from the channel through ERP posting, warehouse release, shipment and the retailer's
+ * 810, and the pick-release SLA those releases close),
  * then a runner process SIGKILLed while it indexes and works, restarted, and its index compared
  * with one rebuilt from the streams.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import pino from 'pino';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTestNats, tempDir, waitFor, type TestNats } from '../support/nats.ts';
@@ -29,6 +31,12 @@ import { traceScope } from '../../runtime/operations/trace/service.ts';
 const PIPELINES = join(REPO, 'pipelines');
 const DAY = join(REPO, 'runtime/demo/day/day.yaml');
 const VIEWER_KEY = 'trace-test-viewer-key';
+/**
+ * Milliseconds per minute of the demo day. An EDI file is read once it has been still for a
+ * second (edi-inbound's stableFor, listed every second): at this speed the retail order dropped
+ * at 05:40 is posted well before the ERP releases it at 12:50.
+ */
+const MS_PER_MINUTE = 10;
 const logger = pino({ level: 'silent' });
 
 let nats: TestNats;
@@ -102,7 +110,7 @@ beforeAll(async () => {
   const diags = new Diagnostics();
   const script = loadDemoScript(DAY, diags);
   expect(script).toBeDefined();
-  await play(script!, DAY, { js: nats.js, httpBase: `http://127.0.0.1:${runner.http!.port}`, dropFolder: () => process.env.EDI_INBOX as string, shopifySecret: 'crossdock-dev-secret' }, 4, () => undefined);
+  await play(script!, DAY, { js: nats.js, httpBase: `http://127.0.0.1:${runner.http!.port}`, dropFolder: () => process.env.EDI_INBOX as string, shopifySecret: 'crossdock-dev-secret' }, MS_PER_MINUTE, () => undefined);
   expect(await waitForQuiet(nats.jsm, 60_000, 1000)).toBe(true);
   const trace = runner.trace!;
   await caughtUp(() => trace.db, traceScope(project.streams, project.layout.schemasDir).streams);
@@ -117,17 +125,23 @@ afterAll(async () => {
 });
 
 describe('the demo day, traced', () => {
-  it('the B2B order: portal → ERP posting → warehouse shipment → ERP and CRM, every hop in order with its pipeline', () => {
+  it('the B2B order: portal → ERP posting → release to DC-EAST → warehouse shipment → ERP and CRM, every hop in order with its pipeline', () => {
     const j = journeyOf(runner!.trace!.db, 'ACME-PO-55120');
     const hops = hopsOf(j);
-    expect(hops.slice(0, 4)).toEqual([
+    expect(hops.slice(0, 6)).toEqual([
       ['channel.b2b.orders.created', 'b2b-portal-api', 'delivered'],
       ['erp.salesorders.b2b-portal', 'b2b-portal-orders', 'delivered'],
       ['erp.posted.salesorders.b2b-portal', 'erp-post-salesorders', 'delivered'],
+      // The ERP adapter's release is reached as the source of the warehouse order made from it.
+      ['erp.out.releases.DC-EAST', '(outside)', 'delivered'],
+      ['wms.orders.DC-EAST', 'wms-release-orders', 'delivered'],
       ['wms.shipments.DC-EAST', '(outside)', 'delivered'],
     ]);
+    // The warehouse order names the order and the ERP's number for it, as the posting gave it.
+    expect(j.hops[4]!.keys).toEqual({ orderNumber: 'ACME-PO-55120', erpOrderNumber: j.hops[2]!.keys.erpOrderNumber });
+    expect(j.hops[4]!.source).toBe(`${j.hops[3]!.stream}:${j.hops[3]!.seq}`);
     // The shipment's two outputs are published together: either may be stored first.
-    expect(hops.slice(4).sort()).toEqual([
+    expect(hops.slice(6).sort()).toEqual([
       ['crm.shipments.b2b-portal', 'wms-shipments', 'delivered'],
       ['erp.shipments.b2b-portal', 'wms-shipments', 'delivered'],
     ]);
@@ -135,20 +149,99 @@ describe('the demo day, traced', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     expect(j.hops[0]!.sincePreviousMs).toBe(0);
     expect(j.hops.slice(1).every((h) => h.sincePreviousMs >= 0)).toBe(true);
-    // The warehouse shipped at 14:45 of the day, the order came at 08:15: 390 minutes at 4 ms.
-    expect(j.hops[3]!.sincePreviousMs).toBeGreaterThan(390 * 4 * 0.5);
+    // The ERP released the order at 10:30 of the day, it came at 08:15: 135 minutes; the warehouse
+    // shipped at 14:45, 255 minutes after the release.
+    expect(j.hops[3]!.sincePreviousMs).toBeGreaterThan(135 * MS_PER_MINUTE * 0.5);
+    expect(j.hops[5]!.sincePreviousMs).toBeGreaterThan(255 * MS_PER_MINUTE * 0.5);
     expect(j.hops[3]!.correlationId).not.toBe(j.hops[0]!.correlationId);
+    // Three documents, three correlation ids, one journey: the order, its warehouse order, its shipment.
+    const correlation = [0, 4, 6].map((i) => j.hops[i]!.correlationId);
+    expect(correlation.every((c) => typeof c === 'string' && c !== '')).toBe(true);
+    expect(new Set(correlation).size).toBe(3);
   });
 
   it('the ERP order number and the portal order id find the same journey', () => {
     const db = runner!.trace!.db;
     const byPo = journeyOf(db, 'ACME-PO-55120');
     const erpNumber = byPo.hops.find((h) => h.subject.startsWith('erp.posted.'))!.keys.erpOrderNumber!;
-    expect(erpNumber).toMatch(/^SO-\d+$/);
+    // The stand-in ERP's book numbers the orders the day releases: the release quotes the same number.
+    expect(erpNumber).toBe('SO-500001');
     const ids = (j: Journey) => j.hops.map((h) => `${h.stream}:${h.seq}`);
     expect(journeyOf(db, erpNumber).matchedAs).toEqual(['erpOrderNumber']);
     expect(ids(journeyOf(db, erpNumber))).toEqual(ids(byPo));
     expect(ids(journeyOf(db, 'B2B-100482'))).toEqual(ids(byPo));
+  });
+
+  it('an EDI retail order: 850 → ERP posting → release to DC-SOLON → shipment → invoice, out as the 810 the retailer expects', () => {
+    const j = journeyOf(runner!.trace!.db, '4500047731');
+    const hops = hopsOf(j);
+    expect(hops.slice(0, 6)).toEqual([
+      ['edi.in.850.4405197800', 'edi-inbound', 'delivered'],
+      ['erp.salesorders.edi-4405197800', 'edi-retail-orders', 'delivered'],
+      ['erp.posted.salesorders.edi-4405197800', 'erp-post-salesorders', 'delivered'],
+      ['erp.out.releases.DC-SOLON', '(outside)', 'delivered'],
+      ['wms.orders.DC-SOLON', 'wms-release-orders', 'delivered'],
+      ['wms.shipments.DC-SOLON', '(outside)', 'delivered'],
+    ]);
+    expect(hops.slice(6, 8).sort()).toEqual([
+      ['crm.shipments.edi-4405197800', 'wms-shipments', 'delivered'],
+      ['erp.shipments.edi-4405197800', 'wms-shipments', 'delivered'],
+    ]);
+    // The ERP's invoice is reached as the source of the 810, which names the retailer's PO number.
+    expect(hops.slice(8)).toEqual([
+      ['erp.out.invoices.edi-4405197800', '(outside)', 'delivered'],
+      ['edi.out.810.4405197800', 'edi-retail-invoices', 'delivered'],
+    ]);
+    const x810 = j.hops[9]!;
+    expect(x810.keys).toEqual({ invoiceNumber: 'INV-26-004471', poNumber: '4500047731', shipmentId: 'SHP-000880' });
+    expect(x810.source).toBe(`${j.hops[8]!.stream}:${j.hops[8]!.seq}`);
+    expect(x810.msgId).toBe('x12-810:4405197800:INV-26-004471');
+    expect(j.hops[2]!.keys.erpOrderNumber).toBe('SO-500002');
+    const times = j.hops.map((h) => Date.parse(h.time));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // The invoice number finds the same journey.
+    const ids = (k: string) => journeyOf(runner!.trace!.db, k).hops.map((h) => `${h.stream}:${h.seq}`);
+    expect(ids('INV-26-004471')).toEqual(ids('4500047731'));
+  });
+
+  it('the 810 edi-outbound wrote for the retailer is the interchange the EDI stream holds', async () => {
+    const outbox = process.env.EDI_OUTBOX as string;
+    const hop = journeyOf(runner!.trace!.db, 'INV-26-004471').hops.find((h) => h.subject === 'edi.out.810.4405197800')!;
+    const message = await nats.jsm.streams.getMessage('EDI', { seq: hop.seq });
+    expect(message?.subject).toBe('edi.out.810.4405197800');
+    const stored = new TextDecoder().decode(message!.data);
+    expect(stored).toMatch(/^ISA\*.*\*ZZ\*4405197800 +\*/);
+    expect(stored).toContain('BIG*20260303*INV-26-004471*20260302*4500047731~');
+    await waitFor('the 810 in the outbox', () => existsSync(join(outbox, `4405197800_810_${hop.seq}.edi`)), 30_000, 100);
+    expect(readFileSync(join(outbox, `4405197800_810_${hop.seq}.edi`), 'utf8')).toBe(stored);
+  });
+
+  it('a released order raises no late-release: its pick-release closed in time, and so did its shipment confirmation; orders never released stay open', async () => {
+    type Listing = { expectations: { name: string; open: number; closedInTime: number; late: number }[]; items: { expectation: string; keys: Record<string, unknown>; state: string }[] };
+    const get = async (query: string): Promise<Listing> => {
+      const res = await fetch(`http://127.0.0.1:${runner!.http!.port}/v1/expectations?${query}`, { headers: { 'x-api-key': VIEWER_KEY } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Listing;
+    };
+    const released = ['ACME-PO-55120', '4500047731'];
+    // The view folds the streams on its own: wait until it has seen both warehouse shipments.
+    await waitFor('both releases and shipments folded into the expectations', async () => {
+      const totals = (await get('state=open')).expectations;
+      return (totals.find((e) => e.name === 'shipment-confirmation')?.closedInTime ?? 0) >= 2;
+    }, 30_000, 200);
+    const summary = (await get('state=open')).expectations;
+    expect(summary.find((e) => e.name === 'pick-release')).toMatchObject({ closedInTime: 2, late: 0 });
+    expect(summary.find((e) => e.name === 'shipment-confirmation')).toMatchObject({ closedInTime: 2, late: 0 });
+    for (const name of ['pick-release', 'shipment-confirmation']) {
+      for (const state of ['open', 'late']) {
+        const items = (await get(`state=${state}&name=${name}&limit=1000`)).items;
+        expect(items.filter((i) => released.includes(String(i.keys.orderNumber))), `${name} ${state}`).toEqual([]);
+      }
+    }
+    // Posted orders the ERP did not release wait for theirs, and will be raised at their deadline.
+    const waiting = (await get('state=open&name=pick-release&limit=1000')).items.map((i) => i.keys.orderNumber);
+    expect(waiting).toContain('#8001');
+    expect(summary.find((e) => e.name === 'pick-release')!.open).toBe(waiting.length);
   });
 
   it('the Shopify order placed twice: stored, posted, then the second copy reported as a duplicate of the first', () => {
@@ -200,8 +293,13 @@ describe('the demo day, traced', () => {
     expect(orders.parentSpanContext?.spanId).toBe(edge.spanContext().spanId);
     expect(post.parentSpanContext?.spanId).toBe(orders.spanContext().spanId);
     expect(orders.attributes).toMatchObject({ 'crossdock.stream': 'CHANNELS', 'crossdock.seq': first[0]!.seq, 'crossdock.outcome': 'delivered' });
-    // The warehouse message came from outside without a traceparent: the shipment starts its own trace.
-    expect(j.hops[4]!.traceId).not.toBe(traceId);
+    // The release and the warehouse's message came from outside without a traceparent: the
+    // warehouse order and the shipment each start their own trace.
+    const wmsOrder = j.hops.find((h) => h.subject === 'wms.orders.DC-EAST')!;
+    const shipment = j.hops.find((h) => h.subject === 'erp.shipments.b2b-portal')!;
+    expect(wmsOrder.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(shipment.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set([traceId, wmsOrder.traceId, shipment.traceId]).size).toBe(3);
   });
 
   it('KPIs over the day: failure and duplicate shares per pipeline and partner onboarding match what the streams hold', async () => {
@@ -259,14 +357,16 @@ describe('the demo day, traced', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     // The portal's own order carries the customer's PO number; the canonical order its order number.
-    expect(lines[0]).toMatch(/^ACME-PO-55120 \(orderNumber, poNumber\): 6 hops over \d/);
+    expect(lines[0]).toMatch(/^ACME-PO-55120 \(orderNumber, poNumber\): 8 hops over \d/);
     expect(lines[2]).toMatch(/^TIME \(UTC\)\s+HOP\s+SUBJECT\s+PIPELINE\s+OUTCOME\s+SINCE PREVIOUS$/);
     expect(lines[3]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\s+CHANNELS:\d+\s+channel\.b2b\.orders\.created\s+b2b-portal-api\s+delivered$/);
     expect(lines[4]).toMatch(/erp\.salesorders\.b2b-portal\s+b2b-portal-orders\s+delivered\s+\+\d/);
-    expect(lines[6]).toMatch(/wms\.shipments\.DC-EAST\s+\(from outside\)\s+delivered\s+\+/);
+    expect(lines[6]).toMatch(/erp\.out\.releases\.DC-EAST\s+\(from outside\)\s+delivered\s+\+/);
+    expect(lines[7]).toMatch(/wms\.orders\.DC-EAST\s+wms-release-orders\s+delivered\s+\+/);
+    expect(lines[8]).toMatch(/wms\.shipments\.DC-EAST\s+\(from outside\)\s+delivered\s+\+/);
     const json = await runCli(['trace', 'B2B-100482', '--json', '--data', dayData]);
     expect(json.code).toBe(0);
-    expect((JSON.parse(json.stdout) as Journey).hops).toHaveLength(6);
+    expect((JSON.parse(json.stdout) as Journey).hops).toHaveLength(8);
     const none = await runCli(['trace', 'no-such-order', '--data', dayData]);
     expect(none.code).toBe(1);
     expect(none.stderr.trim()).toBe("crossdock trace: no hop is indexed under 'no-such-order'");
