@@ -15,6 +15,11 @@ describe('what the audit log records', () => {
     expect(classify('wms.expected-receipts.DC-SOLON')).toMatchObject({ direction: 'out', partner: 'DC-SOLON' });
     expect(classify('wms.shipments.DC-SOLON')).toMatchObject({ direction: 'in' });
     expect(classify('erp.invoices.acme')).toEqual({ kind: 'financial-posting', direction: 'out', partner: 'acme', documentType: 'invoice' });
+    // The ERP's invoice to a customer is a financial posting too; its 810 to the retailer a partner transaction.
+    expect(classify('erp.out.invoices.edi-4405197800')).toEqual({ kind: 'financial-posting', direction: 'in', partner: 'edi-4405197800', documentType: 'invoice' });
+    expect(classify('edi.out.810.4405197800')).toEqual({ kind: 'partner-transaction', direction: 'out', partner: '4405197800', documentType: '810' });
+    expect(classify('erp.out.releases.DC-EAST')).toMatchObject({ kind: 'erp-posting', direction: 'in', partner: 'DC-EAST', documentType: 'releases' });
+    expect(classify('wms.orders.DC-EAST')).toMatchObject({ kind: 'partner-transaction', direction: 'out', partner: 'DC-EAST', documentType: 'orders' });
     expect(classify('erp.inventory-adjustments.DC-SOLON')).toMatchObject({ kind: 'inventory-adjustment', partner: 'DC-SOLON' });
     expect(classify('erp.posted.salesorders.shopify')).toMatchObject({ kind: 'erp-posting', direction: 'in', partner: 'shopify', documentType: 'posted.salesorders' });
     expect(classify('erp.salesorders.shopify')).toMatchObject({ kind: 'erp-posting', direction: 'out', partner: 'shopify' });

@@ -8,6 +8,7 @@
  *   wms.<document>.<warehouse>             partner-transaction out for what goes to a warehouse or
  *                                          3PL (orders, expected receipts/returns, items), in otherwise
  *   erp.invoices.<partner>                 financial-posting out
+ *   erp.out.invoices.<channel>             financial-posting in     (the ERP's invoices to customers)
  *   erp.inventory-adjustments.<location>   inventory-adjustment out
  *   erp.posted.<document>.<channel>        erp-posting in           (the ERP's document numbers)
  *   erp.out.<document>.<partner>           erp-posting in           (documents the ERP issues)
@@ -50,6 +51,7 @@ export function classify(subject: string): Classified | undefined {
     case 'erp':
       if (a === undefined) return undefined;
       if (a === 'invoices') return { kind: 'financial-posting', direction: 'out', ...(b === undefined ? {} : { partner: b }), documentType: 'invoice' };
+      if (a === 'out' && b === 'invoices') return { kind: 'financial-posting', direction: 'in', ...(c === undefined ? {} : { partner: c }), documentType: 'invoice' };
       if (a === 'inventory-adjustments') return { kind: 'inventory-adjustment', direction: 'out', ...(b === undefined ? {} : { partner: b }), documentType: 'inventory-adjustment' };
       if ((a === 'posted' || a === 'out') && b !== undefined) return { kind: 'erp-posting', direction: 'in', ...(c === undefined ? {} : { partner: c }), documentType: a === 'posted' ? `posted.${b}` : b };
       return { kind: 'erp-posting', direction: 'out', ...(b === undefined ? {} : { partner: b }), documentType: a };
