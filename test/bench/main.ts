@@ -17,6 +17,7 @@ import { benchWorkers, workersText } from './workers.ts';
 import { benchExpectations, expectationsText } from './expectations.ts';
 import { benchTrace, traceText } from './trace.ts';
 import { benchOperations, operationsText } from './operations.ts';
+import { benchConsole, consoleText } from './console.ts';
 import { fmt, ms, table } from './stats.ts';
 
 // `crossdock run` starts one worker per core by default; every other section measures one
@@ -78,6 +79,7 @@ const sections: Section[] = [
   tabled('workers', (quick) => benchWorkers({ quick, cores: os.availableParallelism() }), workersText),
   tabled('expectations', (quick) => benchExpectations({ quick }), expectationsText),
   tabled('operations', (quick) => benchOperations({ quick }), operationsText),
+  tabled('console', (quick) => benchConsole({ quick }), consoleText),
   tabled('trace', (quick) => benchTrace({ quick }), traceText),
   {
     name: 'lint',

@@ -30,6 +30,7 @@ import { tempDir } from '../support/nats.ts';
 import { REPO, dropSteps, repoFile, tempProject } from '../support/project.ts';
 import { summarize } from './stats.ts';
 import type { HandVariant } from './hand-loop.ts';
+import { readRuntimeInfo } from '../../runtime/runner/runtime-file.ts';
 
 export interface RelayRow {
   readonly variant: 'raw' | 'handwritten' | 'handwritten-js' | 'crossdock' | 'crossdock-expectations' | 'crossdock-availability';
@@ -231,14 +232,47 @@ async function seedStock(js: JetStreamClient): Promise<void> {
  * (c) or (d): `crossdock run` as a child process, by default on one fresh nats-server. With
  * CROSSDOCK_BENCH_CPU_PROF=DIR the runner writes V8 CPU profiles there (node --cpu-prof).
  */
-export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE): Promise<RelayRow> {
+/** What a row may add around the runner: its HTTP server, and something running while it drains. */
+export interface RunnerExtras {
+  /** CROSSDOCK_API_KEYS for the runner; with it the runner serves HTTP on a free loopback port. */
+  readonly apiKeys?: string;
+  /**
+   * Started once the runner is up, before the backlog is published; what it returns is called
+   * after. With it, the drain is timed from the first order published.
+   */
+  readonly during?: (httpBase: string) => Promise<() => Promise<void>>;
+}
+
+export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipped', count: number, latencyCount: number, rate: number, where: Placement = ONE_NODE, extras: RunnerExtras = {}): Promise<RelayRow> {
   const pipelinesDir = flow === 'shipped' ? shippedProject(where.replicas) : firstFlowProject(where.replicas, flow === 'first-expectations');
   const env = await where.start(pipelinesDir);
   const dataDir = tempDir('bench-runner');
   if (flow === 'shipped') await seedStock(env.js);
-  const child = spawn(process.execPath, [...(process.env.CROSSDOCK_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CROSSDOCK_BENCH_CPU_PROF] : []), join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', 'off', '--log-level', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const http = extras.apiKeys === undefined ? 'off' : '127.0.0.1:0';
+  const child = spawn(process.execPath, [...(process.env.CROSSDOCK_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.CROSSDOCK_BENCH_CPU_PROF] : []), join(REPO, 'runtime/cli/bin.mjs'), 'run', '--pipelines', pipelinesDir, '--only', 'shopify-orders', '--nats', env.url, '--data', dataDir, '--http', http, '--log-level', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: extras.apiKeys === undefined ? process.env : { ...process.env, CROSSDOCK_API_KEYS: extras.apiKeys },
+  });
+  let undo: (() => Promise<void>) | undefined;
   try {
     const catalog = flow === 'shipped' ? CATALOG : 0;
+    if (extras.during) {
+      // Whatever runs beside the drain is up before the backlog arrives; the drain is then timed
+      // from the first order published (the same for every row that passes `during`).
+      let base: string | undefined;
+      const t1 = performance.now();
+      while (!(base = readRuntimeInfo(dataDir)?.http)) {
+        if (performance.now() - t1 > 30_000) throw new Error('runner did not write its HTTP address');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      undo = await extras.during(`http://${base}`);
+      const cpu0 = treeCpu(child.pid as number);
+      const start = performance.now();
+      await preload(env.js, count, catalog);
+      const elapsed = await drained(env, count, start);
+      const cpu1 = treeCpu(child.pid as number);
+      return { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline, backlog published while it runs', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(await latency(env, latencyCount, rate, count, catalog))), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };
+    }
     await preload(env.js, count, catalog);
     // The runner binds its consumer at start; timing starts when it is up and the backlog waits.
     const jsm = await jetstreamManager(env.nc);
@@ -268,6 +302,7 @@ export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipp
       ? { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 }
       : { variant: 'crossdock-availability', label: '(d) crossdock, shipped flow: + ATP and LMDB reservation (2,000 SKUs)', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(samples)), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };
   } finally {
+    await undo?.();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     await env.close();
