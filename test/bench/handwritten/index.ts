@@ -13,11 +13,13 @@ import itemToWmsItem from './wms/item-to-wms-item.ts';
 import receiptToGoodsReceipt from './wms/receipt-to-goods-receipt.ts';
 import returnToExpectedReturn from './wms/return-authorization-to-expected-return.ts';
 import shipmentConfirmation from './wms/shipment-confirmation-to-shipment.ts';
+import releaseToWarehouseOrder from './wms/release-to-warehouse-order.ts';
 import x12Invoice from './x12/810-to-invoice.ts';
 import x12Order from './x12/850-to-sales-order.ts';
 import x12Ack from './x12/855-to-purchase-order-ack.ts';
 import x12ShipNotice from './x12/856-to-asn.ts';
 import purchaseOrderTo850 from './x12/purchase-order-to-850.ts';
+import invoiceTo810 from './x12/invoice-to-810.ts';
 
 export type { Bindings, HandWritten } from './common.ts';
 
@@ -34,10 +36,12 @@ export const handWritten: ReadonlyMap<string, HandWritten> = new Map([
   ['wms/item-to-wms-item.jsonata', itemToWmsItem],
   ['wms/receipt-to-goods-receipt.jsonata', receiptToGoodsReceipt],
   ['wms/return-authorization-to-expected-return.jsonata', returnToExpectedReturn],
+  ['wms/release-to-warehouse-order.jsonata', releaseToWarehouseOrder],
   ['wms/shipment-confirmation-to-shipment.jsonata', shipmentConfirmation],
   ['x12/810-to-invoice.jsonata', x12Invoice],
   ['x12/850-to-sales-order.jsonata', x12Order],
   ['x12/855-to-purchase-order-ack.jsonata', x12Ack],
   ['x12/856-to-asn.jsonata', x12ShipNotice],
+  ['x12/invoice-to-810.jsonata', invoiceTo810],
   ['x12/purchase-order-to-850.jsonata', purchaseOrderTo850],
 ]);
