@@ -1,7 +1,8 @@
 /**
  * The availability HTTP API on the runner's server:
  *
- *   GET  /v1/atp/{sku}?channel=&region=&qty=&explain=   one SKU
+ *   GET  /v1/atp/{sku}?channel=&region=&qty=&explain=   one SKU (without a channel: also the
+ *                                                        regions each channel names, to ask by)
  *   POST /v1/atp/query                                   up to 1,000 SKUs
  *
  * Every request needs an API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`) of any role
@@ -27,6 +28,11 @@ export interface ApiOptions {
   readonly rate: { readonly requestsPerSecond: number; readonly burst: number };
   readonly logger: Logger;
   readonly metrics?: MetricsRegistry;
+  /**
+   * The regions each channel has a location list for (policy.ts channelRegions): the answer
+   * without a channel carries them, so a client can ask for each region's figure.
+   */
+  readonly regions?: Readonly<Record<string, readonly string[]>>;
   /** Monotonic milliseconds, for the rate limiter (tests inject one). */
   readonly clock?: () => number;
 }
@@ -135,7 +141,8 @@ export function registerAvailabilityRoutes(http: HttpServer, service: Availabili
       if (query.channel !== undefined && f !== undefined && f.explain === undefined) {
         count(route, 200);
         sendJsonText(res, 200, channelJson(a, f));
-      } else reply(res, route, 200, shape(a, query));
+      } else if (query.channel === undefined && options.regions) reply(res, route, 200, { ...(shape(a, query) as object), regions: options.regions });
+      else reply(res, route, 200, shape(a, query));
     } catch (err) {
       fail(res, route, err);
     }

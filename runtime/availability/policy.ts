@@ -58,6 +58,16 @@ export interface AvailabilityPolicy {
   readonly api: { readonly requestsPerSecond: number; readonly burst: number };
 }
 
+/**
+ * The regions each channel has a location list of its own for, channel by channel in the
+ * policy's order (empty: one list for every region). What a client asks `region=` with.
+ */
+export function channelRegions(policy: Pick<AvailabilityPolicy, 'channels'>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const c of policy.channels) out[c.name] = [...c.byRegion.keys()];
+  return out;
+}
+
 /** The pool plan for a channel and region: the region's own list, else the default one. */
 export function poolPlan(channel: ChannelPolicy, region: string | undefined): PoolPlan {
   return (region === undefined ? undefined : channel.byRegion.get(region)) ?? channel.fallback;

@@ -23,6 +23,7 @@ import { removeRuntimeInfo, writeRuntimeInfo } from './runtime-file.ts';
 import { AvailabilityService } from '../availability/service.ts';
 import { sharedSandbox } from '../expressions/sandbox.ts';
 import { registerAvailabilityRoutes } from '../availability/http.ts';
+import { channelRegions } from '../availability/policy.ts';
 import { Access, apiKeysFromEnv } from '../http/access.ts';
 import { sessionKeysFromEnv } from '../http/session.ts';
 import { registerConsole, type RunningConsole } from '../console/console.ts';
@@ -144,7 +145,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       availability = await AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? { changesThread: { natsUrl, logLevel: logger.level, entry: CHANGE_THREAD_ENTRY_URL } } : { changes: false }) });
       // What came before was the catch-up at start, not a delay a channel saw.
       syncDelays.caughtUp();
-      if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, logger, metrics: metrics.registry });
+      if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, regions: channelRegions(project.availability), logger, metrics: metrics.registry });
     }
     // The views that only fold streams into files run on a thread of their own: the trace index
     // (beside the availability view: in a group each worker folds its own copy, one writer per

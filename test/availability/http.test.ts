@@ -10,6 +10,7 @@ import { HttpServer } from '../../runtime/http/server.ts';
 import { registerAvailabilityRoutes } from '../../runtime/availability/http.ts';
 import { Access, parseApiKeys } from '../../runtime/http/access.ts';
 import { MemoryAvailability } from '../../runtime/availability/memory.ts';
+import { channelRegions } from '../../runtime/availability/policy.ts';
 import { abortMidBody } from '../support/http-abort.ts';
 import { POLICY, T0, ev, policyOf } from './helpers.ts';
 
@@ -25,9 +26,10 @@ const http = new HttpServer(pino({ level: 'debug' }, sink));
 let base = '';
 
 beforeAll(async () => {
-  const service = new MemoryAvailability(policyOf(POLICY), () => T0);
+  const policy = policyOf(POLICY);
+  const service = new MemoryAvailability(policy, () => T0);
   service.apply(...ev.position('X', 'A', 21, 1));
-  registerAvailabilityRoutes(http, service, { access: new Access(parseApiKeys(KEY)), rate: { requestsPerSecond: 1000, burst: 1000 }, logger: pino({ level: 'debug' }, sink) });
+  registerAvailabilityRoutes(http, service, { access: new Access(parseApiKeys(KEY)), rate: { requestsPerSecond: 1000, burst: 1000 }, regions: channelRegions(policy), logger: pino({ level: 'debug' }, sink) });
   const { port } = await http.listen('127.0.0.1', 0);
   base = `http://127.0.0.1:${port}`;
 });
@@ -86,5 +88,35 @@ describe('POST /v1/atp/query', () => {
     const logged = lines.slice(before);
     expect(logged).toEqual([expect.objectContaining({ level: 20, route: 'query', msg: 'client closed the connection before the request body was complete' })]);
     expect(JSON.stringify(logged)).not.toContain('    at ');
+  });
+});
+
+describe('GET /v1/atp/{sku}', () => {
+  const get = (path: string): Promise<Response> => fetch(`${base}${path}`, { headers: { 'x-api-key': KEY } });
+
+  it('names, without a channel, the regions each channel has a list for, and each region answers', async () => {
+    const r = await get('/v1/atp/X?explain=true');
+    expect(r.status).toBe(200);
+    const all = (await r.json()) as { regions: Record<string, string[]>; channels: { channel: string }[] };
+    expect(all.regions).toEqual({ web: ['EU'], market: [], b2b: [] });
+    expect(all.channels.map((c) => c.channel)).toEqual(['web', 'market', 'b2b']);
+    // The default list holds A (21 on hand, safety stock 1, b2b's ring-fence of 5); EU's holds only C, which has none.
+    const byRegion = async (region?: string) => ((await (await get(`/v1/atp/X?channel=web${region ? `&region=${region}` : ''}`)).json()) as { available: number }).available;
+    expect(await byRegion()).toBe(15);
+    expect(await byRegion('EU')).toBe(0);
+  });
+
+  it('leaves the regions out of a one-channel answer', async () => {
+    const one = (await (await get('/v1/atp/X?channel=web&explain=true')).json()) as Record<string, unknown>;
+    expect(one.regions).toBeUndefined();
+    expect(one.channel).toBe('web');
+  });
+
+  it('answers a bad parameter with 400 naming it', async () => {
+    for (const [q, field] of [['explain=maybe', 'explain'], ['region=a%20b', 'region'], ['channel=nope', 'channel'], ['qty=-1', 'qty'], ['format=html', 'format']] as const) {
+      const r = await get(`/v1/atp/X?${q}`);
+      expect(r.status, q).toBe(400);
+      expect(((await r.json()) as { field: string }).field, q).toBe(field);
+    }
   });
 });
