@@ -1,13 +1,39 @@
 /**
  * GET /v1/trace/:key — the journey of a document, for viewers. Hops carry their headers'
  * facts and business keys, never a body: a trace must not show one partner another's payload.
+ * A hop that is itself a document of the operations API says under which id: a dead letter
+ * (`deadLetterId`, for GET /v1/dlq/{id}) or a business exception (`exceptionId`, for GET
+ * /v1/exceptions/{id}); both ids are the message's sequence in its stream.
  */
 import type { HttpServer } from '../../http/server.ts';
 import { sendJson } from '../../http/server.ts';
 import type { Access } from '../../http/access.ts';
-import type { Journey } from './journey.ts';
+import { parseExceptionSubject } from '../exception-subjects.ts';
+import type { Journey, JourneyHop } from './journey.ts';
 
 export const MAX_KEY_LENGTH = 200;
+
+export interface AnsweredHop extends JourneyHop {
+  readonly deadLetterId?: number;
+  readonly exceptionId?: number;
+}
+
+export interface AnsweredJourney extends Journey {
+  readonly hops: readonly AnsweredHop[];
+}
+
+/** The journey with each hop's document id, where it is a dead letter or an exception. */
+export function withDocumentIds(j: Journey): AnsweredJourney {
+  return {
+    ...j,
+    hops: j.hops.map((h) => {
+      if (h.outcome === 'dead-lettered') return { ...h, deadLetterId: h.seq };
+      // A reported duplicate is raised as an exception too (exceptions.duplicate-order.<channel>).
+      if (parseExceptionSubject(h.subject)) return { ...h, exceptionId: h.seq };
+      return h;
+    }),
+  };
+}
 
 export function registerTraceRoutes(http: HttpServer, access: Access, journey: (key: string) => Journey): void {
   http.route('GET', '/v1/trace/:key', (req, res, params) => {
@@ -22,6 +48,6 @@ export function registerTraceRoutes(http: HttpServer, access: Access, journey: (
       sendJson(res, 404, { error: `no hop is indexed under '${key}'`, key });
       return;
     }
-    sendJson(res, 200, j);
+    sendJson(res, 200, withDocumentIds(j));
   });
 }
