@@ -7,58 +7,31 @@
  * test-results/console/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { startTestNats, tempDir, type TestNats } from '../support/nats.ts';
 import { REPO } from '../support/project.ts';
 import { axeViolations, launchBrowser, screenshot, type TestBrowser } from '../support/browser.ts';
-import { loadProject } from '../../runtime/compile/project.ts';
-import { startRunner, type RunningRunner } from '../../runtime/runner/runner.ts';
-import { startStandInErp, type StandInErp } from '../../runtime/demo/stand-in-erp.ts';
-import { demoErpBook } from '../../runtime/demo/erp-book.ts';
-import { loadDemoScript } from '../../runtime/demo/script.ts';
-import { play } from '../../runtime/demo/player.ts';
-import { waitForQuiet } from '../../runtime/demo/summary.ts';
-import { Diagnostics } from '../../runtime/config/diagnostics.ts';
+import { startConsoleDay, type ConsoleDay } from '../support/console-day.ts';
 
-const PIPELINES = join(REPO, 'pipelines');
-const DAY = join(REPO, 'runtime/demo/day/day.yaml');
 const OPERATOR_KEY = 'console-browser-operator-key-9f3a';
 
-let nats: TestNats;
-let erp: StandInErp;
-let runner: RunningRunner | undefined;
+let day: ConsoleDay | undefined;
+let nats: ConsoleDay['nats'];
 let browser: TestBrowser;
 let base = '';
 let page: Page;
 
 beforeAll(async () => {
-  nats = await startTestNats();
-  erp = await startStandInErp(0, demoErpBook());
-  const edi = tempDir('console-edi');
-  process.env.ERP_URL = erp.url;
-  process.env.EDI_INBOX = join(edi, 'inbox');
-  process.env.EDI_OUTBOX = join(edi, 'outbox');
-  process.env.CROSSDOCK_API_KEYS = `operator:olga:${OPERATOR_KEY}`;
-  mkdirSync(process.env.EDI_INBOX, { recursive: true });
-  runner = await startRunner({ project: loadProject(PIPELINES), natsUrl: nats.url, dataDir: tempDir('console-day'), logger: pino({ level: 'silent' }), http: { host: '127.0.0.1', port: 0 }, graceMs: 2000 });
-  base = `http://127.0.0.1:${runner.http!.port}`;
-  const script = loadDemoScript(DAY, new Diagnostics());
-  expect(script).toBeDefined();
-  await play(script!, DAY, { js: nats.js, httpBase: base, dropFolder: () => process.env.EDI_INBOX as string, shopifySecret: 'crossdock-dev-secret' }, 4, () => undefined);
-  expect(await waitForQuiet(nats.jsm, 60_000, 1000)).toBe(true);
+  day = await startConsoleDay(`operator:olga:${OPERATOR_KEY}`, 'console');
+  ({ nats, base } = day);
   browser = await launchBrowser();
   page = await browser.page();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  await runner?.stop();
-  await erp?.close();
-  await nats?.close();
-  for (const k of ['ERP_URL', 'EDI_INBOX', 'EDI_OUTBOX', 'CROSSDOCK_API_KEYS']) delete process.env[k];
+  await day?.close();
 });
 
 /** The text of every cell in the first column of the table captioned `caption` within `section`. */
