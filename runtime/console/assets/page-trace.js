@@ -81,7 +81,7 @@ async function showJourney(key, results, ctx) {
     el(
       'p',
       { class: 'summary' },
-      `${j.hops.length} ${j.hops.length === 1 ? 'hop' : 'hops'} over ${formatSeconds(j.spanMs / 1000)}; found as ${j.matchedAs.join(', ') || 'a key'}.`,
+      `${j.hops.length === 1 ? 'One hop' : `${j.hops.length} hops over ${formatSeconds(j.spanMs / 1000)}`}; found as ${j.matchedAs.join(', ') || 'a key'}.`,
       dead > 0 ? ` ${dead} dead-lettered.` : '',
       exceptions > 0 ? ` ${exceptions} ${exceptions === 1 ? 'exception' : 'exceptions'}.` : '',
     ),
