@@ -106,9 +106,9 @@ describe('the Trace page', () => {
     // Focus moved to the results, where a keyboard or screen-reader user continues.
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('trace-key-results');
     expect(await page.textContent('#trace-key-results h2')).toBe(`Journey of ${ORDER}`);
-    // Every hop, in the API's order: portal, ERP posting, warehouse shipment, ERP and CRM.
+    // Every hop, in the API's order: portal, ERP posting, release to the warehouse, shipment, ERP and CRM.
     expect(await subjects()).toEqual(journey.hops.map((h) => h.subject));
-    expect((await subjects()).slice(0, 4)).toEqual(['channel.b2b.orders.created', 'erp.salesorders.b2b-portal', 'erp.posted.salesorders.b2b-portal', 'wms.shipments.DC-EAST']);
+    expect((await subjects()).slice(0, 6)).toEqual(['channel.b2b.orders.created', 'erp.salesorders.b2b-portal', 'erp.posted.salesorders.b2b-portal', 'erp.out.releases.DC-EAST', 'wms.orders.DC-EAST', 'wms.shipments.DC-EAST']);
     expect(await page.locator('ol.timeline > li dl.facts').allTextContents()).toEqual(journey.hops.map((h) => expect.stringContaining(`Stream:seq${h.stream}:${h.seq}`)));
     // The time between hops: the API's, in human units, machine-readable on <time datetime>.
     const gaps = page.locator('ol.timeline > li > p.gap');
@@ -116,8 +116,11 @@ describe('the Trace page', () => {
     const durations = await page.locator('ol.timeline > li > p.gap time').evaluateAll((ts) => ts.map((t) => [t.getAttribute('datetime'), t.textContent]));
     expect(durations.map(([iso]) => Number(/^PT([\d.]+)S$/.exec(iso ?? '')?.[1]))).toEqual(journey.hops.slice(1).map((h) => Math.round(h.sincePreviousMs) / 1000));
     for (const [, text] of durations) expect(text).toMatch(/^(\d+(\.\d)? (ms|s|min|h|d)|under 1 ms)$/);
-    // The warehouse shipped hours of demo time (seconds at the day's pace) after the posting.
-    expect((await gaps.nth(3).textContent())!).toMatch(/^[\d.]+ (s|min) after the previous hop$/);
+    // Each gap in the unit its size calls for: milliseconds under a second, seconds or minutes above.
+    for (let i = 1; i < journey.hops.length; i++) {
+      const unit = journey.hops[i]!.sincePreviousMs >= 1000 ? '(s|min)' : '(ms|under 1 ms)';
+      expect((await gaps.nth(i).textContent())!).toMatch(new RegExp(`^([\\d.]+ )?${unit} after the previous hop$`));
+    }
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'trace');
   });
