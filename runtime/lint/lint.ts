@@ -6,7 +6,7 @@
 import { loadProject, type LoadOptions, type Project } from '../compile/project.ts';
 import type { Diagnostic } from '../config/diagnostics.ts';
 import { runFixtures, type FixtureRun } from './fixture-runs.ts';
-import { buildFlow, type Flow } from './flow.ts';
+import { buildFlow, type Flow } from '../graph/flow.ts';
 import type { LintRule } from './rule.ts';
 import { expressionsRule } from './rules/expressions.ts';
 import { expectationsRule } from './rules/expectations.ts';

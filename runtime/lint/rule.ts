@@ -2,7 +2,7 @@
 import type { Project } from '../compile/project.ts';
 import type { Diagnostics } from '../config/diagnostics.ts';
 import type { FixtureRun } from './fixture-runs.ts';
-import type { Flow } from './flow.ts';
+import type { Flow } from '../graph/flow.ts';
 
 export interface LintContext {
   readonly project: Project;

@@ -5,7 +5,7 @@
  */
 import { subjectContains } from '../config/subjects.ts';
 import type { StreamDeclaration } from '../compile/streams.ts';
-import { consumersOf, distinctSubjects, type Producer } from '../lint/flow.ts';
+import { consumersOf, distinctSubjects, type Producer } from '../graph/flow.ts';
 import { fieldChanges, sameJson } from './json-diff.ts';
 import type { ConsumerSettings, PipelineSnapshot, Snapshot } from './snapshot.ts';
 import type { ChangedItem, Finding, Section } from './plan-types.ts';

@@ -6,7 +6,7 @@
  * cuts is breaking whatever the external entries say. Pure: snapshots in, findings out.
  */
 import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
-import { consumersOf, distinctSubjects, type Consumer, type Producer } from '../lint/flow.ts';
+import { consumersOf, distinctSubjects, type Consumer, type Producer } from '../graph/flow.ts';
 import type { ExternalSubject } from '../compile/streams.ts';
 import type { Snapshot } from './snapshot.ts';
 import type { Finding } from './plan-types.ts';

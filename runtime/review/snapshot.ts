@@ -14,7 +14,7 @@ import type { JetStreamInput } from '../components/inputs/jetstream.ts';
 import type { EnvLookup } from '../config/env.ts';
 import { formatDiagnostic } from '../config/diagnostics.ts';
 import { fixtureFiles, runFixtures, type FixtureRun } from '../lint/fixture-runs.ts';
-import { buildFlow, type Flow } from '../lint/flow.ts';
+import { buildFlow, type Flow } from '../graph/flow.ts';
 import { listFiles } from '../lint/rules/mapping-files.ts';
 
 export interface ConsumerSettings {

@@ -16,6 +16,7 @@ export const LAYERS: readonly string[] = [
   'engine',
   'edges',
   'operations',
+  'graph',
   'console',
   'fixture-tests',
   'runner',

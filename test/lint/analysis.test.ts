@@ -1,6 +1,6 @@
 /** The pieces lint's rules stand on: static subjects, finding a field in a mapping, the frozen clock. */
 import { describe, expect, it } from 'vitest';
-import { staticSubjects } from '../../runtime/lint/static-subjects.ts';
+import { staticSubjects } from '../../runtime/graph/static-subjects.ts';
 import { locateField } from '../../runtime/lint/mapping-locate.ts';
 import { withFrozenClock } from '../../runtime/expressions/clock.ts';
 import { FIXTURE_TIME as FIXTURE_INSTANT } from '../../runtime/fixture-tests/fixtures.ts';

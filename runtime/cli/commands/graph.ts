@@ -4,10 +4,10 @@ import { CommandError, commonOptions, list, str } from '../command.ts';
 import { loadProject } from '../../compile/project.ts';
 import { formatDiagnostic } from '../../config/diagnostics.ts';
 import { runFixtures } from '../../lint/fixture-runs.ts';
-import { buildFlow } from '../../lint/flow.ts';
-import { buildGraph } from '../../review/graph.ts';
-import { renderMermaid } from '../../review/graph-mermaid.ts';
-import { renderHtml, renderSvg } from '../../review/graph-svg.ts';
+import { buildFlow } from '../../graph/flow.ts';
+import { buildGraph } from '../../graph/graph.ts';
+import { renderMermaid } from '../../graph/mermaid.ts';
+import { renderHtml, renderSvg } from '../../graph/svg.ts';
 
 const FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'json'] as const;
 

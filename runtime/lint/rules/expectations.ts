@@ -5,7 +5,7 @@
  * producing it).
  */
 import type { Path } from '../../config/yaml-source.ts';
-import { producersOf } from '../flow.ts';
+import { producersOf } from '../../graph/flow.ts';
 import type { LintRule } from '../rule.ts';
 
 export const expectationsRule: LintRule = {

@@ -7,8 +7,8 @@
  */
 import { subjectContains, subjectsOverlap } from '../../config/subjects.ts';
 import type { StreamDeclaration } from '../../compile/streams.ts';
-import { consumersOf, distinctSubjects, producersOf, type Producer } from '../flow.ts';
-import { unquotedPath } from '../static-subjects.ts';
+import { consumersOf, distinctSubjects, producersOf, type Producer } from '../../graph/flow.ts';
+import { unquotedPath } from '../../graph/static-subjects.ts';
 import type { LintContext, LintRule } from '../rule.ts';
 
 export const subjectsRule: LintRule = {

@@ -2,11 +2,11 @@
  * The flow of the whole system as a graph: outside systems and edges, subjects (grouped by the
  * stream that stores them), pipelines, dead-letter and exception subjects, and the
  * availability view. Built from the same flow lint checks, so the picture and the checks
- * agree. Pure; drawing is in graph-mermaid.ts and graph-svg.ts.
+ * agree. Pure; drawing is in mermaid.ts and svg.ts.
  */
 import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
 import type { StreamDeclaration } from '../compile/streams.ts';
-import { distinctSubjects, type Flow } from '../lint/flow.ts';
+import { distinctSubjects, type Flow } from './flow.ts';
 
 export type NodeKind = 'system' | 'pipeline' | 'subject' | 'dead-letter' | 'exception' | 'availability';
 

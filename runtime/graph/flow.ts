@@ -3,7 +3,8 @@
  * out statically where the expressions allow, and as observed in fixture runs), duplicate
  * reports, dead letters, pipeline inputs, the availability view, and the outside systems of
  * the streams file's `external:` section. Lint checks capture and consumption on it,
- * `crossdock graph` draws it and `crossdock plan` compares it between revisions.
+ * `crossdock graph` and the runner's `/v1/graph` draw it, and `crossdock plan` compares it
+ * between revisions.
  */
 import type { Project } from '../compile/project.ts';
 import type { CompiledPipeline } from '../compile/pipeline.ts';
@@ -14,7 +15,17 @@ import { parse } from 'yaml';
 import type { Path } from '../config/yaml-source.ts';
 import { subjectContains, subjectsOverlap } from '../config/subjects.ts';
 import { staticSubjects } from './static-subjects.ts';
-import type { FixtureRun } from './fixture-runs.ts';
+
+/**
+ * What the flow reads from a fixture run: which subjects an output was seen publishing. The
+ * fixture runs themselves (runtime/lint/fixture-runs.ts) sit above this layer; theirs is this
+ * shape and more.
+ */
+export interface ObservedRun {
+  readonly pipeline: string;
+  /** `emit` outcomes carry their emissions; other kinds (drop, fail, not-run) publish nothing. */
+  readonly outcome: { readonly kind: string; readonly emissions?: readonly { readonly output: string; readonly subject: string; readonly duplicateSubject?: string }[] };
+}
 
 export type ProducerRole = 'output' | 'duplicate' | 'dead-letter' | 'availability';
 
@@ -73,7 +84,7 @@ export function projectExternals(project: Project): ExternalSubject[] {
   return out;
 }
 
-export function buildFlow(project: Project, runs: readonly FixtureRun[] = []): Flow {
+export function buildFlow(project: Project, runs: readonly ObservedRun[] = []): Flow {
   const producers: Producer[] = [];
   const consumers: Consumer[] = [];
   const edges: Edge[] = [];
@@ -116,14 +127,14 @@ function rawDocOf(project: Project, p: CompiledPipeline): Doc {
   }
 }
 
-function outputProducers(p: CompiledPipeline, doc: Doc, runs: readonly FixtureRun[]): Producer[] {
+function outputProducers(p: CompiledPipeline, doc: Doc, runs: readonly ObservedRun[]): Producer[] {
   const out: Producer[] = [];
   const mine = runs.filter((r) => r.pipeline === p.name);
   const seen = (name: string, pick: (e: { output: string; subject: string; duplicateSubject?: string }) => string | undefined): string[] => {
     const set = new Set<string>();
     for (const r of mine) {
       if (r.outcome.kind !== 'emit') continue;
-      for (const e of r.outcome.emissions) {
+      for (const e of r.outcome.emissions ?? []) {
         if (e.output !== name) continue;
         const s = pick(e);
         if (s !== undefined) set.add(s);

@@ -6,11 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadProject } from '../../runtime/compile/project.ts';
-import { buildFlow } from '../../runtime/lint/flow.ts';
+import { buildFlow } from '../../runtime/graph/flow.ts';
 import { registry } from '../../runtime/components/registry.ts';
 import type { Footprint, StepSpec } from '../../runtime/components/types.ts';
 import { BASE } from '../compile/broken-cases.ts';
-import { removeProjects, writeProject } from './helpers.ts';
+import { removeProjects, writeProject } from '../lint/helpers.ts';
 
 afterEach(removeProjects);
 

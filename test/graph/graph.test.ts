@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadProject, type Project } from '../../runtime/compile/project.ts';
 import { runFixtures } from '../../runtime/lint/fixture-runs.ts';
-import { buildFlow, type Flow } from '../../runtime/lint/flow.ts';
-import { buildGraph, type FlowGraph } from '../../runtime/review/graph.ts';
-import { renderMermaid } from '../../runtime/review/graph-mermaid.ts';
-import { layoutGraph, renderHtml, renderSvg } from '../../runtime/review/graph-svg.ts';
+import { buildFlow, type Flow } from '../../runtime/graph/flow.ts';
+import { buildGraph, type FlowGraph } from '../../runtime/graph/graph.ts';
+import { renderMermaid } from '../../runtime/graph/mermaid.ts';
+import { layoutGraph, renderHtml, renderSvg } from '../../runtime/graph/svg.ts';
 import { REPO } from '../support/project.ts';
 
 // Loaded once: compiling the reference project and running its fixtures is the slow part.
