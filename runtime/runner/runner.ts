@@ -42,6 +42,7 @@ import { viewsFromEnv, type View } from './views.ts';
 import { KpiService } from '../operations/kpi/service.ts';
 import { kpiFacts } from '../operations/kpi/facts.ts';
 import { SyncDelays } from '../operations/kpi/sync-delays.ts';
+import { registerGraphRoutes } from '../graph/http.ts';
 
 /** The change-event thread's module (runner/change-thread-entry.ts; importing it would run it). */
 export const CHANGE_THREAD_ENTRY_URL = new URL('./change-thread-entry.ts', import.meta.url).href;
@@ -192,6 +193,8 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
         ...(dlqStream ? { deadLetters: async () => ((s) => ({ count: s.messages, lastId: s.last_seq }))((await jsm.streams.info(dlqStream)).state) } : {}),
       });
     }
+    // The flow graph, laid out on its first request.
+    if (http) registerGraphRoutes(http, access, project);
     const services: RuntimeServices = { http: new FetchHttpClient(), ...(availability ? { availability } : {}) };
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {

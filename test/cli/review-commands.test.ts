@@ -108,6 +108,13 @@ describe('crossdock graph', () => {
     expect(html.code).toBe(0);
     expect(html.stderr).toMatch(/^wrote flow\.html \(\d+ nodes, \d+ edges\)/);
     expect(readFileSync(join(root, 'flow.html'), 'utf8')).toContain('<svg');
+    expect(readFileSync(join(root, 'flow.html'), 'utf8')).toContain('data-pipeline="orders"');
+    const svg = await cli(['graph', '--format', 'svg'], { cwd: root });
+    expect(svg.code).toBe(0);
+    expect(svg.stdout.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.stdout.trimEnd().endsWith('</svg>')).toBe(true);
+    expect(svg.stdout).toMatch(/<g class="node" data-kind="pipeline" data-id="pipeline:orders" data-pipeline="orders">/);
+    expect(svg.stdout).toMatch(/<g class="edge" data-edge="subject:channel\.orders-&gt;pipeline:orders" data-pipeline="orders" data-subject="channel\.orders">/);
     const bad = await cli(['graph', '--only', 'nope'], { cwd: root });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("no compiled pipeline named 'nope' (known: orders)");

@@ -9,7 +9,8 @@ import { runFixtures } from '../../runtime/lint/fixture-runs.ts';
 import { buildFlow, type Flow } from '../../runtime/graph/flow.ts';
 import { buildGraph, type FlowGraph } from '../../runtime/graph/graph.ts';
 import { renderMermaid } from '../../runtime/graph/mermaid.ts';
-import { layoutGraph, renderHtml, renderSvg } from '../../runtime/graph/svg.ts';
+import { renderHtml, renderSvg } from '../../runtime/graph/svg.ts';
+import { layoutGraph } from '../../runtime/graph/layout.ts';
 import { REPO } from '../support/project.ts';
 
 // Loaded once: compiling the reference project and running its fixtures is the slow part.
@@ -129,20 +130,20 @@ describe('drawings', () => {
     expect(m).toContain('|"out#124;put"|');
   });
 
-  it('SVG: one group per node, laid out left to right along the flow despite the cycle', () => {
-    const svg = renderSvg(graph);
+  it('SVG: one group per node, laid out left to right along the flow despite the cycle', async () => {
+    const layout = await layoutGraph(graph);
+    const svg = renderSvg(layout);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.match(/<g data-kind=/g)?.length).toBe(graph.nodes.length);
+    expect(svg.match(/<g class="node[^"]*" data-kind=/g)?.length).toBe(graph.nodes.length);
     expect(svg).toContain('b &quot;quoted&quot; &lt;b&gt;');
-    const { placed } = layoutGraph(graph);
-    const x = (id: string): number => placed.get(id)!.x;
+    const x = (id: string): number => layout.nodes.find((n) => n.id === id)!.x;
     expect(x('system:http-in:POST /in')).toBeLessThan(x('pipeline:a'));
     expect(x('pipeline:a')).toBeLessThan(x('subject:x.>'));
     expect(x('subject:x.>')).toBeLessThan(x('pipeline:b'));
   });
 
-  it('HTML: a whole page, nothing fetched from the network', () => {
-    const html = renderHtml(graph, renderMermaid(graph));
+  it('HTML: a whole page, nothing fetched from the network', async () => {
+    const html = renderHtml(await layoutGraph(graph), renderMermaid(graph));
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain('<svg');
     expect(html).toContain('flowchart LR');

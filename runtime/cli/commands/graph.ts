@@ -8,6 +8,7 @@ import { buildFlow } from '../../graph/flow.ts';
 import { buildGraph } from '../../graph/graph.ts';
 import { renderMermaid } from '../../graph/mermaid.ts';
 import { renderHtml, renderSvg } from '../../graph/svg.ts';
+import { layoutGraph } from '../../graph/layout.ts';
 
 const FORMATS = ['mermaid', 'markdown', 'svg', 'html', 'json'] as const;
 
@@ -21,7 +22,8 @@ export const graphCommand: CommandSpec = {
     'Subjects come from the output expressions where they are literal-ish, and from the fixture runs.',
     '',
     'mermaid: a Mermaid flowchart (GitHub and GitLab render it); markdown: the same in a ```mermaid',
-    'fence; svg: a standalone picture; html: a self-contained page (no network) with the picture and',
+    'fence; svg: a standalone picture laid out by ELK (layered, left to right, its layers wrapped into',
+    'rows when wider than 1,440 px); html: a self-contained page (no network) with the picture and',
     'the Mermaid source; json: the nodes and edges. --only keeps the named pipelines, what they read',
     'and write, and who is on the other side of those subjects.',
   ].join('\n'),
@@ -47,8 +49,8 @@ export const graphCommand: CommandSpec = {
     const text =
       format === 'mermaid' ? mermaid
       : format === 'markdown' ? '```mermaid\n' + mermaid + '```\n'
-      : format === 'svg' ? renderSvg(graph, title)
-      : format === 'html' ? renderHtml(graph, mermaid, title)
+      : format === 'svg' ? renderSvg(await layoutGraph(graph), title)
+      : format === 'html' ? renderHtml(await layoutGraph(graph), mermaid, title)
       : JSON.stringify(graph, null, 2) + '\n';
     const out = str(args, 'out');
     if (out) {

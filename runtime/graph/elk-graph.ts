@@ -1,0 +1,194 @@
+/**
+ * The pure halves of the layout: the flow graph as ELK's input (boxes sized from their
+ * measured text, a reserved label box on every edge), and ELK's answer as a GraphLayout.
+ * Running ELK itself is layout.ts's job.
+ *
+ * Two things are drawn otherwise than the graph lists them, to keep the picture narrow (see
+ * docs/reviewing.md): an outside system that both sends and receives gets a box on each side,
+ * and a pipeline's own dead-letter subject is a band under the pipeline's box, not a box of its
+ * own one edge away.
+ */
+import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
+import type { FlowGraph, GraphEdge, GraphNode } from './graph.ts';
+import { TEXT, type Box, type GraphLayout, type LaidEdge, type LaidNode, type Point, type SystemSide } from './layout-model.ts';
+import { textWidth, wrapText } from './text-width.ts';
+
+/** Past this a label wraps (subjects break between tokens, paths between folders). */
+const MAX_LABEL_WIDTH = 120;
+const PAD_X = 10;
+const PAD_Y = 7;
+/** Room for a rate such as "1,234/s" under an edge's label. */
+const RATE_WIDTH = 44;
+/** The dead-letter band under a pipeline: its subject, then room for a count. */
+const BAND_H = 18;
+const BAND_RATE_WIDTH = 36;
+
+export const LAYOUT_OPTIONS: LayoutOptions = {
+  'elk.algorithm': 'layered',
+  // Left to right reads as the flow does; top-down puts a dozen boxes side by side in a layer.
+  'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.edgeLabels.placement': 'CENTER',
+  'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+  'elk.spacing.nodeNode': '12',
+  'elk.spacing.edgeEdge': '6',
+  'elk.spacing.edgeNode': '8',
+  'elk.spacing.edgeLabel': '2',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '30',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '12',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
+  // Boxes move left into room their layer does not use: a quarter of the width on the shipped project.
+  'elk.layered.compaction.postCompaction.strategy': 'LEFT',
+  // Keep the order the graph lists things in where crossings allow: pipelines in file order.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+};
+
+type PlanNode = { readonly elkId: string; readonly node: GraphNode; readonly lines: readonly string[]; readonly caption?: string; readonly side?: SystemSide; readonly band?: GraphNode };
+type PlanEdge = { readonly elkId: string; readonly edge: GraphEdge; readonly text?: string; readonly pipeline?: string; readonly subject?: string; readonly band?: true };
+
+/** What ELK was given, to read its answer back. */
+export interface ElkPlan {
+  readonly input: ElkNode;
+  readonly nodes: readonly PlanNode[];
+  readonly edges: readonly PlanEdge[];
+}
+
+/** The systems that both send and receive: drawn once on each side. */
+function twoSided(graph: FlowGraph): Set<string> {
+  const into = new Set(graph.edges.map((e) => e.to));
+  const outOf = new Set(graph.edges.map((e) => e.from));
+  return new Set(graph.nodes.filter((n) => n.kind === 'system' && into.has(n.id) && outOf.has(n.id)).map((n) => n.id));
+}
+
+/** Dead-letter subjects written by one pipeline and touched by nothing else, by that pipeline's id. */
+function bands(graph: FlowGraph): Map<string, GraphNode> {
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const out = new Map<string, GraphNode>();
+  for (const n of graph.nodes) {
+    if (n.kind !== 'dead-letter') continue;
+    const touching = graph.edges.filter((e) => e.from === n.id || e.to === n.id);
+    const only = touching[0];
+    if (touching.length !== 1 || !only || only.to !== n.id || only.style !== 'error' || byId.get(only.from)?.kind !== 'pipeline' || out.has(only.from)) continue;
+    out.set(only.from, n);
+  }
+  return out;
+}
+
+export function toElk(graph: FlowGraph): ElkPlan {
+  const split = twoSided(graph);
+  const banded = bands(graph);
+  const bandIds = new Set([...banded.values()].map((n) => n.id));
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  const nodes: PlanNode[] = [];
+  const elkIds = new Map<string, { sends: string; receives: string }>();
+  graph.nodes.forEach((node, i) => {
+    if (bandIds.has(node.id)) return;
+    const lines = wrapText(node.label, MAX_LABEL_WIDTH, TEXT.label);
+    const band = banded.get(node.id);
+    const sides: (SystemSide | undefined)[] = split.has(node.id) ? ['sends', 'receives'] : [undefined];
+    for (const side of sides) {
+      const caption = node.stream ? `stream ${node.stream}` : side;
+      nodes.push({ elkId: side === 'receives' ? `n${i}r` : `n${i}`, node, lines, ...(caption ? { caption } : {}), ...(side ? { side } : {}), ...(band ? { band } : {}) });
+    }
+    elkIds.set(node.id, { sends: `n${i}`, receives: split.has(node.id) ? `n${i}r` : `n${i}` });
+  });
+  const edges: PlanEdge[] = [];
+  graph.edges.forEach((edge, i) => {
+    const from = byId.get(edge.from);
+    const to = byId.get(edge.to);
+    if (!from || !to) return;
+    const text = shownLabel(edge, from, to);
+    const pipeline = [from, to].find((n) => n.kind === 'pipeline')?.label;
+    const subject = [from, to].find((n) => n.id.startsWith('subject:'))?.label;
+    edges.push({ elkId: `e${i}`, edge, ...(text ? { text } : {}), ...(pipeline ? { pipeline } : {}), ...(subject ? { subject } : {}), ...(bandIds.has(to.id) ? { band: true as const } : {}) });
+  });
+  const children: ElkNode[] = nodes.map((n) => ({ id: n.elkId, ...nodeSize(n) }));
+  const elkEdges: ElkExtendedEdge[] = edges
+    .filter((e) => !e.band)
+    .map(({ elkId, edge, text }) => ({
+      id: elkId,
+      sources: [(elkIds.get(edge.from) as { sends: string }).sends],
+      targets: [(elkIds.get(edge.to) as { receives: string }).receives],
+      labels: [{ id: `${elkId}l`, text: text ?? '', ...slotSize(text) }],
+    }));
+  return { input: { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges: elkEdges }, nodes, edges };
+}
+
+function nodeSize(n: PlanNode): { width: number; height: number } {
+  const text = Math.max(...n.lines.map((l) => textWidth(l, TEXT.label)), n.caption ? textWidth(n.caption, TEXT.caption) : 0);
+  const band = n.band ? textWidth(n.band.label, TEXT.caption) + BAND_RATE_WIDTH + PAD_X : 0;
+  const height = n.lines.length * TEXT.labelLine + (n.caption ? TEXT.captionLine : 0) + 2 * PAD_Y;
+  return { width: Math.max(text + 2 * PAD_X, band), height: height + (n.band ? BAND_H : 0) };
+}
+
+/** A label line (when drawn) over a rate line. */
+function slotSize(text: string | undefined): { width: number; height: number } {
+  return { width: Math.max(RATE_WIDTH, text ? textWidth(text, TEXT.edge) : 0) + 4, height: (text ? 2 : 1) * TEXT.edgeLine };
+}
+
+/**
+ * What an edge's label adds to its ends: nothing for a dead letter (the red dashes and the
+ * box say it), for a durable named after its pipeline, or for the subject pattern of an
+ * outside system's edge (the subject box says it). Every label stays in the edge's title.
+ */
+function shownLabel(edge: GraphEdge, from: GraphNode, to: GraphNode): string | undefined {
+  if (!edge.label || edge.style === 'error') return undefined;
+  if (to.kind === 'pipeline' && edge.label === to.label) return undefined;
+  if ((from.kind === 'system' && to.id.startsWith('subject:')) || (to.kind === 'system' && from.id.startsWith('subject:'))) return undefined;
+  return edge.label;
+}
+
+/** ELK's answer read back through the plan. */
+export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
+  const boxes = new Map((laid.children ?? []).map((c) => [c.id, c]));
+  const nodes: LaidNode[] = [];
+  const bandSlots = new Map<string, Box>();
+  for (const { elkId, node, lines, caption, side, band } of plan.nodes) {
+    const c = boxes.get(elkId);
+    if (!c) throw new Error(`the layout lost node ${node.id}`);
+    const b = box(c);
+    const own = { id: node.id, kind: node.kind, label: node.label, lines, ...(caption ? { caption } : {}), ...(node.stream ? { stream: node.stream } : {}), ...(side ? { side } : {}) };
+    if (!band) {
+      nodes.push({ ...own, ...b });
+      continue;
+    }
+    // The band's boxes touch the pipeline's and each other's without overlapping.
+    const top = b.y + b.h - BAND_H;
+    nodes.push({ ...own, ...b, h: round(b.h - BAND_H) });
+    nodes.push({ id: band.id, kind: band.kind, label: band.label, lines: [band.label], ...(band.stream ? { stream: band.stream } : {}), bandOf: node.id, x: b.x, y: top, w: round(b.w - BAND_RATE_WIDTH), h: BAND_H });
+    bandSlots.set(band.id, { x: round(b.x + b.w - BAND_RATE_WIDTH), y: top, w: BAND_RATE_WIDTH, h: BAND_H });
+  }
+  const routes = new Map(((laid.edges ?? []) as ElkExtendedEdge[]).map((e) => [e.id, e]));
+  const edges: LaidEdge[] = plan.edges.map(({ elkId, edge, text, pipeline, subject, band }) => {
+    const common = {
+      from: edge.from,
+      to: edge.to,
+      style: edge.style,
+      ...(edge.label ? { label: edge.label } : {}),
+      ...(text ? { text } : {}),
+      ...(pipeline ? { pipeline } : {}),
+      ...(subject ? { subject } : {}),
+    };
+    if (band) return { ...common, points: [], slot: bandSlots.get(edge.to) as Box, band: true };
+    const e = routes.get(elkId);
+    const label = e?.labels?.[0];
+    if (!e || !label) throw new Error(`the layout lost edge ${edge.from} -> ${edge.to}`);
+    const points: Point[] = [];
+    for (const s of e.sections ?? []) {
+      for (const p of [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]) {
+        const last = points[points.length - 1];
+        if (!last || last.x !== round(p.x) || last.y !== round(p.y)) points.push({ x: round(p.x), y: round(p.y) });
+      }
+    }
+    return { ...common, points, slot: box(label) };
+  });
+  return { direction: 'right', width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), nodes, edges };
+}
+
+function box(s: { x?: number; y?: number; width?: number; height?: number }): Box {
+  return { x: round(s.x ?? 0), y: round(s.y ?? 0), w: round(s.width ?? 0), h: round(s.height ?? 0) };
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
