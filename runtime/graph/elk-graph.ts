@@ -43,7 +43,16 @@ export const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
 };
 
-type PlanNode = { readonly elkId: string; readonly node: GraphNode; readonly lines: readonly string[]; readonly caption?: string; readonly side?: SystemSide; readonly band?: GraphNode };
+type PlanNode = {
+  readonly elkId: string;
+  readonly node: GraphNode;
+  readonly lines: readonly string[];
+  readonly caption?: string;
+  readonly side?: SystemSide;
+  readonly band?: GraphNode;
+  /** No edge: placed in a row under the picture, not by ELK (which would give it a column). */
+  readonly loose?: { readonly width: number; readonly height: number };
+};
 type PlanEdge = { readonly elkId: string; readonly edge: GraphEdge; readonly text?: string; readonly pipeline?: string; readonly subject?: string; readonly band?: true };
 
 /** What ELK was given, to read its answer back. */
@@ -81,6 +90,7 @@ export function toElk(graph: FlowGraph): ElkPlan {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const nodes: PlanNode[] = [];
   const elkIds = new Map<string, { sends: string; receives: string }>();
+  const connected = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
   graph.nodes.forEach((node, i) => {
     if (bandIds.has(node.id)) return;
     const lines = wrapText(node.label, MAX_LABEL_WIDTH, TEXT.label);
@@ -88,7 +98,8 @@ export function toElk(graph: FlowGraph): ElkPlan {
     const sides: (SystemSide | undefined)[] = split.has(node.id) ? ['sends', 'receives'] : [undefined];
     for (const side of sides) {
       const caption = node.stream ? `stream ${node.stream}` : side;
-      nodes.push({ elkId: side === 'receives' ? `n${i}r` : `n${i}`, node, lines, ...(caption ? { caption } : {}), ...(side ? { side } : {}), ...(band ? { band } : {}) });
+      const planned: PlanNode = { elkId: side === 'receives' ? `n${i}r` : `n${i}`, node, lines, ...(caption ? { caption } : {}), ...(side ? { side } : {}), ...(band ? { band } : {}) };
+      nodes.push(connected.has(node.id) ? planned : { ...planned, loose: nodeSize(planned) });
     }
     elkIds.set(node.id, { sends: `n${i}`, receives: split.has(node.id) ? `n${i}r` : `n${i}` });
   });
@@ -102,7 +113,7 @@ export function toElk(graph: FlowGraph): ElkPlan {
     const subject = [from, to].find((n) => n.id.startsWith('subject:'))?.label;
     edges.push({ elkId: `e${i}`, edge, ...(text ? { text } : {}), ...(pipeline ? { pipeline } : {}), ...(subject ? { subject } : {}), ...(bandIds.has(to.id) ? { band: true as const } : {}) });
   });
-  const children: ElkNode[] = nodes.map((n) => ({ id: n.elkId, ...nodeSize(n) }));
+  const children: ElkNode[] = nodes.filter((n) => !n.loose).map((n) => ({ id: n.elkId, ...nodeSize(n) }));
   const elkEdges: ElkExtendedEdge[] = edges
     .filter((e) => !e.band)
     .map(({ elkId, edge, text }) => ({
@@ -140,7 +151,8 @@ function shownLabel(edge: GraphEdge, from: GraphNode, to: GraphNode): string | u
 
 /** ELK's answer read back through the plan. */
 export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
-  const boxes = new Map((laid.children ?? []).map((c) => [c.id, c]));
+  const boxes = new Map<string, { x?: number; y?: number; width?: number; height?: number }>((laid.children ?? []).map((c) => [c.id, c]));
+  const size = placeLoose(plan, laid, boxes);
   const nodes: LaidNode[] = [];
   const bandSlots = new Map<string, Box>();
   for (const { elkId, node, lines, caption, side, band } of plan.nodes) {
@@ -182,7 +194,32 @@ export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
     }
     return { ...common, points, slot: box(label) };
   });
-  return { direction: 'right', width: Math.ceil(laid.width ?? 0), height: Math.ceil(laid.height ?? 0), nodes, edges };
+  return { direction: 'right', width: Math.ceil(size.width), height: Math.ceil(size.height), nodes, edges };
+}
+
+/** The unconnected boxes in rows under ELK's picture, left to right; the size with them. */
+function placeLoose(plan: ElkPlan, laid: ElkNode, boxes: Map<string, { x?: number; y?: number; width?: number; height?: number }>): { width: number; height: number } {
+  const width = laid.width ?? 0;
+  let height = laid.height ?? 0;
+  const loose = plan.nodes.filter((n) => n.loose);
+  if (loose.length === 0) return { width, height };
+  const gap = 12;
+  let x = gap;
+  let y = height;
+  let row = 0;
+  for (const n of loose) {
+    const s = n.loose as { width: number; height: number };
+    if (x > gap && x + s.width > Math.max(width, s.width + 2 * gap) - gap) {
+      x = gap;
+      y += row + gap;
+      row = 0;
+    }
+    boxes.set(n.elkId, { x, y, ...s });
+    x += s.width + gap;
+    row = Math.max(row, s.height);
+  }
+  height = y + row + gap;
+  return { width: Math.max(width, ...loose.map((n) => (n.loose as { width: number }).width + 2 * gap)), height };
 }
 
 function box(s: { x?: number; y?: number; width?: number; height?: number }): Box {

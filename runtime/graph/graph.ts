@@ -110,6 +110,10 @@ export function buildGraph(flow: Flow, streams: readonly StreamDeclaration[], op
       if (writes) edge({ from: system, to: s, style: 'flow' });
     }
   }
+  // Streams no pipeline or outside system touches (the runner's own: operator actions, the
+  // audit log) get a box per subject, unconnected, so that the picture shows every stream.
+  const drawn = new Set([...nodes.values()].map((n) => n.stream));
+  for (const s of streams) if (!drawn.has(s.name)) for (const subject of s.subjects) node({ id: `subject:${subject}`, kind: 'subject', label: subject, stream: s.name });
   const graph = { nodes: [...nodes.values()], edges };
   return options.only && options.only.length > 0 ? neighbourhood(graph, options.only) : graph;
 }
