@@ -1,14 +1,14 @@
 /**
  * The pure halves of the layout: the flow graph as ELK's input (boxes sized from their
- * measured text, a reserved label box on every edge), and ELK's answer as a GraphLayout.
- * Running ELK itself is layout.ts's job.
+ * measured text, room reserved for every edge's drawn label and live rate), and ELK's answer
+ * as a GraphLayout. Running ELK itself is layout.ts's job.
  *
- * Two things are drawn otherwise than the graph lists them, to keep the picture narrow (see
- * docs/reviewing.md): an outside system that both sends and receives gets a box on each side,
- * and a pipeline's own dead-letter subject is a band under the pipeline's box, not a box of its
- * own one edge away.
+ * Three things are drawn otherwise than the graph lists them, to keep the picture narrow (see
+ * docs/reviewing.md): an outside system that both sends and receives gets a box on each side;
+ * a pipeline's own dead-letter subject is a band under the pipeline's box, not a box of its own
+ * one edge away; boxes with no edge (streams only the runner writes) sit in a row underneath.
  */
-import type { ElkExtendedEdge, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
+import type { ElkExtendedEdge, ElkLabel, ElkNode, LayoutOptions } from 'elkjs/lib/elk-api.js';
 import type { FlowGraph, GraphEdge, GraphNode } from './graph.ts';
 import { TEXT, type Box, type GraphLayout, type LaidEdge, type LaidNode, type Point, type SystemSide } from './layout-model.ts';
 import { textWidth, wrapText } from './text-width.ts';
@@ -19,9 +19,8 @@ const PAD_X = 10;
 const PAD_Y = 7;
 /** Room for a rate such as "1,234/s" under an edge's label. */
 const RATE_WIDTH = 44;
-/** The dead-letter band under a pipeline: its subject, then room for a count. */
+/** The dead-letter band under a pipeline: its subject, then room for a count as wide as a rate. */
 const BAND_H = 18;
-const BAND_RATE_WIDTH = 36;
 
 export const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.algorithm': 'layered',
@@ -50,10 +49,14 @@ type PlanNode = {
   readonly caption?: string;
   readonly side?: SystemSide;
   readonly band?: GraphNode;
+  /** Rate slots of unlabelled edges kept in rows above the box, in this order. */
+  readonly slots: readonly string[];
   /** No edge: placed in a row under the picture, not by ELK (which would give it a column). */
-  readonly loose?: { readonly width: number; readonly height: number };
+  readonly loose?: boolean;
 };
-type PlanEdge = { readonly elkId: string; readonly edge: GraphEdge; readonly text?: string; readonly pipeline?: string; readonly subject?: string; readonly band?: true };
+/** Where an edge's rate goes: under its drawn label, in its node's row of slots, or in its pipeline's dead-letter band. */
+type SlotPlace = 'label' | 'node' | 'band';
+type PlanEdge = { readonly elkId: string; readonly edge: GraphEdge; readonly text?: string; readonly pipeline?: string; readonly subject?: string; readonly place: SlotPlace; readonly owner?: string };
 
 /** What ELK was given, to read its answer back. */
 export interface ElkPlan {
@@ -88,53 +91,84 @@ export function toElk(graph: FlowGraph): ElkPlan {
   const banded = bands(graph);
   const bandIds = new Set([...banded.values()].map((n) => n.id));
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-  const nodes: PlanNode[] = [];
-  const elkIds = new Map<string, { sends: string; receives: string }>();
-  const connected = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
-  graph.nodes.forEach((node, i) => {
-    if (bandIds.has(node.id)) return;
-    const lines = wrapText(node.label, MAX_LABEL_WIDTH, TEXT.label);
-    const band = banded.get(node.id);
-    const sides: (SystemSide | undefined)[] = split.has(node.id) ? ['sends', 'receives'] : [undefined];
-    for (const side of sides) {
-      const caption = node.stream ? `stream ${node.stream}` : side;
-      const planned: PlanNode = { elkId: side === 'receives' ? `n${i}r` : `n${i}`, node, lines, ...(caption ? { caption } : {}), ...(side ? { side } : {}), ...(band ? { band } : {}) };
-      nodes.push(connected.has(node.id) ? planned : { ...planned, loose: nodeSize(planned) });
-    }
-    elkIds.set(node.id, { sends: `n${i}`, receives: split.has(node.id) ? `n${i}r` : `n${i}` });
-  });
+  const ends = new Map(graph.nodes.map((n, i) => [n.id, { sends: `n${i}`, receives: split.has(n.id) ? `n${i}r` : `n${i}` }]));
   const edges: PlanEdge[] = [];
+  const slotsOf = new Map<string, string[]>();
   graph.edges.forEach((edge, i) => {
     const from = byId.get(edge.from);
     const to = byId.get(edge.to);
     if (!from || !to) return;
+    const elkId = `e${i}`;
     const text = shownLabel(edge, from, to);
     const pipeline = [from, to].find((n) => n.kind === 'pipeline')?.label;
     const subject = [from, to].find((n) => n.id.startsWith('subject:'))?.label;
-    edges.push({ elkId: `e${i}`, edge, ...(text ? { text } : {}), ...(pipeline ? { pipeline } : {}), ...(subject ? { subject } : {}), ...(bandIds.has(to.id) ? { band: true as const } : {}) });
+    const common = { elkId, edge, ...(text ? { text } : {}), ...(pipeline ? { pipeline } : {}), ...(subject ? { subject } : {}) };
+    if (bandIds.has(to.id)) return edges.push({ ...common, place: 'band' });
+    if (text) return edges.push({ ...common, place: 'label' });
+    // A rate-only slot in a label would cost a layer of its own between two layers: it goes
+    // above the end that reads (a pipeline's input) or, toward an outside system, the subject.
+    const owner = to.kind === 'system' ? (ends.get(from.id) as { sends: string }).sends : (ends.get(to.id) as { receives: string }).receives;
+    slotsOf.set(owner, [...(slotsOf.get(owner) ?? []), elkId]);
+    return edges.push({ ...common, place: 'node', owner });
   });
-  const children: ElkNode[] = nodes.filter((n) => !n.loose).map((n) => ({ id: n.elkId, ...nodeSize(n) }));
+  const connected = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
+  const nodes: PlanNode[] = [];
+  graph.nodes.forEach((node) => {
+    if (bandIds.has(node.id)) return;
+    const lines = wrapText(node.label, MAX_LABEL_WIDTH, TEXT.label);
+    const band = banded.get(node.id);
+    const ids = ends.get(node.id) as { sends: string; receives: string };
+    const sides: (SystemSide | undefined)[] = split.has(node.id) ? ['sends', 'receives'] : [undefined];
+    for (const side of sides) {
+      const caption = node.stream ? `stream ${node.stream}` : side;
+      const elkId = side === 'receives' ? ids.receives : ids.sends;
+      nodes.push({ elkId, node, lines, ...(caption ? { caption } : {}), ...(side ? { side } : {}), ...(band ? { band } : {}), slots: slotsOf.get(elkId) ?? [], ...(connected.has(node.id) ? {} : { loose: true }) });
+    }
+  });
+  const children: ElkNode[] = nodes
+    .filter((n) => !n.loose)
+    .map((n) => {
+      const { width, height } = nodeSize(n);
+      // Room kept free above (rate slots) and below (the band) the box, where no edge ends: as
+      // labels outside the box, which ELK keeps other boxes and routes clear of.
+      const labels: ElkLabel[] = [];
+      if (n.slots.length > 0) labels.push({ id: `${n.elkId}s`, text: 'rates', width: Math.min(n.slots.length, perRow(width)) * (RATE_WIDTH + SLOT_GAP) - SLOT_GAP, height: slotRows(n.slots.length, width) * SLOT_ROW, layoutOptions: { 'elk.nodeLabels.placement': 'OUTSIDE V_TOP H_LEFT' } });
+      if (n.band) labels.push({ id: `${n.elkId}b`, text: n.band.label, width, height: BAND_H, layoutOptions: { 'elk.nodeLabels.placement': 'OUTSIDE V_BOTTOM H_LEFT' } });
+      return { id: n.elkId, width, height, ...(labels.length > 0 ? { labels, layoutOptions: { 'elk.spacing.labelNode': '0' } } : {}) };
+    });
   const elkEdges: ElkExtendedEdge[] = edges
-    .filter((e) => !e.band)
-    .map(({ elkId, edge, text }) => ({
+    .filter((e) => e.place !== 'band')
+    .map(({ elkId, edge, text, place }) => ({
       id: elkId,
-      sources: [(elkIds.get(edge.from) as { sends: string }).sends],
-      targets: [(elkIds.get(edge.to) as { receives: string }).receives],
-      labels: [{ id: `${elkId}l`, text: text ?? '', ...slotSize(text) }],
+      sources: [(ends.get(edge.from) as { sends: string }).sends],
+      targets: [(ends.get(edge.to) as { receives: string }).receives],
+      ...(place === 'label' ? { labels: [{ id: `${elkId}l`, text: text ?? '', ...labelSize(text ?? '') }] } : {}),
     }));
   return { input: { id: 'root', layoutOptions: LAYOUT_OPTIONS, children, edges: elkEdges }, nodes, edges };
 }
 
+/** The box: its label lines and caption, wide enough for its band's subject and count. */
 function nodeSize(n: PlanNode): { width: number; height: number } {
   const text = Math.max(...n.lines.map((l) => textWidth(l, TEXT.label)), n.caption ? textWidth(n.caption, TEXT.caption) : 0);
-  const band = n.band ? textWidth(n.band.label, TEXT.caption) + BAND_RATE_WIDTH + PAD_X : 0;
-  const height = n.lines.length * TEXT.labelLine + (n.caption ? TEXT.captionLine : 0) + 2 * PAD_Y;
-  return { width: Math.max(text + 2 * PAD_X, band), height: height + (n.band ? BAND_H : 0) };
+  const band = n.band ? textWidth(n.band.label, TEXT.caption) + RATE_WIDTH + PAD_X : 0;
+  return { width: Math.max(text + 2 * PAD_X, band), height: n.lines.length * TEXT.labelLine + (n.caption ? TEXT.captionLine : 0) + 2 * PAD_Y };
 }
 
-/** A label line (when drawn) over a rate line. */
-function slotSize(text: string | undefined): { width: number; height: number } {
-  return { width: Math.max(RATE_WIDTH, text ? textWidth(text, TEXT.edge) : 0) + 4, height: (text ? 2 : 1) * TEXT.edgeLine };
+/** A drawn label over a rate line. */
+function labelSize(text: string): { width: number; height: number } {
+  return { width: Math.max(RATE_WIDTH, textWidth(text, TEXT.edge)) + 4, height: 2 * TEXT.edgeLine };
+}
+
+const SLOT_GAP = 2;
+const SLOT_ROW = TEXT.edgeLine + SLOT_GAP;
+const perRow = (width: number): number => Math.max(1, Math.floor((width + SLOT_GAP) / (RATE_WIDTH + SLOT_GAP)));
+const slotRows = (count: number, width: number): number => Math.ceil(count / perRow(width));
+
+/** The i-th rate slot above a box. */
+function nodeSlot(b: Box, i: number, count: number): Box {
+  const across = perRow(b.w);
+  const rows = slotRows(count, b.w);
+  return { x: round(b.x + (i % across) * (RATE_WIDTH + SLOT_GAP)), y: round(b.y - (rows - Math.floor(i / across)) * SLOT_ROW), w: RATE_WIDTH, h: TEXT.edgeLine };
 }
 
 /**
@@ -165,13 +199,14 @@ export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
       continue;
     }
     // The band's boxes touch the pipeline's and each other's without overlapping.
-    const top = b.y + b.h - BAND_H;
-    nodes.push({ ...own, ...b, h: round(b.h - BAND_H) });
-    nodes.push({ id: band.id, kind: band.kind, label: band.label, lines: [band.label], ...(band.stream ? { stream: band.stream } : {}), bandOf: node.id, x: b.x, y: top, w: round(b.w - BAND_RATE_WIDTH), h: BAND_H });
-    bandSlots.set(band.id, { x: round(b.x + b.w - BAND_RATE_WIDTH), y: top, w: BAND_RATE_WIDTH, h: BAND_H });
+    const top = round(b.y + b.h);
+    nodes.push({ ...own, ...b });
+    nodes.push({ id: band.id, kind: band.kind, label: band.label, lines: [band.label], ...(band.stream ? { stream: band.stream } : {}), bandOf: node.id, x: b.x, y: top, w: round(b.w - RATE_WIDTH), h: BAND_H });
+    bandSlots.set(band.id, { x: round(b.x + b.w - RATE_WIDTH), y: top, w: RATE_WIDTH, h: BAND_H });
   }
   const routes = new Map(((laid.edges ?? []) as ElkExtendedEdge[]).map((e) => [e.id, e]));
-  const edges: LaidEdge[] = plan.edges.map(({ elkId, edge, text, pipeline, subject, band }) => {
+  const laidBox = new Map(plan.nodes.map((n) => [n.elkId, { box: box(boxes.get(n.elkId) ?? {}), slots: n.slots }]));
+  const edges: LaidEdge[] = plan.edges.map(({ elkId, edge, text, pipeline, subject, place, owner }) => {
     const common = {
       from: edge.from,
       to: edge.to,
@@ -181,10 +216,9 @@ export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
       ...(pipeline ? { pipeline } : {}),
       ...(subject ? { subject } : {}),
     };
-    if (band) return { ...common, points: [], slot: bandSlots.get(edge.to) as Box, band: true };
+    if (place === 'band') return { ...common, points: [], slot: bandSlots.get(edge.to) as Box, band: true };
     const e = routes.get(elkId);
-    const label = e?.labels?.[0];
-    if (!e || !label) throw new Error(`the layout lost edge ${edge.from} -> ${edge.to}`);
+    if (!e) throw new Error(`the layout lost edge ${edge.from} -> ${edge.to}`);
     const points: Point[] = [];
     for (const s of e.sections ?? []) {
       for (const p of [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]) {
@@ -192,7 +226,9 @@ export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
         if (!last || last.x !== round(p.x) || last.y !== round(p.y)) points.push({ x: round(p.x), y: round(p.y) });
       }
     }
-    return { ...common, points, slot: box(label) };
+    if (place === 'label') return { ...common, points, slot: box(e.labels?.[0] ?? {}) };
+    const at = laidBox.get(owner as string) as { box: Box; slots: readonly string[] };
+    return { ...common, points, slot: nodeSlot(at.box, at.slots.indexOf(elkId), at.slots.length) };
   });
   return { direction: 'right', width: Math.ceil(size.width), height: Math.ceil(size.height), nodes, edges };
 }
@@ -201,25 +237,24 @@ export function fromElk(plan: ElkPlan, laid: ElkNode): GraphLayout {
 function placeLoose(plan: ElkPlan, laid: ElkNode, boxes: Map<string, { x?: number; y?: number; width?: number; height?: number }>): { width: number; height: number } {
   const width = laid.width ?? 0;
   let height = laid.height ?? 0;
-  const loose = plan.nodes.filter((n) => n.loose);
+  const loose = plan.nodes.filter((n) => n.loose).map((n) => ({ elkId: n.elkId, ...nodeSize(n) }));
   if (loose.length === 0) return { width, height };
   const gap = 12;
   let x = gap;
   let y = height;
   let row = 0;
-  for (const n of loose) {
-    const s = n.loose as { width: number; height: number };
+  for (const s of loose) {
     if (x > gap && x + s.width > Math.max(width, s.width + 2 * gap) - gap) {
       x = gap;
       y += row + gap;
       row = 0;
     }
-    boxes.set(n.elkId, { x, y, ...s });
+    boxes.set(s.elkId, { x, y, width: s.width, height: s.height });
     x += s.width + gap;
     row = Math.max(row, s.height);
   }
   height = y + row + gap;
-  return { width: Math.max(width, ...loose.map((n) => (n.loose as { width: number }).width + 2 * gap)), height };
+  return { width: Math.max(width, ...loose.map((s) => s.width + 2 * gap)), height };
 }
 
 function box(s: { x?: number; y?: number; width?: number; height?: number }): Box {

@@ -2,7 +2,8 @@
  * How wide a line of text draws, estimated without a browser: the layout needs node and label
  * sizes before anything is rendered, and the SVG names only generic sans-serif fonts, whose
  * widths differ by a few percent. Each character counts by its class, in ems, rounded up from
- * Arial/Helvetica/DejaVu Sans so that a box is a little roomy rather than clipped.
+ * Arial/Helvetica and DejaVu Sans (the widest of the usual fallbacks, checked in Chromium) so
+ * that a box is a little roomy rather than clipped.
  */
 
 const NARROW = new Set([...'iIjl.,:;|!\'`']);
@@ -11,12 +12,12 @@ const WIDE = new Set([...'mwMW@%']);
 
 /** Width in ems of one character. */
 function em(ch: string): number {
-  if (NARROW.has(ch)) return 0.3;
-  if (SLIM.has(ch)) return 0.4;
+  if (NARROW.has(ch)) return 0.33;
+  if (SLIM.has(ch)) return 0.43;
   if (WIDE.has(ch)) return 0.9;
   if (ch >= 'A' && ch <= 'Z') return 0.7;
-  if (ch >= '0' && ch <= '9') return 0.58;
-  if (ch >= 'a' && ch <= 'z') return 0.56;
+  if (ch >= '0' && ch <= '9') return 0.62;
+  if (ch >= 'a' && ch <= 'z') return 0.6;
   return 0.62;
 }
 
