@@ -103,13 +103,15 @@ export function toElk(graph: FlowGraph): ElkPlan {
     const pipeline = [from, to].find((n) => n.kind === 'pipeline')?.label;
     const subject = [from, to].find((n) => n.id.startsWith('subject:'))?.label;
     const common = { elkId, edge, ...(text ? { text } : {}), ...(pipeline ? { pipeline } : {}), ...(subject ? { subject } : {}) };
-    if (bandIds.has(to.id)) return edges.push({ ...common, place: 'band' });
-    if (text) return edges.push({ ...common, place: 'label' });
+    if (bandIds.has(to.id) || text) {
+      edges.push({ ...common, place: bandIds.has(to.id) ? 'band' : 'label' });
+      return;
+    }
     // A rate-only slot in a label would cost a layer of its own between two layers: it goes
     // above the end that reads (a pipeline's input) or, toward an outside system, the subject.
     const owner = to.kind === 'system' ? (ends.get(from.id) as { sends: string }).sends : (ends.get(to.id) as { receives: string }).receives;
     slotsOf.set(owner, [...(slotsOf.get(owner) ?? []), elkId]);
-    return edges.push({ ...common, place: 'node', owner });
+    edges.push({ ...common, place: 'node', owner });
   });
   const connected = new Set(graph.edges.flatMap((e) => [e.from, e.to]));
   const nodes: PlanNode[] = [];
