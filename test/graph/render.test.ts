@@ -18,7 +18,7 @@ import { REPO } from '../support/project.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const WINDOW = 1440;
 /** Where the picture is left for people to look at. */
-export const PNG = join(tmpdir(), 'crossdock-graph', 'flow-1440.png');
+const PNG = join(tmpdir(), 'crossdock-graph', 'flow-1440.png');
 
 interface Drawn {
   readonly scale: number;
