@@ -33,7 +33,7 @@ export const LAYOUT_OPTIONS: LayoutOptions = {
   'elk.spacing.edgeEdge': '6',
   'elk.spacing.edgeNode': '8',
   'elk.spacing.edgeLabel': '2',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '18',
   'elk.layered.spacing.edgeNodeBetweenLayers': '10',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
   // Boxes move left into room their layer does not use: a quarter of the width on the shipped project.
