@@ -144,6 +144,22 @@ export function redactText(text: string): string {
     .replace(BASIC, (_m, head: string) => `${head} ${REDACTED}`);
 }
 
+// Header names whose whole value is a credential, whatever it looks like: the credential field
+// names above, `Cookie`/`Set-Cookie`, `Auth` and session headers. Crossdock's own (`Crossdock-*`,
+// `Nats-*`) name no credential (`Crossdock-Source-Key` is a message id).
+const SENSITIVE_HEADER = new RegExp(String.raw`^(?:${FIELD}|(?:x-)?auth|(?:set-)?cookie|(?:x-)?session(?:[_-]?id)?)$`, 'i');
+const OWN_HEADER = /^(?:crossdock|nats)-/i;
+
+/**
+ * A message header's value as shown to people (dead letters carry the partner's headers as
+ * they arrived): the whole value hidden under a credential's name (`Authorization`,
+ * `X-Api-Key`, `Cookie`), any other value through `redactText`.
+ */
+export function redactHeader(name: string, value: string): string {
+  if (SENSITIVE_HEADER.test(name) && !OWN_HEADER.test(name) && !PLACEHOLDER.test(value)) return REDACTED;
+  return redactText(value);
+}
+
 /** A response body quoted in a failure reason: redacted, then cut (a cut would hide a secret's end from the patterns). */
 export function redactBody(text: string, max = 500): string {
   const clean = redactText(text);

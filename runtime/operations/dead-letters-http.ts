@@ -2,7 +2,7 @@
  * Dead letters over HTTP, with the filters of `crossdock dlq`:
  *
  *   GET  /v1/dlq?pipeline=&partner=&channel=&reason=&limit=&cursor=   (viewer)
- *   GET  /v1/dlq/:id                                                 (viewer; the body for an operator)
+ *   GET  /v1/dlq/:id?maxBody=                                        (viewer; the body for an operator)
  *   POST /v1/dlq/replay  {"ids": [..]} | {"all": true, filters…}, "keep"?  (operator)
  *
  * A dead letter's body is a partner's payload as it arrived, never redacted (replay needs it
@@ -33,6 +33,8 @@ export interface DeadLetterRoutesOptions {
 const SUBJECT = 'dlq.>';
 const MAX_LIMIT = 500;
 const MAX_REPLAY = 1000;
+/** NATS's largest message (max_payload): a `maxBody` above it cuts nothing. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const fail = (res: ServerResponse, b: BadInput): void => sendJson(res, b.status, { error: b.error, field: b.field });
 
@@ -66,12 +68,16 @@ export function registerDeadLetterRoutes(http: HttpServer, o: DeadLetterRoutesOp
     if (!who) return;
     const id = intParam(params.id ?? '', 'id', 1, Number.MAX_SAFE_INTEGER);
     if (isBad(id) || id === undefined) return fail(res, { status: 400, field: 'id', error: 'id must be a whole number from 1' });
+    const q = queryOf(req, ['maxBody']);
+    if (isBad(q)) return fail(res, q);
+    const maxBody = intParam(q.get('maxBody'), 'maxBody', 1, MAX_MESSAGE_BYTES);
+    if (isBad(maxBody)) return fail(res, maxBody);
     const m = await o.jsm.streams.getMessage(o.stream, { seq: id }).catch(() => null);
     if (!m || !m.subject.startsWith('dlq.')) return sendJson(res, 404, { error: `no dead letter ${id}` });
     const headers: Record<string, string> = {};
     if (m.header) for (const [k, v] of m.header) headers[k] = v.join(', ');
     const entry = row({ seq: m.seq, time: m.time, subject: m.subject, headers, data: m.data });
-    sendJson(res, 200, who.role === 'operator' ? { ...entry, body: new TextDecoder().decode(m.data) } : entry);
+    sendJson(res, 200, who.role === 'operator' ? { ...entry, ...bodyOf(m.data, maxBody) } : entry);
   });
 
   http.route('POST', '/v1/dlq/replay', async (req, res) => {
@@ -125,6 +131,15 @@ async function matching(o: DeadLetterRoutesOptions, filter: DeadLetterFilter): P
   const out: number[] = [];
   for await (const e of readDeadLetters(o.js, o.jsm, o.stream, SUBJECT)) if (deadLetterMatches(filter, e.headers)) out.push(e.seq);
   return out;
+}
+
+/**
+ * The body as text, its first `maxBody` bytes when it is longer (a console shows a large body
+ * in part; `size` says how large it is). A character cut in two at the end is dropped.
+ */
+function bodyOf(data: Uint8Array, maxBody: number | undefined): { body: string; bodyTruncated?: true } {
+  if (maxBody === undefined || data.length <= maxBody) return { body: new TextDecoder().decode(data) };
+  return { body: new TextDecoder().decode(data.subarray(0, maxBody)).replace(/\uFFFD$/, ''), bodyTruncated: true };
 }
 
 /** A dead letter as listed: what failed where, headers redacted, the body's size only. */

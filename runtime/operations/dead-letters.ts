@@ -9,7 +9,7 @@ import { readStored, type StoredEntry } from './stream-read.ts';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import { DLQ } from '../components/header-names.ts';
 import { replayOf } from '../engine/dead-letter.ts';
-import { redactText } from '../config/redact.ts';
+import { redactHeader, redactText } from '../config/redact.ts';
 import { ClaimCheck, claimReference } from '../transport/claim-check.ts';
 
 export interface DeadLetterFilter {
@@ -58,9 +58,13 @@ export function readDeadLetters(js: JetStreamClient, jsm: JetStreamManager, stre
   return readStored(js, jsm, stream, subject, from);
 }
 
-/** Header values as shown: a reason written before reasons were redacted may still hold a credential. */
+/**
+ * Header values as shown: a dead letter keeps the headers it arrived with (an `Authorization`
+ * or `X-Api-Key` a partner sent), and a reason written before reasons were redacted may still
+ * hold a credential.
+ */
 export function shownHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redactText(v)]));
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, redactHeader(k, v)]));
 }
 
 export type ReplayResult = { readonly ok: true; readonly subject: string } | { readonly ok: false; readonly error: string };

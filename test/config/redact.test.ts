@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { forgetSecrets, redactBody, redactExpressionError, redactSecrets, redactText, redactUrl, rememberSecret } from '../../runtime/config/redact.ts';
+import { forgetSecrets, redactBody, redactHeader, redactExpressionError, redactSecrets, redactText, redactUrl, rememberSecret } from '../../runtime/config/redact.ts';
 import { substituteEnv } from '../../runtime/config/env.ts';
 import { Diagnostics } from '../../runtime/config/diagnostics.ts';
 
@@ -70,6 +70,21 @@ describe('redactText', () => {
     rememberSecret('HOST', 'erp.example.com');
     rememberSecret('ERP_URL', 'https://erp.example.com/');
     expect(redactSecrets('GET https://erp.example.com/api and erp.example.com')).toBe('GET ${ERP_URL}api and ${HOST}');
+  });
+});
+
+describe('redactHeader', () => {
+  it('hides the whole value of a header named like a credential, whatever the value looks like', () => {
+    for (const name of ['Authorization', 'proxy-authorization', 'X-Api-Key', 'x-auth-token', 'Cookie', 'Set-Cookie', 'X-Auth', 'X-Session-Id', 'X-Client-Secret', 'X-Shopify-Access-Token']) {
+      expect(redactHeader(name, 'plainvalue123')).toBe('[redacted]');
+    }
+  });
+
+  it('passes other headers through redactText, and keeps Crossdock\'s own and ${NAME} placeholders', () => {
+    expect(redactHeader('X-Partner', 'acme')).toBe('acme');
+    expect(redactHeader('Crossdock-Reason', 'GET https://h/?token=abc answered 500')).toBe('GET https://h/?token=[redacted] answered 500');
+    expect(redactHeader('Crossdock-Source-Key', 'order:1001')).toBe('order:1001');
+    expect(redactHeader('Idempotency-Key', '${IDEM}')).toBe('${IDEM}');
   });
 });
 

@@ -278,6 +278,34 @@ describe('dead letters over HTTP, with the filters of crossdock dlq', () => {
     const audit = await auditRecords();
     expect(audit.filter((e) => e.action === 'dlq.replay')).toEqual([expect.objectContaining({ actor: 'alice', target: `DLQ:${id}` })]);
   });
+  it('hides credential headers a partner sent, and cuts a body to maxBody on request', async () => {
+    const body = JSON.stringify({ id: 3, qty: -2, note: 'ééé' });
+    await nats.js.publish('channel.test.orders', body, { headers: hdrs({ 'X-Partner': 'initech', Authorization: 'Basic dXNlcjpwYXNz', 'X-Api-Key': 'pk_partner_0042', Cookie: 'sid=abc123' }) });
+    let id = 0;
+    await waitFor('the initech dead letter', async () => {
+      id = ((await (await get(one, '/v1/dlq?partner=initech')).json()) as { items: { id: number }[] }).items[0]?.id ?? 0;
+      return id > 0;
+    }, 20_000);
+    for (const key of [VIEWER, OPERATOR]) {
+      const text = await (await get(one, `/v1/dlq/${id}`, key)).text();
+      for (const secret of ['dXNlcjpwYXNz', 'pk_partner_0042', 'abc123']) expect(text).not.toContain(secret);
+      const { headers } = JSON.parse(text) as { headers: Record<string, string> };
+      expect(headers).toMatchObject({ Authorization: '[redacted]', 'X-Api-Key': '[redacted]', Cookie: '[redacted]', 'X-Partner': 'initech' });
+    }
+    const listed = await (await get(one, '/v1/dlq?partner=initech')).text();
+    expect(listed).not.toContain('pk_partner_0042');
+    // `{"id":3,"qty":-2,"note":"` is 25 bytes; the 26th is half of an é, which is dropped.
+    const cut = (await (await get(one, `/v1/dlq/${id}?maxBody=26`, OPERATOR)).json()) as { body: string; bodyTruncated?: boolean; size: number };
+    expect(cut).toMatchObject({ body: '{"id":3,"qty":-2,"note":"', bodyTruncated: true, size: Buffer.byteLength(body) });
+    const whole = (await (await get(one, `/v1/dlq/${id}?maxBody=1000`, OPERATOR)).json()) as { body: string; bodyTruncated?: boolean };
+    expect(whole.body).toBe(body);
+    expect(whole.bodyTruncated).toBeUndefined();
+    for (const query of ['?maxBody=0', '?maxBody=x', '?body=1']) {
+      const bad = await get(one, `/v1/dlq/${id}${query}`, OPERATOR);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { field: string }).field).toBe(query.slice(1, query.indexOf('=')));
+    }
+  });
 });
 
 describe('the view after kill -9 and from scratch', () => {
