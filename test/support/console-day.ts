@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startTestNats, tempDir, type TestNats } from './nats.ts';
 import { REPO } from './project.ts';
@@ -74,4 +75,14 @@ function day(nats: TestNats, erp: StandInErp, runner: RunningRunner | undefined,
       for (const k of ENV) delete process.env[k];
     },
   };
+}
+
+/** Signs in on the form with the keyboard and waits for the page `then` (a /console path). */
+export async function signIn(page: Page, base: string, key: string, then = '/console/'): Promise<void> {
+  await page.goto(`${base}/console/sign-in`);
+  await page.focus('#key');
+  await page.keyboard.type(key);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/console/`);
+  if (then !== '/console/') await page.goto(`${base}${then}`);
 }
