@@ -112,6 +112,29 @@ describe('the Exceptions workbench in a browser', () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'exceptions');
   });
+  it('shows new exceptions live, pages through them 50 at a time, and opens one from the keyboard', async () => {
+    await page.click('button:text-is("Clear")');
+    const before = (await api<{ items: Item[] }>('/v1/exceptions?limit=50')).items.map((i) => i.id);
+    await expect.poll(() => listedIds('exceptions-list'), { timeout: 10_000 }).toEqual(before);
+    const seqs: number[] = [];
+    for (let n = 1; n <= 51; n++) seqs.push((await day!.nats.js.publish('exceptions.console-paging.console-test', JSON.stringify({ reason: `paging test ${n}` }))).seq);
+    // No reload: the `exceptions` event brings the newest 50 into the list.
+    await expect.poll(() => listedIds('exceptions-list'), { timeout: 15_000 }).toEqual(seqs.slice(1).reverse());
+    await expect.poll(() => page.textContent('#exceptions-open'), { timeout: 10_000 }).toMatch(/^[1-9][\d,]* not resolved/);
+    await page.fill('#ex-type', 'console-paging');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => listedIds('exceptions-list'), { timeout: 10_000 }).toEqual(seqs.slice(1).reverse());
+    await page.click('button:text-is("Next page")');
+    await expect.poll(() => listedIds('exceptions-list'), { timeout: 10_000 }).toEqual([seqs[0]]);
+    expect(await page.isDisabled('button:text-is("Next page")')).toBe(true);
+    await page.click('button:text-is("Previous page")');
+    await expect.poll(() => listedIds('exceptions-list'), { timeout: 10_000 }).toEqual(seqs.slice(1).reverse());
+    const newest = seqs[50] as number;
+    await page.focus(`#exceptions-list button[data-focus-key="open-${newest}"]`);
+    await page.keyboard.press('Enter');
+    await expect.poll(activeId).toBe('exception-title');
+    expect(await page.textContent('#exception-title')).toBe(`Exception ${newest}: console-paging, console-test`);
+  });
 });
 
 describe('the Dead letters page in a browser', () => {
