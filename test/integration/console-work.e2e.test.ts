@@ -139,6 +139,7 @@ describe('the Exceptions workbench in a browser', () => {
 
 describe('the Dead letters page in a browser', () => {
   let id = 0;
+  const BIG_BODY = JSON.stringify({ id: 4343, note: 'x'.repeat(100_000) });
   const BODY = JSON.stringify({ id: 4242, note: '<img src=x onerror="document.title=1"> & more', line_items: 'not a list' });
 
   beforeAll(async () => {
@@ -146,6 +147,9 @@ describe('the Dead letters page in a browser', () => {
     h.set('X-Partner', 'console-test');
     h.set('X-Api-Key', PARTNER_SECRET);
     await day!.nats.js.publish('channel.shopify.orders.created', BODY, { headers: h });
+    const big = natsHeaders();
+    big.set('X-Partner', 'console-big');
+    await day!.nats.js.publish('channel.shopify.orders.created', BIG_BODY, { headers: big });
     await waitFor('the dead letter of partner console-test', async () => {
       id = (await api<{ items: { id: number }[] }>('/v1/dlq?partner=console-test')).items[0]?.id ?? 0;
       return id > 0;
@@ -168,6 +172,17 @@ describe('the Dead letters page in a browser', () => {
     expect(await page.content()).not.toContain(PARTNER_SECRET);
     expect(await page.locator('#dead-letter-detail tr:has(th:text-is("X-Api-Key")) td').textContent()).toBe('[redacted]');
     await screenshot(page, 'dead-letter');
+    // A large body: the first 64 KiB, and a note saying so.
+    await page.fill('#dl-partner', 'console-big');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => listedIds('dead-letters-list'), { timeout: 10_000 }).toHaveLength(1);
+    await page.click('#dead-letters-list tbody th button');
+    await page.waitForSelector('#dead-letter-detail p.note');
+    expect(await page.textContent('#dead-letter-detail p.note')).toBe(`A large body: the first 65,536 bytes of ${BIG_BODY.length.toLocaleString('en')} are shown.`);
+    expect(await page.textContent('#dead-letter-detail pre.body')).toBe(BIG_BODY.slice(0, 65_536));
+    await page.fill('#dl-partner', 'console-test');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => listedIds('dead-letters-list'), { timeout: 10_000 }).toEqual([id]);
   });
 
   it('replays a selected dead letter after a confirmation; it arrives on its subject', async () => {
