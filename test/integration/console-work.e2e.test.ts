@@ -93,22 +93,41 @@ describe('the Exceptions workbench in a browser', () => {
     expect(await activeId()).toBe('exception-title');
     expect(await page.textContent('#exception-title')).toContain(`Exception ${open.id}`);
     expect(await page.locator('#exception-detail table:has(caption:text-is("Actions, oldest first")), #exception-detail p:text("No action yet.")').count()).toBeGreaterThan(0);
+    // Acknowledge, then assign: each says what the API answered, and takes the focus.
+    await page.click('#exception-detail button:text-is("Acknowledge")');
+    await expect.poll(() => page.textContent('#exception-result'), { timeout: 10_000 }).toBe(`Exception ${open.id} is acknowledged.`);
+    expect(await activeId()).toBe('exception-result');
+    await page.fill('#assign-to', 'pat');
+    await page.press('#assign-to', 'Enter');
+    await expect.poll(() => page.textContent('#exception-result'), { timeout: 10_000 }).toBe(`Exception ${open.id} is acknowledged, assigned to pat.`);
+    expect(await page.textContent('#exception-detail [data-fact="Assigned to"]')).toBe('pat');
     await page.fill('#resolve-note', 'Checked with the partner in the console');
     await page.click('#exception-detail button:text-is("Resolve")');
-    await expect.poll(() => page.textContent('#exception-result'), { timeout: 10_000 }).toBe(`Exception ${open.id} is resolved.`);
+    await expect.poll(() => page.textContent('#exception-result'), { timeout: 10_000 }).toBe(`Exception ${open.id} is resolved, assigned to pat.`);
     expect(await activeId()).toBe('exception-result');
     expect(await page.textContent('#exception-detail [data-fact="Resolution note"]')).toBe('Checked with the partner in the console');
     const cli = await runCli(['exceptions', 'show', String(open.id), '--json', '--nats', day!.nats.url]);
     expect(cli.code).toBe(0);
-    expect(JSON.parse(cli.stdout)).toMatchObject({ id: open.id, state: 'resolved', resolvedBy: 'olga', resolutionNote: 'Checked with the partner in the console' });
-    // A refused action shows the API's words: acknowledging a resolved one is a 409.
-    const refused = await page.evaluate(`(async () => {
-      const s = await (await fetch('/console/session')).json();
-      const r = await fetch('/v1/exceptions/${open.id}/ack', { method: 'POST', headers: { 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: '{}' });
-      return r.status;
-    })()`);
-    expect(refused).toBe(409);
-    browser.errors.splice(0, browser.errors.length, ...browser.errors.filter((e) => !e.includes('409')));
+    expect(JSON.parse(cli.stdout)).toMatchObject({ id: open.id, state: 'resolved', assignee: 'pat', acknowledgedBy: 'olga', resolvedBy: 'olga', resolutionNote: 'Checked with the partner in the console' });
+    expect(await page.locator('#exception-detail table:has(caption:text-is("Actions, oldest first")) tbody tr td:nth-child(2)').allTextContents()).toEqual(['ack', 'assign', 'resolve']);
+  });
+
+  it('shows the API\'s refusal when the exception changed under the page', async () => {
+    const other = (await api<{ items: Item[] }>('/v1/exceptions?state=open&limit=1')).items[0] as Item;
+    await page.click('button:text-is("Clear")');
+    await page.click(`#exceptions-list button[data-focus-key="open-${other.id}"]`);
+    await page.waitForSelector(`#exception-title:text("Exception ${other.id}")`);
+    // The focus stays in the detail, so a live refresh leaves it as the operator saw it.
+    await page.focus('#exception-detail button:text-is("Acknowledge")');
+    const res = await fetch(`${base}/v1/exceptions/${other.id}/resolve`, { method: 'POST', headers: { authorization: `Bearer ${OPERATOR_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ note: 'resolved elsewhere' }) });
+    expect(res.status).toBe(200);
+    const before = browser.errors.length;
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.textContent('#exception-result'), { timeout: 10_000 }).toBe(`Refused: exception ${other.id} is resolved; reopen it first (HTTP 409)`);
+    expect(await activeId()).toBe('exception-result');
+    // The browser logs the refused request as a failed resource load: that one, nothing else.
+    expect(browser.errors.slice(before)).toEqual([expect.stringContaining('409')]);
+    browser.errors.splice(before);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'exceptions');
   });
@@ -200,6 +219,18 @@ describe('the Dead letters page in a browser', () => {
       expect(m.headers?.get('Crossdock-Replayed-From')).toBe(`DLQ:${id}`);
       expect(m.string()).toBe(BODY);
     }
+    // Many at once: every row of a filtered page.
+    await page.fill('#dl-partner', '');
+    await page.fill('#dl-pipeline', 'shopify-orders');
+    await page.keyboard.press('Enter');
+    const shopify = (await api<{ items: { id: number }[] }>('/v1/dlq?pipeline=shopify-orders')).items.map((d) => d.id);
+    expect(shopify.length).toBeGreaterThan(1);
+    await expect.poll(() => listedIds('dead-letters-list'), { timeout: 10_000 }).toEqual(shopify);
+    await page.click('button:text-is("Select this page")');
+    expect(await page.textContent('#replay-selected')).toBe(`Replay selected (${shopify.length})`);
+    await page.click('#replay-selected');
+    await page.click(`#replay-confirm button:text-is("Replay ${shopify.length} dead letters")`);
+    await expect.poll(() => page.textContent('#replay-result'), { timeout: 10_000 }).toBe(`Replayed ${shopify.length}: ${shopify.join(', ')}.`);
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, 'dead-letters');
   });

@@ -49,12 +49,13 @@ export async function render(root, ctx) {
   const confirm = el('div', { class: 'confirm', id: 'replay-confirm', hidden: true });
   const replaySelected = el('button', { type: 'button', id: 'replay-selected', disabled: true }, 'Replay selected');
   const clearSelection = el('button', { type: 'button', disabled: true }, 'Clear selection');
+  const selectPage = el('button', { type: 'button' }, 'Select this page');
   const detail = el('section', { class: 'part detail', id: 'dead-letter-detail', 'aria-labelledby': 'dead-letter-title', hidden: true });
   /** @type {DeadLetter[]} */
   let rows = [];
 
   const tools = operator
-    ? el('div', { class: 'actions' }, replaySelected, ' ', clearSelection, confirm)
+    ? el('div', { class: 'actions' }, selectPage, ' ', replaySelected, ' ', clearSelection, confirm)
     : el('p', { class: 'muted' }, `Signed in as ${ctx.session.name}, a viewer: replaying needs an operator key, and bodies are shown to operators only.`);
   root.append(
     el('section', { class: 'part', 'aria-labelledby': 'h-stored' }, el('h2', { id: 'h-stored' }, 'Stored now'), total),
@@ -134,6 +135,11 @@ export async function render(root, ctx) {
   }
 
   replaySelected.addEventListener('click', () => ask([...selected].sort((a, b) => a - b), replaySelected));
+  selectPage.addEventListener('click', () => {
+    for (const d of rows) selected.add(d.id);
+    showSelection();
+    draw();
+  });
   clearSelection.addEventListener('click', () => {
     selected.clear();
     showSelection();
