@@ -199,6 +199,19 @@ describe('the Dead letters page in a browser', () => {
     await page.waitForSelector('#dead-letter-detail p.note');
     expect(await page.textContent('#dead-letter-detail p.note')).toBe(`A large body: the first 65,536 bytes of ${BIG_BODY.length.toLocaleString('en')} are shown.`);
     expect(await page.textContent('#dead-letter-detail pre.body')).toBe(BIG_BODY.slice(0, 65_536));
+    // Replaying the open one: the question comes under it; Cancel gives the focus back.
+    const bigId = (await listedIds('dead-letters-list'))[0] as number;
+    await page.click(`#dead-letter-detail button:text-is("Replay dead letter ${bigId}")`);
+    await page.waitForSelector('#dead-letter-detail #replay-confirm:not([hidden])');
+    expect(await activeId()).toBe('replay-question');
+    await page.click('#replay-confirm button:text-is("Cancel")');
+    expect(await page.isHidden('#replay-confirm')).toBe(true);
+    expect(await page.evaluate('document.activeElement.textContent')).toBe(`Replay dead letter ${bigId}`);
+    await page.keyboard.press('Enter');
+    await page.click(`#replay-confirm button:text-is("Replay dead letter ${bigId}")`);
+    await expect.poll(() => page.textContent('#replay-result'), { timeout: 10_000 }).toBe(`Replayed 1: ${bigId}.`);
+    expect(await activeId()).toBe('replay-result');
+    expect(await page.isHidden('#dead-letter-detail')).toBe(true);
     await page.fill('#dl-partner', 'console-test');
     await page.keyboard.press('Enter');
     await expect.poll(() => listedIds('dead-letters-list'), { timeout: 10_000 }).toEqual([id]);
