@@ -39,6 +39,14 @@ export class Assets {
     }
   }
 
+  /** Adds text made at start to the end of a file of the folder (the flow graph's rules to console.css). */
+  append(name: string, text: string): void {
+    const a = this.files.get(name);
+    if (!a) throw new Error(`no console file ${name} to add to`);
+    const body = Buffer.concat([a.body, Buffer.from(`\n${text}\n`, 'utf8')]);
+    this.files.set(name, { body, type: a.type, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` });
+  }
+
   has(name: string): boolean {
     return this.files.has(name);
   }
@@ -60,4 +68,16 @@ export class Assets {
     res.writeHead(200, { ...head, 'content-length': a.body.length });
     res.end(req.method === 'HEAD' ? undefined : a.body);
   }
+}
+
+/** Each rule of `css` (selector lists included) limited to elements under `scope`. */
+export function scopedCss(css: string, scope: string): string {
+  return css
+    .split('}')
+    .filter((rule) => rule.includes('{'))
+    .map((rule) => {
+      const [selectors = '', body = ''] = rule.split('{');
+      return `${selectors.split(',').map((sel) => `${scope} ${sel.trim()}`).join(',')}{${body}}`;
+    })
+    .join('\n');
 }

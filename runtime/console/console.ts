@@ -15,7 +15,8 @@ import type { Logger } from 'pino';
 import type { Access } from '../http/access.ts';
 import { sendJson, type HttpServer } from '../http/server.ts';
 import type { RunnerMetrics } from '../observability/metrics.ts';
-import { Assets } from './assets.ts';
+import { Assets, scopedCss } from './assets.ts';
+import { GRAPH_CSS } from '../graph/svg.ts';
 import { EventHub, frame, MAX_CLIENTS, type EventHubOptions } from './events.ts';
 import { Feeds, type FeedSources } from './feeds.ts';
 import { redirect, sendHtml, securityHeaders } from './headers.ts';
@@ -41,6 +42,9 @@ export interface RunningConsole {
 
 export function registerConsole(http: HttpServer, access: Access, deps: ConsoleDeps): RunningConsole {
   const assets = new Assets();
+  // The flow graph's own rules, scoped to the Flows page's drawing (its inline <style> is
+  // refused by the CSP), at the end of the one stylesheet every page links.
+  assets.append('console.css', `/* The flow graph (runtime/graph/svg.ts GRAPH_CSS) */\n${scopedCss(GRAPH_CSS, '.flow-graph')}`);
   const hub = new EventHub(deps.events);
   const rates = new RateSampler(metricsTotals(deps.metrics, deps.pipelines));
   const feeds = new Feeds(deps, hub);

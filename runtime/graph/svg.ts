@@ -33,6 +33,15 @@ const LEGEND_H = 34;
 const MARGIN = 12;
 const FONT = 'ui-sans-serif,system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif';
 
+/**
+ * The drawing's own style rules. A page whose Content-Security-Policy refuses inline styles
+ * (the console) drops the SVG's <style> and links these from a stylesheet instead.
+ */
+export const GRAPH_CSS =
+  `text{font-family:${FONT};font-size:${TEXT.label}px}.cap{font-size:${TEXT.caption}px;opacity:.8}` +
+  `.edge path{fill:none;stroke:#6b7280;stroke-width:1.2}.edge.error path{stroke:#b91c1c;stroke-dasharray:5 4}.edge.match path{stroke:#9ca3af;stroke-dasharray:2 3}` +
+  `.lbl,.rate{font-size:${TEXT.edge}px;fill:#374151;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}.rate{font-weight:600;fill:#1f2937}.edge.error .rate{fill:#b91c1c}`;
+
 export function renderSvg(layout: GraphLayout, title = 'Crossdock flow'): string {
   const legend = legendParts();
   const width = Math.ceil(Math.max(layout.width, legend.width + 2 * MARGIN));
@@ -40,11 +49,7 @@ export function renderSvg(layout: GraphLayout, title = 'Crossdock flow'): string
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${xml(title)}">`);
   parts.push(`<title>${xml(title)}</title>`);
-  parts.push(
-    `<style>text{font-family:${FONT};font-size:${TEXT.label}px}.cap{font-size:${TEXT.caption}px;opacity:.8}` +
-      `.edge path{fill:none;stroke:#6b7280;stroke-width:1.2}.edge.error path{stroke:#b91c1c;stroke-dasharray:5 4}.edge.match path{stroke:#9ca3af;stroke-dasharray:2 3}` +
-      `.lbl,.rate{font-size:${TEXT.edge}px;fill:#374151;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}.rate{font-weight:600;fill:#1f2937}.edge.error .rate{fill:#b91c1c}</style>`,
-  );
+  parts.push(`<style>${GRAPH_CSS}</style>`);
   parts.push(
     '<defs>' +
       '<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#6b7280"/></marker>' +

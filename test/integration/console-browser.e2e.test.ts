@@ -100,9 +100,36 @@ describe('the console in a browser', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/console/flows`);
-    expect(await page.textContent('#page')).toContain('This page is coming.');
-    expect(await axeViolations(page)).toEqual([]);
+    await page.waitForSelector('figure.flows svg.flow-graph');
     await page.goBack();
+    await page.waitForSelector('section.part-kpis article.card >> nth=7');
+  });
+
+  it('Flows: the graph the runner laid out, with live rates on the edges of a pipeline that moves', async () => {
+    await page.goto(`${base}/console/flows`);
+    const graph = page.locator('figure.flows svg.flow-graph');
+    await graph.waitFor();
+    // The runner's drawing, every pipeline of the project in it, its own <style> left out (console.css carries its rules).
+    const drawn = await (await fetch(`${base}/v1/graph?format=svg`, { headers: { 'x-api-key': OPERATOR_KEY } })).text();
+    const pipelines = [...drawn.matchAll(/data-kind="pipeline" data-id="pipeline:([^"]+)"/g)].map((m) => m[1]).sort();
+    expect(pipelines.length).toBeGreaterThan(10);
+    expect((await page.locator('figure.flows g[data-kind="pipeline"]').evaluateAll((gs) => gs.map((g) => g.getAttribute('data-id')))).map((id) => id?.replace(/^pipeline:/, '')).sort()).toEqual(pipelines);
+    expect(await page.locator('figure.flows svg style').count()).toBe(0);
+    expect(await (await fetch(`${base}/console/assets/console.css`)).text()).toContain('.flow-graph .edge path{');
+    // Orders arriving: shopify-orders' input edge says how many a second, as text.
+    const into = page.locator('figure.flows g[data-edge$="->pipeline:shopify-orders"] text.rate');
+    expect(await into.count()).toBeGreaterThan(0);
+    const send = setInterval(() => void nats.js.publish('channel.shopify.orders.created', JSON.stringify({ id: 1, line_items: 'not a list' })), 100);
+    try {
+      await expect.poll(async () => (await into.allTextContents()).join(' '), { timeout: 15_000 }).toMatch(/\d.*\/s in/);
+      // They are dead-lettered (not a list of lines): the band under the pipeline says so in words.
+      await expect.poll(async () => (await page.locator('figure.flows g[data-edge^="pipeline:shopify-orders->"].trouble text.rate').allTextContents()).join(' '), { timeout: 15_000 }).toMatch(/dead-lettered/);
+    } finally {
+      clearInterval(send);
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'flows');
+    await page.goto(`${base}/console/`);
     await page.waitForSelector('section.part-kpis article.card >> nth=7');
   });
 
