@@ -144,11 +144,11 @@ export async function benchAvailability(options: { quick: boolean }): Promise<Av
     await service.stop();
     // The same with change events announced on the view's own event loop.
     service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
-    const inProcess = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 2_000_000, true);
+    const inProcess = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 1_000_000, true);
     await service.stop();
     // The same without change events: what they cost the figures' freshness on these cores.
     service = await AvailabilityService.start({ nc, policy, dataDir, logger: quiet, changes: false, onCommit: (info) => commits.watch?.(info.skus.keys(), info.firstReceivedAt) });
-    const quietFreshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 1_000_000, false);
+    const quietFreshness = await measureFreshness(server.url, commits, skus, options.quick ? 2 : 5, 2_000_000, false);
     await service.stop();
 
     const http = await measureHttp(project, dataDir, server.url, skus, options.quick ? 2 : 5, children);
