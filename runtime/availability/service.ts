@@ -73,6 +73,7 @@ export class AvailabilityService implements Availability {
   private readonly decisionWaiters = new DecisionWaiters();
   private readonly requests: RequestGroups;
   private readonly counters: { decisions(kind: string): void; applied(n: number): void };
+  private readonly acked: AckedPublish;
 
   private constructor(o: AvailabilityOptions, js: JetStreamClient, db: AtpDb) {
     this.policy = o.policy;
@@ -87,11 +88,10 @@ export class AvailabilityService implements Availability {
     for (const { value } of db.locations.getRange()) this.calendars.set(value.id, calendarOf(value));
     this.fast = new FastReader(o.policy, this.calendar, (id) => db.locationIndex(id));
     this.counters = registerMetrics(o.metrics, this);
+    this.acked = acked;
     const changesOn = o.changes ?? o.policy.changes.enabled;
     // The thread, when asked for, is started by start() (it is asynchronous).
-    this.changes = changesOn && !o.changesThread
-      ? new ChangePublisher({ nc: o.nc, publish: acked, db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) })
-      : undefined;
+    this.changes = changesOn && !o.changesThread ? this.inProcessChanges(o) : undefined;
     this.expiry = new ExpiryTimer(this.clock, (skus) => {
       for (const sku of skus) this.changes?.mark(sku, this.projection.lastSeq, true);
     });
@@ -124,7 +124,13 @@ export class AvailabilityService implements Availability {
     }
     const service = new AvailabilityService(o, js, db);
     if (o.changesThread && (o.changes ?? o.policy.changes.enabled)) {
-      service.changes = await ChangeThread.start(o.changesThread.entry, { natsUrl: o.changesThread.natsUrl, logLevel: o.changesThread.logLevel, dataDir: o.dataDir, unsynced: db.unsynced, policy: o.policy }, db, log);
+      try {
+        service.changes = await ChangeThread.start(o.changesThread.entry, { natsUrl: o.changesThread.natsUrl, logLevel: o.changesThread.logLevel, dataDir: o.dataDir, unsynced: db.unsynced, policy: o.policy }, db, log);
+      } catch (err) {
+        // Channels still hear of changes, from the view's own loop, rather than the runner not starting.
+        log.warn({ err: (err as Error).message }, 'the change-event thread did not start; announcing changes on the event loop');
+        service.changes = service.inProcessChanges(o);
+      }
     }
     try {
       service.loadExpiries();
@@ -149,6 +155,11 @@ export class AvailabilityService implements Availability {
     if (service.changes) service.sweep = new DaySweep(db, o.policy, service.calendar, service.clock, (skus) => skus.forEach((s) => service.changes?.mark(s, service.seq, true)));
     log.info({ seq: service.seq, stream: o.policy.stream }, 'availability view ready');
     return service;
+  }
+
+  /** Change events announced on this loop. */
+  private inProcessChanges(o: AvailabilityOptions): ChangePublisher {
+    return new ChangePublisher({ nc: o.nc, publish: this.acked, db: this.db, policy: o.policy, logger: this.logger, clock: this.clock, visible: (sku, channel, now) => this.visible(sku, channel, now), ...(o.onChange ? { onPublished: o.onChange } : {}) });
   }
 
   /** Checked on every HTTP request: built once. */

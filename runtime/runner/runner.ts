@@ -118,9 +118,9 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
   let opsConsole: RunningConsole | undefined;
   const views = options.views ?? viewsFromEnv();
   try {
-    nc = await connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger });
+    nc = await phase('connecting to NATS', connectNats({ url: natsUrl, name: `crossdock-runner-${process.pid}`, logger }));
     const jsm: JetStreamManager = await jetstreamManager(nc);
-    for (const change of await ensureStreams(jsm, project.streams)) {
+    for (const change of await phase('declaring the streams', ensureStreams(jsm, project.streams))) {
       if (change.action !== 'unchanged') logger.info({ stream: change.stream, fields: change.fields }, `stream ${change.action}`);
     }
     const conn = nc;
@@ -143,7 +143,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // the others' copies would be dropped by the stream's duplicate window after costing
       // a publish each. A restarted worker 0 announces what it missed as it catches up.
       const announce = options.worker === undefined || options.worker.index === 0;
-      availability = await AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? { changesThread: { natsUrl, logLevel: logger.level, entry: CHANGE_THREAD_ENTRY_URL } } : { changes: false }) });
+      availability = await phase('the availability view', AvailabilityService.start({ nc: conn, publish: acks.publish, policy: project.availability, dataDir: viewDataDir, logger, metrics: metrics.registry, onCommit: (info) => syncDelays.record(info.warehouseEvents), ...(announce ? { changesThread: { natsUrl, logLevel: logger.level, entry: CHANGE_THREAD_ENTRY_URL } } : { changes: false }) }));
       // What came before was the catch-up at start, not a delay a channel saw.
       syncDelays.caughtUp();
       if (http) registerAvailabilityRoutes(http, availability, { access, rate: project.availability.api, regions: channelRegions(project.availability), logger, metrics: metrics.registry });
@@ -156,7 +156,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     const traceStart = views.has('trace') ? traceThreadPart(traceScope(project.streams, project.layout.schemasDir), traceDataDir) : undefined;
     const auditStart = views.has('audit') ? auditThreadPart(project.streams, options.dataDir, options.worker === undefined || options.worker.index === 0) : undefined;
     if (traceStart || auditStart) {
-      viewThread = await ViewThread.start({ natsUrl, logLevel: logger.level, ...(traceStart ? { trace: traceStart } : {}), ...(auditStart ? { audit: auditStart } : {}) }, logger);
+      viewThread = await phase('the views thread', ViewThread.start({ natsUrl, logLevel: logger.level, ...(traceStart ? { trace: traceStart } : {}), ...(auditStart ? { audit: auditStart } : {}) }, logger));
       if (auditStart) audit = openAuditService({ dataDir: options.dataDir, ...(http ? { http: { server: http, access } } : {}) });
       if (traceStart) {
         trace = TraceService.open(traceDataDir);
@@ -167,11 +167,11 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
       // Each runner (and worker) folds its own view and arms its own timer; the exception's
       // message id lets JetStream keep one copy however many raise it.
       const viewDataDir = options.worker?.availabilityDataDir ?? options.dataDir;
-      expectations = await ExpectationService.start({ nc: conn, set: project.expectations, streams: project.streams, dataDir: viewDataDir, logger, metrics: metrics.registry, runner: `pid ${process.pid}` });
+      expectations = await phase('the expectations view', ExpectationService.start({ nc: conn, set: project.expectations, streams: project.streams, dataDir: viewDataDir, logger, metrics: metrics.registry, runner: `pid ${process.pid}` }));
       if (http) registerExpectationRoutes(http, expectations, access);
     }
     // Exceptions as work items, and the dead-letter API; each process folds its own view.
-    if (views.has('workbench')) workbench = await startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) });
+    if (views.has('workbench')) workbench = await phase('the exceptions workbench', startWorkbench({ streams: project.streams, js: jetstream(conn), jsm, dataDir: options.worker?.availabilityDataDir ?? options.dataDir, logger, metrics: metrics.registry, ...(http ? { http: { server: http, access } } : {}) }));
     const kpis = new KpiService(
       kpiFacts({
         ...(expectations && project.expectations ? { expectations: expectations.store, expectationNames: project.expectations.expectations.map((e) => e.name) } : {}),
@@ -199,7 +199,7 @@ export async function startRunner(options: RunnerOptions): Promise<RunningRunner
     for (const p of project.pipelines) await startSteps(p, services);
     for (const p of project.pipelines) {
       const r = driverFor(p, { nc: conn, jsm, logger, metrics: metrics.forPipeline(p.name), dataDir: options.dataDir, services, tracing, ...(http ? { http } : {}) });
-      await r.start();
+      await phase(`pipeline ${p.name}`, r.start());
       drivers.push(r);
     }
     healthMetrics = registerRunnerHealth(metrics.registry, { nc: conn, jsm, pipelines: project.pipelines, drivers, reportConsumers: (options.worker?.index ?? 0) === 0 });
@@ -322,5 +322,18 @@ async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
     return await Promise.race([work, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * A start step whose failure names the step: "cannot start: timeout" told an operator nothing
+ * of which of a dozen JetStream requests had timed out.
+ */
+async function phase<T>(what: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof Error && !err.message.startsWith(`${what}: `)) err.message = `${what}: ${err.message}`;
+    throw err;
   }
 }

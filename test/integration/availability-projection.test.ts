@@ -14,6 +14,9 @@ import type { ChangeEvent } from '../../runtime/availability/changes.ts';
 import type { AvailabilityOptions } from '../../runtime/availability/service.ts';
 import { ChangeThread } from '../../runtime/availability/change-thread.ts';
 import { CHANGE_THREAD_ENTRY_URL } from '../../runtime/runner/runner.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 let nats: TestNats;
 const policy = policyOf(POLICY.replace('availability:\n', 'availability:\n  changes: { debounce: 20ms }\n'));
@@ -164,5 +167,32 @@ describe.each([
     expect(replica.service.reservation('o2')).toMatchObject({ status: 'rejected', shortages: [{ sku: 'P1', requested: 9, available: 3 }] });
     await rebuilt.stop();
     await replica.stop();
+  });
+});
+
+describe('a change-event thread that cannot start', () => {
+  beforeAll(async () => {
+    nats = await startTestNats();
+    await ensureTestStreams(nats.jsm);
+  });
+  afterAll(async () => {
+    await nats.close();
+  });
+
+  it('leaves the view announcing changes on its own loop, not the runner unstarted', async () => {
+    const dir = tempDir('atp-thread-fails');
+    const entry = join(dir, 'broken-entry.mjs');
+    writeFileSync(entry, "throw new Error('this thread cannot start');\n");
+    const replica = await startReplica(nats.url, policy, { changesThread: { natsUrl: nats.url, logLevel: 'silent', entry: pathToFileURL(entry).href } });
+    try {
+      expect(replica.service.changes).toBeDefined();
+      expect(replica.service.changes instanceof ChangeThread).toBe(false);
+      const { events, sub } = collect('availability.web.P9');
+      await publishAll(nats.js, [ev.position('P9', 'B', 7, 1)]);
+      await waitFor('a change announced in process', () => events.some((e) => e.available === 7));
+      sub.unsubscribe();
+    } finally {
+      await replica.stop();
+    }
   });
 });

@@ -16,6 +16,7 @@ import { loadProject } from '../../runtime/compile/project.ts';
 import { startRunner, type RunningRunner } from '../../runtime/runner/runner.ts';
 import { SessionKeys } from '../../runtime/http/session.ts';
 import { tempDir } from '../support/nats.ts';
+import { PAGES, shellHtml } from '../../runtime/console/shell.ts';
 
 const OPERATOR_KEY = 'console-test-operator-key-5c1e';
 const VIEWER_KEY = 'console-test-viewer-key-77ab';
@@ -143,14 +144,17 @@ describe('signing in', () => {
     expect(String(proxied.headers['set-cookie'])).toMatch(/; Secure$/);
   });
 
-  it('serves the shell to a session: the overview is built, pages not built yet say so', async () => {
+  it('serves the shell to a session: every page is built, and a page without its module would say so', async () => {
     const cookie = await signIn(VIEWER_KEY);
     const overview = await call('GET', '/console/', { cookie });
     expect(overview.status).toBe(200);
     expect(overview.body).toContain('data-built="true"');
     for (const title of ['Overview', 'Flows', 'Exceptions', 'Dead letters', 'Trace', 'Availability']) expect(overview.body).toContain(`>${title}</a>`);
-    const flows = await call('GET', '/console/flows', { cookie });
-    expect(flows.body).toContain('This page is coming.');
+    for (const page of PAGES) {
+      const shell = await call('GET', page.id === 'overview' ? '/console/' : `/console/${page.id}`, { cookie });
+      expect(shell.body, page.id).toContain('data-built="true"');
+    }
+    expect(shellHtml(PAGES[1]!, false)).toContain('This page is coming.');
     expect((await call('GET', '/console/nowhere', { cookie })).status).toBe(404);
     const session = JSON.parse((await call('GET', '/console/session', { cookie })).body) as Record<string, string>;
     expect(session).toMatchObject({ name: 'vic', role: 'viewer' });

@@ -64,7 +64,7 @@ afterEach(() => {
 
 describe('hops', () => {
   it('take keys from the canonical schemas, and the outcome, links and failure from headers', () => {
-    expect([...rules.keyFields].sort()).toEqual(['erpOrderNumber', 'externalId', 'externalOrderId', 'invoiceNumber', 'orderNumber', 'poNumber', 'rmaNumber', 'sellerOrderNumber', 'shipmentId']);
+    expect([...rules.keyFields].sort()).toEqual(['erpOrderNumber', 'externalId', 'externalOrderId', 'invoiceNumber', 'orderNumber', 'poNumber', 'releaseId', 'rmaNumber', 'sellerOrderNumber', 'shipmentId']);
     const [webhook, order, posted, , dup, , , , , dead] = day();
     expect(webhook).toMatchObject({ pipeline: 'shopify-webhooks', source: 'http:wh-0702', outcome: 'delivered', keys: {} });
     expect(order).toMatchObject({ pipeline: 'shopify-orders', source: 'CHANNELS:1', keys: { externalId: '820001', orderNumber: '#8001' }, msgId: 'shopify:820001' });
