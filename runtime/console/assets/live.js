@@ -78,3 +78,29 @@ export function connectEvents() {
     },
   };
 }
+
+/**
+ * Runs `work` now, and again at most every `ms` however often it is asked for (a burst of
+ * events refetches once). Run now, the promise is the work's; put off, it resolves at once.
+ * @param {() => Promise<void>} work
+ * @param {number} ms
+ * @returns {() => Promise<void>}
+ */
+export function throttle(work, ms) {
+  let last = 0;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  return async () => {
+    const wait = last + ms - Date.now();
+    if (wait > 0) {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        last = Date.now();
+        void work();
+      }, wait);
+      return;
+    }
+    last = Date.now();
+    await work();
+  };
+}

@@ -9,7 +9,8 @@
  * event (the open counts, sent when anything changes) refreshes the counts and the list.
  */
 import { el, replace, table, formatCount, formatTime } from './dom.js';
-import { errorText, filterForm, filtersFromAddress, filtersToAddress, keepingFocus, pager, queryString, resultLine, throttle } from './worklist.js';
+import { errorText, filterForm, filtersFromAddress, filtersToAddress, keepingFocus, pager, queryString, resultLine } from './worklist.js';
+import { throttle } from './live.js';
 
 const PAGE = 50;
 const REFRESH_MS = 3000;

@@ -8,6 +8,7 @@
  */
 import { el, replace, table, formatCount, formatPercent, formatRate, formatSeconds, formatTime } from './dom.js';
 import { lineChart } from './chart.js';
+import { throttle } from './live.js';
 
 const WINDOW_MS = 15 * 60_000;
 const REFETCH_MS = 5000;
@@ -41,8 +42,8 @@ export async function render(root, ctx) {
   replace(parts.throughput.body, el('p', { class: 'muted' }, 'Waiting for the first rates…'));
   // Events that came before these listeners are handed over as they register (live.js).
   const kpis = kpiPart(parts.kpis, ctx);
-  const sla = throttled(() => slaPart(parts.sla, ctx));
-  const deadLetters = throttled(() => deadLetterBreakdown(parts.deadLetters, ctx));
+  const sla = throttle(() => slaPart(parts.sla, ctx), REFETCH_MS);
+  const deadLetters = throttle(() => deadLetterBreakdown(parts.deadLetters, ctx), REFETCH_MS);
   /** @type {RateSample[]} */
   let samples = [];
 
@@ -86,29 +87,6 @@ function section(root, id, title) {
   return Object.assign(s, { body });
 }
 
-/**
- * Runs `work` now, and again at most every REFETCH_MS however often it is asked for.
- * @param {() => Promise<void>} work
- * @returns {() => Promise<void>}
- */
-function throttled(work) {
-  let last = 0;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  return async () => {
-    const wait = last + REFETCH_MS - Date.now();
-    if (wait > 0) {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        last = Date.now();
-        void work();
-      }, wait);
-      return;
-    }
-    last = Date.now();
-    await work();
-  };
-}
 
 /**
  * @param {HTMLElement} body

@@ -213,27 +213,3 @@ export function keepingFocus(container, draw) {
   if (again instanceof HTMLElement) again.focus();
 }
 
-/**
- * Runs `work` now, and again at most every `ms` however often it is asked for.
- * @param {() => Promise<void>} work
- * @param {number} ms
- * @returns {() => void}
- */
-export function throttle(work, ms) {
-  let last = 0;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  return () => {
-    const wait = last + ms - Date.now();
-    if (wait > 0) {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        last = Date.now();
-        void work();
-      }, wait);
-      return;
-    }
-    last = Date.now();
-    void work();
-  };
-}

@@ -103,3 +103,12 @@ export function writeItemIdentity(out: Json, ids: Json | undefined, descriptions
 export function freeFormDescription(descriptions: unknown): string | undefined {
   return text(first(descriptions, 'type', 'F')?.description);
 }
+
+/** The canonical terms basis as X12 ITD02 codes (the 850 we send and the 810 we send). */
+export const termsBasis: ReadonlyMap<string, string> = new Map([
+  ['ship-date', '1'],
+  ['delivery-date', '2'],
+  ['invoice-date', '3'],
+  ['invoice-receipt-date', '5'],
+  ['goods-receipt-date', '15'],
+]);

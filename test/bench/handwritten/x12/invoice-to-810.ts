@@ -1,13 +1,6 @@
 /** mappings/x12/invoice-to-810.jsonata, by hand. */
-import { type Bindings, type Json, round, string, text } from '../common.ts';
+import { type Bindings, type Json, round, string, termsBasis as basis, text } from '../common.ts';
 
-const basis = new Map([
-  ['ship-date', '1'],
-  ['delivery-date', '2'],
-  ['invoice-date', '3'],
-  ['invoice-receipt-date', '5'],
-  ['goods-receipt-date', '15'],
-]);
 const memoTypes = new Map([
   ['credit-memo', 'CR'],
   ['debit-memo', 'DR'],

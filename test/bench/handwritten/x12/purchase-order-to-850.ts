@@ -1,5 +1,5 @@
 /** mappings/x12/purchase-order-to-850.jsonata, by hand. */
-import { type Bindings, type Json, string, text } from '../common.ts';
+import { type Bindings, type Json, string, termsBasis as basis, text } from '../common.ts';
 
 const purposes = new Map([
   ['original', '00'],
@@ -10,13 +10,6 @@ const orderTypes = new Map([
   ['standard', 'SA'],
   ['drop-ship', 'DS'],
   ['release', 'RL'],
-]);
-const basis = new Map([
-  ['ship-date', '1'],
-  ['delivery-date', '2'],
-  ['invoice-date', '3'],
-  ['invoice-receipt-date', '5'],
-  ['goods-receipt-date', '15'],
 ]);
 const fob = new Map([
   ['prepaid', 'PP'],
