@@ -256,6 +256,9 @@ export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipp
   let undo: (() => Promise<void>) | undefined;
   try {
     const catalog = flow === 'shipped' ? CATALOG : 0;
+    const jsm = await jetstreamManager(env.nc);
+    let cpu0: number;
+    let start: number;
     if (extras.during) {
       // Whatever runs beside the drain is up before the backlog arrives; the drain is then timed
       // from the first order published (the same for every row that passes `during`).
@@ -266,28 +269,25 @@ export async function runCrossdock(flow: 'first' | 'first-expectations' | 'shipp
         await new Promise((r) => setTimeout(r, 20));
       }
       undo = await extras.during(`http://${base}`);
-      const cpu0 = treeCpu(child.pid as number);
-      const start = performance.now();
+      cpu0 = treeCpu(child.pid as number);
+      start = performance.now();
       await preload(env.js, count, catalog);
-      const elapsed = await drained(env, count, start);
-      const cpu1 = treeCpu(child.pid as number);
-      return { variant: 'crossdock', label: '(c) crossdock run on the YAML pipeline, backlog published while it runs', messages: count, msgPerSec: (count / elapsed) * 1000, latencyMs: pick(summarize(await latency(env, latencyCount, rate, count, catalog))), cpuUsPerMsg: ((cpu1 - cpu0) / count) * 1e6 };
-    }
-    await preload(env.js, count, catalog);
-    // The runner binds its consumer at start; timing starts when it is up and the backlog waits.
-    const jsm = await jetstreamManager(env.nc);
-    const t0 = performance.now();
-    for (;;) {
-      try {
-        await jsm.consumers.info('CHANNELS', 'shopify-orders');
-        break;
-      } catch {
-        if (performance.now() - t0 > 30_000) throw new Error('runner did not start');
-        await new Promise((r) => setTimeout(r, 5));
+    } else {
+      await preload(env.js, count, catalog);
+      // The runner binds its consumer at start; timing starts when it is up and the backlog waits.
+      const t0 = performance.now();
+      for (;;) {
+        try {
+          await jsm.consumers.info('CHANNELS', 'shopify-orders');
+          break;
+        } catch {
+          if (performance.now() - t0 > 30_000) throw new Error('runner did not start');
+          await new Promise((r) => setTimeout(r, 5));
+        }
       }
+      cpu0 = treeCpu(child.pid as number);
+      start = performance.now();
     }
-    const cpu0 = treeCpu(child.pid as number);
-    const start = performance.now();
     const elapsed = await drained(env, count, start);
     const cpu1 = treeCpu(child.pid as number);
     const samples = await latency(env, latencyCount, rate, count, catalog);

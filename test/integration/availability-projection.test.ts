@@ -21,6 +21,17 @@ import { pathToFileURL } from 'node:url';
 let nats: TestNats;
 const policy = policyOf(POLICY.replace('availability:\n', 'availability:\n  changes: { debounce: 20ms }\n'));
 
+/** The enclosing describe gets a nats-server of its own, with the test streams. */
+function onItsOwnNats(): void {
+  beforeAll(async () => {
+    nats = await startTestNats();
+    await ensureTestStreams(nats.jsm);
+  });
+  afterAll(async () => {
+    await nats.close();
+  });
+}
+
 function collect(subject: string): { events: ChangeEvent[]; ids: string[]; sub: Subscription } {
   const events: ChangeEvent[] = [];
   const ids: string[] = [];
@@ -45,13 +56,7 @@ describe.each([
   const start = (options: Partial<AvailabilityOptions> & { dataDir?: string } = {}): Promise<Replica> =>
     startReplica(nats.url, policy, { ...(onThread ? { changesThread: { natsUrl: nats.url, logLevel: 'silent', entry: CHANGE_THREAD_ENTRY_URL } } : {}), ...options });
 
-  beforeAll(async () => {
-    nats = await startTestNats();
-    await ensureTestStreams(nats.jsm);
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  onItsOwnNats();
 
   it('applies events in order and answers lookups from LMDB', async () => {
     replica = await start();
@@ -171,13 +176,7 @@ describe.each([
 });
 
 describe('a change-event thread that cannot start', () => {
-  beforeAll(async () => {
-    nats = await startTestNats();
-    await ensureTestStreams(nats.jsm);
-  });
-  afterAll(async () => {
-    await nats.close();
-  });
+  onItsOwnNats();
 
   it('leaves the view announcing changes on its own loop, not the runner unstarted', async () => {
     const dir = tempDir('atp-thread-fails');
